@@ -1,0 +1,3 @@
+using LeanNets.Bench;
+
+return BenchProgram.Run(args);

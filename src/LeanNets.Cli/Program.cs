@@ -1,0 +1,4 @@
+using System.CommandLine;
+using LeanNets.Cli;
+
+return LeanNetsCli.Run(args, Console.Out, Console.Error);

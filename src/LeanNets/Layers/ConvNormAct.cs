@@ -1,0 +1,51 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeanNets.Layers;
+
+/// <summary>
+/// A convolution followed by batch norm and an activation. Most networks order them conv-BN-act;
+/// VGNet puts BN after the activation (<paramref name="normAfterActivation"/>).
+/// </summary>
+public sealed class ConvNormAct : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> conv;
+    private readonly nn.Module<Tensor, Tensor> bn;
+    private readonly nn.Module<Tensor, Tensor> act;
+    private readonly bool normAfterActivation;
+
+    public ConvNormAct(long inChannels, long outChannels, long kernelSize = 3, long stride = 1, long groups = 1,
+        ActivationKind activation = ActivationKind.ReLU, bool normAfterActivation = false, bool bias = false,
+        bool norm = true)
+        : this(Conv(inChannels, outChannels, kernelSize, stride, groups, bias), outChannels, activation, normAfterActivation, norm)
+    {
+    }
+
+    /// <summary>Wraps any convolution-like module (DualConv, HetConv, a fixed filter) with norm and activation.</summary>
+    public ConvNormAct(nn.Module<Tensor, Tensor> convolution, long outChannels, ActivationKind activation = ActivationKind.ReLU,
+        bool normAfterActivation = false, bool norm = true) : base(nameof(ConvNormAct))
+    {
+        conv = convolution;
+        bn = norm ? nn.BatchNorm2d(outChannels) : nn.Identity();
+        act = Activation.Create(activation);
+        this.normAfterActivation = normAfterActivation;
+        RegisterComponents();
+    }
+
+    public nn.Module<Tensor, Tensor> Convolution => conv;
+
+    public static nn.Module<Tensor, Tensor> Conv(long inChannels, long outChannels, long kernelSize, long stride = 1, long groups = 1, bool bias = false)
+    {
+        Channels.RequireDivisible(inChannels, groups, "conv input");
+        Channels.RequireDivisible(outChannels, groups, "conv output");
+        return nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: (kernelSize - 1) / 2, groups: groups, bias: bias);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var y = conv.call(input);
+        y = normAfterActivation ? bn.call(act.call(y)) : act.call(bn.call(y));
+        return y.MoveToOuterDisposeScope();
+    }
+}

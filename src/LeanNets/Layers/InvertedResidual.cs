@@ -1,0 +1,37 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeanNets.Layers;
+
+/// <summary>
+/// MobileNetV2/V3 inverted residual: optional 1x1 expansion, kxk depthwise conv, optional SE, linear
+/// 1x1 projection; a residual connection when the shape is kept.
+/// </summary>
+public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> block;
+    private readonly bool residual;
+
+    /// <param name="seChannels">squeeze width of the SE after the depthwise conv; null for none.</param>
+    public InvertedResidual(long inChannels, long hiddenChannels, long outChannels, long kernelSize, long stride,
+        ActivationKind activation, long? seChannels = null) : base(nameof(InvertedResidual))
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        if (hiddenChannels != inChannels)
+            layers.Add(("expand", new ConvNormAct(inChannels, hiddenChannels, 1, activation: activation)));
+        layers.Add(("depthwise", new ConvNormAct(hiddenChannels, hiddenChannels, kernelSize, stride, hiddenChannels, activation)));
+        if (seChannels is long squeeze)
+            layers.Add(("se", new SqueezeExcite(hiddenChannels, squeeze, ActivationKind.ReLU, ActivationKind.HardSigmoid)));
+        layers.Add(("project", new ConvNormAct(hiddenChannels, outChannels, 1, activation: ActivationKind.None)));
+        block = nn.Sequential(layers);
+        residual = stride == 1 && inChannels == outChannels;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        if (!residual) return block.call(input);
+        using var y = block.call(input);
+        return y + input;
+    }
+}

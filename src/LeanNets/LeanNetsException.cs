@@ -1,0 +1,7 @@
+namespace LeanNets;
+
+/// <summary>A user-facing failure (bad file, failed run). Its message is one line that names the problem.</summary>
+public class LeanNetsException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A user-facing usage error: unknown name, bad option value. The CLI exits with code 2.</summary>
+public class LeanNetsUsageException(string message) : LeanNetsException(message);

@@ -1,0 +1,9 @@
+namespace LeanNets.Models;
+
+/// <summary>The families the registry knows, in listing order.</summary>
+internal static class ModelFamilies
+{
+    public static IEnumerable<ModelSpec> All() =>
+        ResNet.Specs()
+        .Concat(MobileNetV2.Specs());
+}

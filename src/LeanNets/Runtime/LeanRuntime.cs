@@ -1,0 +1,33 @@
+using TorchSharp;
+
+namespace LeanNets.Runtime;
+
+/// <summary>The one place that prepares a process for LeanNets: allocator, threads, seeds, determinism.</summary>
+public static class LeanRuntime
+{
+    private static readonly object Gate = new();
+
+    /// <summary>The options last applied, or null before the first call.</summary>
+    public static RuntimeOptions? Current { get; private set; }
+
+    /// <summary>Prepares the process; call first in every program. Safe to call again with new options.</summary>
+    public static RuntimeOptions Initialize(RuntimeOptions? options = null)
+    {
+        options ??= new RuntimeOptions();
+        if (options.Threads < 0) throw new ArgumentOutOfRangeException(nameof(options), "threads must be 0 (all cores) or positive");
+        lock (Gate)
+        {
+            // Must precede the first large libtorch allocation to have full effect.
+            NativeAllocator.TryTune();
+            int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+            torch.set_num_threads(threads); // also loads libtorch
+            LibTorchSettings.TryDisableNnpack();
+            // libtorch's CPU kernels are deterministic for a fixed thread count; what deterministic mode
+            // adds is a fixed seed (0 unless given) so weights, data order and augmentation repeat.
+            long? seed = options.Seed ?? (options.Deterministic ? 0 : null);
+            if (seed is long s) torch.random.manual_seed(s);
+            Current = options with { Threads = threads, Seed = seed };
+            return Current;
+        }
+    }
+}
