@@ -4,6 +4,7 @@ namespace LeanNets.Models;
 internal static class ModelFamilies
 {
     public static IEnumerable<ModelSpec> All() =>
-        ResNet.Specs()
+        VGNet.Specs()
+        .Concat(ResNet.Specs())
         .Concat(MobileNetV2.Specs());
 }
