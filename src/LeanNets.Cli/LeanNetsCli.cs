@@ -22,6 +22,8 @@ public static class LeanNetsCli
         {
             ModelsCommand.Create(output),
             InfoCommand.Create(output),
+            TrainCommand.Create(output),
+            TablesCommand.Create(output),
         };
         root.Options.Add(Threads);
         return root;

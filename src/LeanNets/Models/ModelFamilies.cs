@@ -6,5 +6,7 @@ internal static class ModelFamilies
     public static IEnumerable<ModelSpec> All() =>
         VGNet.Specs()
         .Concat(ResNet.Specs())
-        .Concat(MobileNetV2.Specs());
+        .Concat(MobileNetV2.Specs())
+        .Concat(MobileNetV1.Specs())
+        .Concat(Vgg.Specs());
 }

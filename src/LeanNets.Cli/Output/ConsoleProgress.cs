@@ -1,0 +1,46 @@
+using System.Globalization;
+using LeanNets.Training;
+
+namespace LeanNets.Cli.Output;
+
+/// <summary>
+/// Training progress for people: one self-updating line on a terminal; on a pipe or CI log, a plain
+/// line every tenth of an epoch, so logs stay readable.
+/// </summary>
+public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrainingObserver
+{
+    private int lastDecile = -1;
+    private DateTime lastDraw;
+
+    public void OnStart(string runDirectory, TrainOptions options, int startEpoch, int batchesPerEpoch, long parameters)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"training {options.Model} ({parameters:N0} params) on {options.Data}: epochs {startEpoch + 1}..{options.Epochs}, {batchesPerEpoch} batches of {options.BatchSize}, recipe {options.Recipe}"));
+        output.WriteLine($"run directory: {runDirectory}");
+    }
+
+    public void OnBatch(BatchProgress p)
+    {
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}  loss {p.Loss:F4}  lr {p.LearningRate:G3}  {p.ImagesPerSecond:F0} img/s  ETA {p.Eta:mm\\:ss}");
+        if (interactive)
+        {
+            if (p.Batch != p.Batches && (DateTime.UtcNow - lastDraw).TotalMilliseconds < 200) return;
+            lastDraw = DateTime.UtcNow;
+            output.Write("\r" + line.PadRight(100));
+            return;
+        }
+        int decile = p.Batch * 10 / p.Batches;
+        if (decile == lastDecile || decile == 0) return;
+        lastDecile = decile;
+        output.WriteLine(line);
+    }
+
+    public void OnEpoch(EpochMetrics m, bool best)
+    {
+        if (interactive) output.WriteLine();
+        lastDecile = -1;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"epoch {m.Epoch}: train loss {m.TrainLoss:F4} top-1 {100 * m.TrainTop1:F2}% | test loss {m.TestLoss:F4} top-1 {100 * m.TestTop1:F2}% top-5 {100 * m.TestTop5:F2}%{(m.EmaTop1 is double e ? $" EMA {100 * e:F2}%" : "")} | {m.Seconds:F0}s{(best ? "  (best)" : "")}"));
+    }
+}

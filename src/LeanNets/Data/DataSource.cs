@@ -1,0 +1,39 @@
+namespace LeanNets.Data;
+
+/// <summary>Recognises a data folder's format and loads its train or test split.</summary>
+public static class DataSource
+{
+    public enum Format { Idx, Cifar, ImageFolder }
+
+    public static Format Detect(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new LeanNetsException($"data folder not found: {folder}");
+        var names = Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>().ToHashSet();
+        if (names.Any(n => n.Contains("-idx3-ubyte", StringComparison.Ordinal))) return Format.Idx;
+        if (names.Contains("data_batch_1.bin") || names.Contains("train.bin") || names.Contains("test_batch.bin")) return Format.Cifar;
+        if (Directory.Exists(Path.Combine(folder, "train")) || Directory.Exists(Path.Combine(folder, "val"))) return Format.ImageFolder;
+        throw new LeanNetsException($"{folder}: not a recognised dataset (IDX files, CIFAR .bin files, or train/ and val/ image folders)");
+    }
+
+    public static IImageDataset Load(string folder, bool train, bool skipBad = false, int limit = 0)
+    {
+        IImageDataset data = Detect(folder) switch
+        {
+            Format.Idx => IdxReader.LoadSplit(folder, train),
+            Format.Cifar => CifarReader.LoadSplit(folder, train),
+            _ => new ImageFolderDataset(Path.Combine(folder, train ? "train" : "val"), skipBad),
+        };
+        return limit > 0 && data is InMemoryDataset memory ? memory.Take(limit) : data;
+    }
+
+    /// <summary>The standard transforms for a format at a model input size.</summary>
+    public static ImageTransform Transform(Format format, bool train, int size, int pad, bool flip) => format switch
+    {
+        Format.Idx => ImageTransform.FashionMnist(size, train, pad, flip),
+        Format.Cifar => train ? ImageTransform.CifarTrain(size) with { Pad = pad, RandomCrop = pad > 0, HorizontalFlip = flip } : ImageTransform.CifarEval(size),
+        _ => train ? ImageTransform.ImageNetTrain(size) with { HorizontalFlip = flip } : ImageTransform.ImageNetEval(size),
+    };
+
+    /// <summary>The natural input size of a format when the user gives none.</summary>
+    public static int DefaultSize(Format format) => format switch { Format.Idx => 28, Format.Cifar => 32, _ => 224 };
+}

@@ -1,0 +1,82 @@
+using SkiaSharp;
+
+namespace LeanNets.Data;
+
+/// <summary>
+/// root/&lt;class&gt;/*.jpg|png (the ImageNet layout, one split per folder). Classes are the sub-folder names
+/// sorted ordinally, like torchvision's ImageFolder. Images are decoded with SkiaSharp on demand.
+/// </summary>
+public sealed class ImageFolderDataset : IImageDataset
+{
+    private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".webp" };
+    private readonly (string Path, int Label)[] items;
+    private readonly bool skipBad;
+    private int badFiles;
+
+    /// <param name="skipBad">replace unreadable images by the next readable one and count them, instead of failing.</param>
+    public ImageFolderDataset(string root, bool skipBad = false)
+    {
+        if (!Directory.Exists(root)) throw new LeanNetsException($"data folder not found: {root}");
+        var classes = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        if (classes.Count == 0) throw new LeanNetsException($"{root}: no class sub-folders");
+        var list = new List<(string, int)>();
+        for (int c = 0; c < classes.Count; c++)
+        {
+            var files = Directory.EnumerateFiles(Path.Combine(root, classes[c]), "*", SearchOption.AllDirectories)
+                .Where(f => Extensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToList();
+            if (files.Count == 0) throw new LeanNetsException($"{Path.Combine(root, classes[c])}: empty class folder (no .jpg/.png images)");
+            list.AddRange(files.Select(f => (f, c)));
+        }
+        items = list.ToArray();
+        ClassNames = classes;
+        this.skipBad = skipBad;
+    }
+
+    public int Count => items.Length;
+    public int Channels => 3;
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Unreadable images met so far (only with skipBad).</summary>
+    public int BadFiles => badFiles;
+
+    public ImageSample Get(int index)
+    {
+        for (int attempt = 0; attempt < items.Length; attempt++)
+        {
+            var (path, label) = items[(index + attempt) % items.Length];
+            var pixels = TryDecode(path, out int h, out int w);
+            if (pixels != null) return new ImageSample(pixels, 3, h, w, label);
+            if (!skipBad) throw new LeanNetsException($"{path}: unreadable or corrupt image (use --skip-bad to skip such files)");
+            Interlocked.Increment(ref badFiles);
+        }
+        throw new LeanNetsException($"no readable image in the dataset ({items.Length} files)");
+    }
+
+    /// <summary>Decodes to RGB channel-major bytes, or null when the file is not a readable image.</summary>
+    public static byte[]? TryDecode(string path, out int height, out int width)
+    {
+        height = width = 0;
+        try
+        {
+            using var bitmap = SKBitmap.Decode(path);
+            if (bitmap == null || bitmap.Width == 0 || bitmap.Height == 0) return null;
+            using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
+            var source = rgba ?? bitmap;
+            (height, width) = (source.Height, source.Width);
+            var bytes = source.Bytes;
+            int plane = height * width;
+            var chw = new byte[3 * plane];
+            for (int i = 0; i < plane; i++)
+            {
+                chw[i] = bytes[4 * i];
+                chw[plane + i] = bytes[4 * i + 1];
+                chw[2 * plane + i] = bytes[4 * i + 2];
+            }
+            return chw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}
