@@ -8,6 +8,7 @@ public static class BenchProgram
     private static readonly Dictionary<string, (string Help, Func<string[], int> Run)> Benchmarks = new()
     {
         ["allocator"] = ("glibc allocator tuning on vs off: same model inference in two child processes", AllocatorBenchmark.Run),
+        ["loader"] = ("training img/s with and without background loading; image decode cost: loader [MODEL] [BATCHES]", LoaderBenchmark.Run),
         ["inference"] = ("(child) time one model's inference: inference MODEL BATCH ITERS [CxHxW]", InferenceProbe.Run),
     };
 

@@ -24,6 +24,11 @@ public static class LeanNetsCli
             InfoCommand.Create(output),
             TrainCommand.Create(output),
             TablesCommand.Create(output),
+            EvalCommand.Create(output),
+            DemoCommand.Create(output),
+            KernelsCommand.Create(output),
+            BenchCommand.Create(output),
+            CompareCommand.Create(output),
         };
         root.Options.Add(Threads);
         return root;
@@ -35,7 +40,9 @@ public static class LeanNetsCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"leannets: error: {parsed.Errors[0].Message} (see 'leannets --help')");
+            // Some parser messages list suggestions on separate lines: keep the error to one line.
+            string message = string.Join(", ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            error.WriteLine($"leannets: error: {message} (see 'leannets --help')");
             return UsageError;
         }
         try

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using LeanNets.Cli;
 
 return LeanNetsCli.Run(args, Console.Out, Console.Error);

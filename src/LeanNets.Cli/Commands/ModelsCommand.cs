@@ -40,10 +40,15 @@ public static class ModelsCommand
                 }), new JsonSerializerOptions { WriteIndented = true }));
                 return LeanNetsCli.Success;
             }
-            var table = new TextTable("name", "family", "paper", "input", "classes", "params", "MACs");
-            table.RightAligned.UnionWith([4, 5, 6]);
+            var table = new TextTable("name", "family", "paper", "input", "classes", "params", "MACs", "paper row", "paper params", "paper FLOPs");
+            table.RightAligned.UnionWith([4, 5, 6, 8, 9]);
             foreach (var (s, p) in rows)
-                table.Add(s.Name, s.Family, s.Paper, s.DefaultInput.ToString(), s.DefaultClasses.ToString(), Units.Integer(p.Params), Units.Short(p.Macs));
+            {
+                var figure = PaperFigures.For(s);
+                table.Add(s.Name, s.Family, s.Paper, s.DefaultInput.ToString(), s.DefaultClasses.ToString(), Units.Integer(p.Params), Units.Short(p.Macs),
+                    figure == null ? "" : $"{figure.Paper} {figure.Table}: {figure.Model}",
+                    figure?.Params is long fp ? Units.Short(fp) : "", figure?.Flops is long ff ? Units.Short(ff) : "");
+            }
             output.Write(parsed.GetValue(markdown) ? table.ToMarkdown() : table.ToText());
             return LeanNetsCli.Success;
         });

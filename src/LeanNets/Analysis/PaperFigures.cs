@@ -19,6 +19,15 @@ public static class PaperFigures
 
     public static IReadOnlyList<PaperFigure> All => Rows.Value;
 
+    /// <summary>The row label without its citation mark ("MobileNetV1_HC_P32 [18]" -> "MobileNetV1_HC_P32").</summary>
+    public static string Label(PaperFigure figure) => figure.Model.Split(" [")[0].Trim();
+
+    /// <summary>The paper row a registry configuration reproduces (same label and input size; same classes preferred).</summary>
+    public static PaperFigure? For(Models.ModelSpec spec) => All
+        .Where(f => Label(f) == spec.PaperName && f.Input == spec.DefaultInput.Height && (f.Params != null || f.Flops != null))
+        .OrderBy(f => f.Classes == spec.DefaultClasses ? 0 : 1)
+        .FirstOrDefault();
+
     private static IReadOnlyList<PaperFigure> Load()
     {
         using var stream = typeof(PaperFigures).Assembly.GetManifestResourceStream("LeanNets.paper-figures.csv")

@@ -42,7 +42,7 @@ public static class PaperTables
 
     public static string? RegistryName(PaperFigure figure)
     {
-        string label = figure.Model.Split(" [")[0].Trim();
+        string label = PaperFigures.Label(figure);
         var candidates = ModelRegistry.List()
             .Where(s => s.PaperName == label && s.DefaultInput.Height == figure.Input)
             .OrderBy(s => s.DefaultClasses == figure.Classes ? 0 : 1)

@@ -34,6 +34,6 @@ public static class DataSource
         _ => train ? ImageTransform.ImageNetTrain(size) with { HorizontalFlip = flip } : ImageTransform.ImageNetEval(size),
     };
 
-    /// <summary>The natural input size of a format when the user gives none.</summary>
-    public static int DefaultSize(Format format) => format switch { Format.Idx => 28, Format.Cifar => 32, _ => 224 };
+    /// <summary>The input size when the user gives none: the images' own for fixed-size data, else 224.</summary>
+    public static int DefaultSize(IImageDataset data) => data is InMemoryDataset fixedSize ? Math.Max(fixedSize.Height, fixedSize.Width) : 224;
 }

@@ -64,14 +64,21 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad
         }
         if (RandomCrop)
         {
-            // Pad then crop Size: an offset in [-Pad, (h + Pad) - Size].
-            int dy = rng.Next(h + 2 * Pad - Size + 1) - Pad, dx = rng.Next(w + 2 * Pad - Size + 1) - Pad;
-            return (dx, dy, Size, Size);
+            // Pad then crop Size: offsets in [-Pad, h + Pad - Size]; an image smaller than the crop is
+            // centred instead, jittered by up to Pad.
+            return (CropOffset(w, rng), CropOffset(h, rng), Size, Size);
         }
         if (h == Size && w == Size) return (0, 0, Size, Size);
         if (Pad > 0 || (h < Size && w < Size))
             return (-(Size - w) / 2.0, -(Size - h) / 2.0, Size, Size); // centre the image on a zero canvas
         return (0, 0, h, w); // plain resize
+    }
+
+    private int CropOffset(int length, Random rng)
+    {
+        int low = -Pad, high = length + Pad - Size;
+        if (high < low) (low, high) = ((length - Size) / 2 - Pad, (length - Size) / 2 + Pad);
+        return low + rng.Next(high - low + 1);
     }
 
     private void CopyCrop(ImageSample image, double x0, double y0, bool flip, float[] output)

@@ -20,7 +20,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         bn3 = nn.BatchNorm2d(outplanes);
         relu = nn.ReLU(inplace: true);
         downsample = stride != 1 || inplanes != outplanes
-            ? nn.Sequential(("0", nn.Conv2d(inplanes, outplanes, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outplanes)))
+            ? nn.Sequential(("0", ConvNormAct.Conv(inplanes, outplanes, 1, stride)), ("1", nn.BatchNorm2d(outplanes)))
             : nn.Identity();
         RegisterComponents();
     }

@@ -38,7 +38,9 @@ public sealed class ConvNormAct : nn.Module<Tensor, Tensor>
     {
         Channels.RequireDivisible(inChannels, groups, "conv input");
         Channels.RequireDivisible(outChannels, groups, "conv output");
-        return nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: (kernelSize - 1) / 2, groups: groups, bias: bias);
+        return kernelSize == 1 && stride > 1
+            ? new StridedPointwiseConv(inChannels, outChannels, stride, groups, bias)
+            : nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: (kernelSize - 1) / 2, groups: groups, bias: bias);
     }
 
     public override Tensor forward(Tensor input)

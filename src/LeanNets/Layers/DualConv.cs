@@ -18,7 +18,7 @@ public sealed class DualConv : nn.Module<Tensor, Tensor>
         Channels.RequireDivisible(inChannels, groups, "DualConv input");
         Channels.RequireDivisible(outChannels, groups, "DualConv output");
         gc = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, groups: groups, bias: false);
-        pwc = nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false);
+        pwc = ConvNormAct.Conv(inChannels, outChannels, 1, stride);
         Groups = groups;
         RegisterComponents();
     }

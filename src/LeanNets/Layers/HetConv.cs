@@ -75,7 +75,8 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable
         var grouped = nn.functional.conv2d(input.index_select(1, inputOrder), weight3x3, null, new[] { stride }, new long[] { 1 }, groups: part)
             .index_select(1, outputOrder);
         var pointwiseWeight = zeros(outChannels, inChannels, dtype: weight1x1.dtype).scatter(1, scatterIndex, weight1x1);
-        var pointwise = nn.functional.conv2d(input, pointwiseWeight.view(outChannels, inChannels, 1, 1), null, new[] { stride });
+        // Subsample then stride 1: libtorch's strided 1x1 backward can crash (see StridedPointwiseConv).
+        var pointwise = nn.functional.conv2d(StridedPointwiseConv.Subsample(input, stride), pointwiseWeight.view(outChannels, inChannels, 1, 1));
         return grouped.add_(pointwise).MoveToOuterDisposeScope();
     }
 

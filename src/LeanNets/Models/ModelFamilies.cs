@@ -8,5 +8,9 @@ internal static class ModelFamilies
         .Concat(ResNet.Specs())
         .Concat(MobileNetV2.Specs())
         .Concat(MobileNetV1.Specs())
-        .Concat(Vgg.Specs());
+        .Concat(Vgg.Specs())
+        .Concat(MobileNetV3.Specs())
+        .Concat(ShuffleNetV2.Specs())
+        .Concat(GhostNet.Specs())
+        .Concat(RegNet.Specs());
 }

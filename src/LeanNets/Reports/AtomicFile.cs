@@ -7,6 +7,8 @@ public static class AtomicFile
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, temp => File.WriteAllBytes(temp, bytes));
 
+    public static void Copy(string source, string destination) => Write(destination, temp => File.Copy(source, temp, overwrite: true));
+
     private static void Write(string path, Action<string> write)
     {
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));

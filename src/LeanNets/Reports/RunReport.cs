@@ -10,7 +10,7 @@ namespace LeanNets.Reports;
 /// <summary>A training run's files: metrics.csv, metrics.jsonl, curves.png and report.html, rewritten each epoch.</summary>
 public static class RunReport
 {
-    public static void Write(string runDirectory, TrainingState state, string? extraHtml = null)
+    public static void Write(string runDirectory, TrainingState state)
     {
         var history = state.History;
         var csv = new StringBuilder("epoch,lr,train_loss,train_top1,test_loss,test_top1,test_top5,seconds,train_images_per_second,ema_top1\n");
@@ -21,7 +21,7 @@ public static class RunReport
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.jsonl"),
             string.Concat(history.Select(m => JsonSerializer.Serialize(m) + "\n")));
         SaveCurves(Path.Combine(runDirectory, "curves.png"), history);
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "report.html"), Html(state, extraHtml));
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, "report.html"), Html(state));
     }
 
     public static void SaveCurves(string path, IReadOnlyList<EpochMetrics> history)
@@ -39,7 +39,7 @@ public static class RunReport
         Canvas.SavePng(surface, path);
     }
 
-    private static string Html(TrainingState state, string? extraHtml)
+    private static string Html(TrainingState state)
     {
         var o = state.Options;
         var best = state.History.OrderByDescending(m => m.TestTop1).FirstOrDefault();
@@ -54,7 +54,6 @@ public static class RunReport
         foreach (var m in state.History)
             sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{m.Epoch}</td><td>{m.LearningRate:G4}</td><td>{m.TrainLoss:F4}</td><td>{100 * m.TrainTop1:F2}</td><td>{m.TestLoss:F4}</td><td>{100 * m.TestTop1:F2}</td><td>{100 * m.TestTop5:F2}</td><td>{m.Seconds:F1}</td><td>{m.TrainImagesPerSecond:F0}</td></tr>");
         sb.Append("</table>");
-        if (extraHtml != null) sb.Append(extraHtml);
         sb.Append("<h2>Options</h2><pre>").Append(WebUtility.HtmlEncode(JsonSerializer.Serialize(o, Checkpoint.Json))).Append("</pre></body></html>");
         return sb.ToString();
     }

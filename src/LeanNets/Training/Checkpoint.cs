@@ -59,8 +59,7 @@ public static class Checkpoint
             {
                 model.load(reader);
                 if (optimizer == null && ema == null && !restoreRng) return state;
-                var scratch = optimizer;
-                if (scratch != null) scratch.load_state_dict(reader);
+                if (optimizer != null) optimizer.load_state_dict(reader);
                 else SkipOptimizer(reader, model, state.Options);
                 var rngBytes = reader.ReadBytes(reader.ReadInt32());
                 if (restoreRng)

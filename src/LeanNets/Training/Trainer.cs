@@ -34,7 +34,7 @@ public static class Trainer
         var format = DataSource.Detect(options.Data);
         var trainSet = DataSource.Load(options.Data, train: true, options.SkipBad, options.LimitTrain);
         var testSet = DataSource.Load(options.Data, train: false, options.SkipBad, options.LimitTest);
-        int size = options.InputSize > 0 ? options.InputSize : DataSource.DefaultSize(format);
+        int size = options.InputSize > 0 ? options.InputSize : DataSource.DefaultSize(trainSet);
         var trainLoader = new BatchLoader(trainSet, DataSource.Transform(format, true, size, options.Pad, options.Flip), options.BatchSize, true, options.Seed, options.Prefetch);
         var testLoader = new BatchLoader(testSet, DataSource.Transform(format, false, size, 0, false), options.BatchSize, false, options.Seed, options.Prefetch);
 
@@ -47,8 +47,10 @@ public static class Trainer
         int classes = options.Classes ?? trainSet.NumClasses;
         if (classes != trainSet.NumClasses)
             throw new LeanNetsUsageException($"--classes {classes} does not match the data's {trainSet.NumClasses} classes");
-        using var model = ModelRegistry.Create(options.Model, classes, options.InChannels ?? trainSet.Channels);
-        using var ema = options.EmaDecay > 0 ? ModelRegistry.Create(options.Model, classes, options.InChannels ?? trainSet.Channels) : null;
+        // Saved resolved, so evaluation and resume rebuild exactly this model.
+        options = options with { Classes = classes, InChannels = options.InChannels ?? trainSet.Channels, InputSize = size };
+        using var model = ModelRegistry.Create(options.Model, classes, options.InChannels);
+        using var ema = options.EmaDecay > 0 ? ModelRegistry.Create(options.Model, classes, options.InChannels) : null;
         ema?.load_state_dict(model.state_dict());
         using var optimizer = OptimizerFactory.Create(model, options);
 
@@ -76,8 +78,7 @@ public static class Trainer
                 History = [.. state.History, metrics],
             };
             Checkpoint.Save(Path.Combine(runDir, LastCheckpoint), state, model, optimizer, ema);
-            if (best) File.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint + ".tmp"), overwrite: true);
-            if (best) File.Move(Path.Combine(runDir, BestCheckpoint + ".tmp"), Path.Combine(runDir, BestCheckpoint), overwrite: true);
+            if (best) AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
             RunReport.Write(runDir, state);
             observer?.OnEpoch(metrics, best);
         }

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using LeanNets.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeanNets.Analysis;
+
+/// <summary>Eval-mode inference time: median over repeated runs after warm-up.</summary>
+public sealed record Latency(double MedianMs, double MinMs, int Batch, int Runs)
+{
+    public double ImagesPerSecond => Batch * 1000.0 / MedianMs;
+    public double MsPerImage => MedianMs / Batch;
+}
+
+public static class LatencyMeter
+{
+    public static Latency Measure(nn.Module<Tensor, Tensor> model, InputShape shape, int batch = 1, int runs = 20, int warmup = 3)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = no_grad();
+            using var input = randn(shape.WithBatch(batch));
+            var times = new List<double>();
+            for (int i = -warmup; i < runs; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                // The scope frees every intermediate at once; without it they wait for the GC and each call page-faults afresh.
+                using (NewDisposeScope()) model.call(input);
+                if (i >= 0) times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            return new Latency(times[times.Count / 2], times[0], batch, runs);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using LeanNets.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeanNets.Models;
+
+/// <summary>ShuffleNetV2 (Ma et al. 2018) as torchvision builds it.</summary>
+public static class ShuffleNetV2
+{
+    /// <param name="Widths">stem, three stage widths, final 1x1 conv width.</param>
+    public sealed record Config(string Name, int[] Widths, string PaperName);
+
+    private static readonly int[] Repeats = [4, 8, 4];
+
+    public static IEnumerable<ModelSpec> Specs()
+    {
+        yield return Spec(new Config("shufflenetv2_x0_5", [24, 48, 96, 192, 1024], "ShuffleNet V2×0.5"));
+        yield return Spec(new Config("shufflenetv2_x1_0", [24, 116, 232, 464, 1024], "ShuffleNet V2×1.0"));
+        yield return Spec(new Config("shufflenetv2_x1_5", [24, 176, 352, 704, 1024], "ShuffleNet V2×1.5"));
+        yield return Spec(new Config("shufflenetv2_x2_0", [24, 244, 488, 976, 2048], "ShuffleNet V2×2.0"));
+    }
+
+    private static ModelSpec Spec(Config c) => new(c.Name, "shufflenetv2", "peer", new InputShape(3, 224, 224), 1000, o => Build(c, o), c.PaperName);
+
+    public static Classifier Build(Config config, ModelOptions options)
+    {
+        var w = config.Widths;
+        var features = new List<(string, nn.Module<Tensor, Tensor>)>
+        {
+            ("stem", new ConvNormAct(options.InChannels, w[0], 3, 2)),
+            ("maxpool", nn.MaxPool2d(3, 2, 1)),
+        };
+        long channels = w[0];
+        for (int s = 0; s < Repeats.Length; s++)
+        {
+            var units = new List<(string, nn.Module<Tensor, Tensor>)>();
+            for (int i = 0; i < Repeats[s]; i++)
+                units.Add(($"{i}", new ShuffleBlock(i == 0 ? channels : w[s + 1], w[s + 1], i == 0 ? 2 : 1)));
+            features.Add(($"stage{s + 2}", nn.Sequential(units)));
+            channels = w[s + 1];
+        }
+        features.Add(("conv5", new ConvNormAct(channels, w[4], 1)));
+        return WeightInit.Apply(new Classifier(config.Name, nn.Sequential(features), ClassifierHead.PoolLinear(w[4], options.NumClasses)));
+    }
+}

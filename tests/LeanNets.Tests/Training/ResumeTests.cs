@@ -1,0 +1,61 @@
+using LeanNets.Tests.Data;
+using LeanNets.Training;
+
+namespace LeanNets.Tests.Training;
+
+/// <summary>A stopped and resumed run ends with exactly the weights of an uninterrupted one.</summary>
+public class ResumeTests
+{
+    private static TrainOptions Tiny(string data, string output, int epochs) => new()
+    {
+        Model = "vgnetg_1_0mp_cifar", Data = data, Epochs = epochs, BatchSize = 16, LearningRate = 0.05, WarmupEpochs = 1,
+        Schedule = ScheduleKind.Cosine, Pad = 1, Flip = true, LabelSmoothing = 0.1, EmaDecay = 0.9, Deterministic = true, Seed = 3,
+        OutputDir = output, Prefetch = 2,
+    };
+
+    [Fact]
+    public void ResumedRunEqualsUninterruptedRun()
+    {
+        using var dir = new TempFolder();
+        string data = Path.Combine(dir.Path, "data");
+        SyntheticData.WriteToyIdx(data, train: 64, test: 32);
+
+        var straight = Trainer.Run(Tiny(data, Path.Combine(dir.Path, "straight"), 3));
+        string interrupted = Path.Combine(dir.Path, "interrupted");
+        Trainer.Run(Tiny(data, interrupted, 1)); // stops after epoch 1, as a killed run leaves its last checkpoint
+        var resumed = Trainer.Run(Tiny(data, interrupted, 3), resumeFrom: interrupted);
+
+        Assert.Equal(3, resumed.State.CompletedEpochs);
+        Assert.Equal(straight.State.History.Select(h => h.TrainLoss), resumed.State.History.Select(h => h.TrainLoss));
+        var (a, _) = ModelLoader.FromCheckpoint(Path.Combine(straight.RunDirectory, Trainer.LastCheckpoint));
+        var (b, _) = ModelLoader.FromCheckpoint(Path.Combine(interrupted, Trainer.LastCheckpoint));
+        var sb = b.state_dict();
+        foreach (var (name, tensor) in a.state_dict())
+            Assert.True(tensor.equal(sb[name]).all().item<bool>(), name);
+        foreach (var file in new[] { "metrics.csv", "metrics.jsonl", "curves.png", "report.html", Trainer.BestCheckpoint })
+            Assert.True(File.Exists(Path.Combine(interrupted, file)), file);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(interrupted, "metrics.csv")).Length); // header + 3 epochs
+    }
+
+    [Fact]
+    public void ToyTaskIsLearned()
+    {
+        using var dir = new TempFolder();
+        string data = Path.Combine(dir.Path, "data");
+        SyntheticData.WriteToyIdx(data, train: 256, test: 64);
+        // No flips: the toy classes differ by where the square is, so a mirror would swap labels.
+        var result = Trainer.Run(Tiny(data, Path.Combine(dir.Path, "run"), 4) with { EmaDecay = 0, LearningRate = 0.1, Flip = false });
+        // Four classes: chance is 25%.
+        Assert.True(result.FinalEval.Top1 >= 0.9, $"top-1 {result.FinalEval.Top1}");
+    }
+
+    [Fact]
+    public void CorruptCheckpointIsAClearError()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllBytes(dir.File("bad.ckpt"), [1, 2, 3]);
+        var e = Assert.Throws<LeanNetsException>(() => Checkpoint.ReadState(dir.File("bad.ckpt")));
+        Assert.Contains("bad.ckpt", e.Message);
+        Assert.Throws<LeanNetsException>(() => Checkpoint.ReadState(dir.File("missing.ckpt")));
+    }
+}
