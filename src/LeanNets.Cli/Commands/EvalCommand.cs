@@ -23,13 +23,13 @@ public static class EvalCommand
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(checkpoint)!;
-            var (net, state) = ModelLoader.FromCheckpoint(path, parsed.GetValue(model));
-            using var _ = net;
             string folder = parsed.GetValue(data)!;
             var format = DataSource.Detect(folder);
             var test = DataSource.Load(folder, train: false, limit: parsed.GetValue(limit));
-            if (test.NumClasses != state.Options.Classes)
-                throw new LeanNetsUsageException($"the data has {test.NumClasses} classes but the checkpoint was trained for {state.Options.Classes}");
+            var (net, state) = ModelLoader.FromCheckpoint(path, parsed.GetValue(model), test);
+            using var _ = net;
+            if (state.Options.Classes is int trained && test.NumClasses != trained)
+                throw new LeanNetsUsageException($"the data has {test.NumClasses} classes but the checkpoint was trained for {trained}");
             int size = state.Options.InputSize > 0 ? state.Options.InputSize : DataSource.DefaultSize(test);
             var loader = new BatchLoader(test, DataSource.Transform(format, false, size, 0, false), parsed.GetValue(batch), false, 0);
             var result = Evaluator.Evaluate(net, loader);

@@ -24,7 +24,7 @@ public static class PaperFigures
 
     /// <summary>The paper row a registry configuration reproduces (same label and input size; same classes preferred).</summary>
     public static PaperFigure? For(Models.ModelSpec spec) => All
-        .Where(f => Label(f) == spec.PaperName && f.Input == spec.DefaultInput.Height && (f.Params != null || f.Flops != null))
+        .Where(f => spec.IsPaperRow(Label(f)) && f.Input == spec.DefaultInput.Height && (f.Params != null || f.Flops != null))
         .OrderBy(f => f.Classes == spec.DefaultClasses ? 0 : 1)
         .FirstOrDefault();
 

@@ -44,7 +44,7 @@ public static class PaperTables
     {
         string label = PaperFigures.Label(figure);
         var candidates = ModelRegistry.List()
-            .Where(s => s.PaperName == label && s.DefaultInput.Height == figure.Input)
+            .Where(s => s.IsPaperRow(label) && s.DefaultInput.Height == figure.Input)
             .OrderBy(s => s.DefaultClasses == figure.Classes ? 0 : 1)
             .ToList();
         return candidates.FirstOrDefault()?.Name;

@@ -33,7 +33,8 @@ public static class MobileNetV1
     }
 
     private static ModelSpec Spec(Config c) => new(c.Name, "mobilenetv1", c.Kind == ConvKind.Standard && !c.Cifar ? "peer" : "dualconv",
-        c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Cifar ? 10 : 1000, o => Build(c, o), c.PaperName);
+        c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Cifar ? 10 : 1000, o => Build(c, o), c.PaperName,
+        c.Name == "mobilenetv1_100" ? "MobileNet V1×1.0" : null);
 
     public static Classifier Build(Config config, ModelOptions options)
     {

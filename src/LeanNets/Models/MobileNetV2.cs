@@ -35,7 +35,8 @@ public static class MobileNetV2
     }
 
     private static ModelSpec Spec(Config c, string paper) => new(c.Name, "mobilenetv2", paper,
-        c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Cifar ? 10 : 1000, o => Build(c, o), c.PaperName);
+        c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Cifar ? 10 : 1000, o => Build(c, o), c.PaperName,
+        c.Name == "mobilenetv2_100" ? "MobileNet V2×1.0" : null);
 
     public static Classifier Build(Config config, ModelOptions options)
     {

@@ -11,8 +11,11 @@ public sealed record ModelOptions(int NumClasses = 1000, int InChannels = 3);
 /// <param name="DefaultClasses">The class count the papers report it with.</param>
 /// <param name="Build">Creates a fresh, randomly initialised instance.</param>
 /// <param name="PaperName">The row label in the paper's tables, when the model is one of them.</param>
+/// <param name="PaperAlias">The label the other paper gives the same network ("MobileNet V1×1.0" for "MobileNetV1").</param>
 public sealed record ModelSpec(string Name, string Family, string Paper, InputShape DefaultInput, int DefaultClasses,
-    Func<ModelOptions, Classifier> Build, string? PaperName = null)
+    Func<ModelOptions, Classifier> Build, string? PaperName = null, string? PaperAlias = null)
 {
     public ModelOptions DefaultOptions => new(DefaultClasses, DefaultInput.Channels);
+
+    public bool IsPaperRow(string label) => label == PaperName || label == PaperAlias;
 }

@@ -52,6 +52,14 @@ public class VGNetCountTests
     }
 
     [Fact]
+    public void EveryTableThreeRowIsReproduced()
+    {
+        var rows = PaperTables.Compare("vgnet");
+        Assert.Equal(20, rows.Count(r => r.ModelName != null));
+        Assert.All(rows, r => Assert.True(r.WithinTarget, $"{r.Figure.Model}: {r.Params} vs {r.Figure.Params}"));
+    }
+
+    [Fact]
     public void FixedKernelsAreBuffersNotParameters()
     {
         using var model = ModelRegistry.Create("vgnetf2_1_5mp");
