@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using LeanNets.Reports;
 using LeanNets.Runtime;
 
 namespace LeanNets.Bench;
@@ -25,8 +25,7 @@ public static class AllocatorBenchmark
             results.Add(new { model, batch, tuned, ms_per_batch = ms, images_per_second = imagesPerSecond });
         }
         string path = BenchProgram.ResultsPath("allocator.json");
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, true);
+        JsonFile.Write(path, results);
         Console.WriteLine($"wrote {path}");
         return 0;
     }

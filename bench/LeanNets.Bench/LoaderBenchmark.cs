@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using LeanNets.Reports;
 using LeanNets.Data;
 using LeanNets.Models;
 using LeanNets.Training;
@@ -35,7 +35,7 @@ public static class LoaderBenchmark
             results.Add(new { benchmark = "decode", format, width = 500, height = 375, ms_per_image = ms });
         }
         string path = BenchProgram.ResultsPath("loader.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        JsonFile.Write(path, results);
         Console.WriteLine($"wrote {path}");
         return 0;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using LeanNets.Analysis;
 using LeanNets.Models;
 
@@ -32,7 +31,7 @@ public static class BenchCommand
                 rows.Add(new { model = name, input = shape.ToString(), batch = latency.Batch, median_ms = latency.MedianMs, min_ms = latency.MinMs, images_per_second = latency.ImagesPerSecond, threads = TorchSharp.torch.get_num_threads() });
             }
             if (parsed.GetValue(json) is string path)
-                Reports.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+                Reports.JsonFile.Write(path, rows);
             return LeanNetsCli.Success;
         });
         return command;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using LeanNets.Cli.Output;
 using LeanNets.Data;
 using LeanNets.Reports;
@@ -42,12 +41,12 @@ public static class EvalCommand
             output.Write(table.ToText());
             string outDir = parsed.GetValue(dir) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
             ConfusionMatrixImage.Save(Path.Combine(outDir, "confusion.png"), result.Confusion, result.ClassNames);
-            AtomicFile.WriteAllText(Path.Combine(outDir, "eval.json"), JsonSerializer.Serialize(new
+            JsonFile.Write(Path.Combine(outDir, "eval.json"), new
             {
                 model = state.Options.Model, checkpoint = path, data = folder, images = result.Images, top1 = result.Top1, top5 = result.Top5,
                 loss = result.Loss, images_per_second = result.ImagesPerSecond,
                 per_class = result.ClassNames.Zip(result.PerClassAccuracy).ToDictionary(p => p.First, p => p.Second),
-            }, new JsonSerializerOptions { WriteIndented = true }));
+            });
             output.WriteLine($"wrote {Path.Combine(outDir, "eval.json")} and confusion.png");
             return LeanNetsCli.Success;
         });

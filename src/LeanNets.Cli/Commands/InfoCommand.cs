@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using LeanNets.Reports;
 using LeanNets.Analysis;
 using LeanNets.Cli.Output;
 using LeanNets.Models;
@@ -68,6 +68,6 @@ public static class InfoCommand
         };
         if (perLayer)
             document["layers"] = profile.Layers.Select(l => new { name = l.Name, type = l.Type, output = l.OutputShape.Skip(1).ToArray(), @params = l.Params, macs = l.Macs });
-        return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        return JsonFile.Serialize(document) + Environment.NewLine;
     }
 }

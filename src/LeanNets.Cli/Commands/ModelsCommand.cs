@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using LeanNets.Reports;
 using LeanNets.Analysis;
 using LeanNets.Cli.Output;
 using LeanNets.Models;
@@ -33,11 +33,11 @@ public static class ModelsCommand
             }).ToList();
             if (parsed.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
+                output.WriteLine(JsonFile.Serialize(rows.Select(r => new
                 {
                     name = r.Spec.Name, family = r.Spec.Family, paper = r.Spec.Paper, paper_name = r.Spec.PaperName,
                     input = r.Spec.DefaultInput.ToString(), classes = r.Spec.DefaultClasses, @params = r.Profile.Params, macs = r.Profile.Macs,
-                }), new JsonSerializerOptions { WriteIndented = true }));
+                })));
                 return LeanNetsCli.Success;
             }
             var table = new TextTable("name", "family", "paper", "input", "classes", "params", "MACs", "paper row", "paper params", "paper FLOPs");

@@ -54,7 +54,7 @@ public static class RunReport
         foreach (var m in state.History)
             sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{m.Epoch}</td><td>{m.LearningRate:G4}</td><td>{m.TrainLoss:F4}</td><td>{100 * m.TrainTop1:F2}</td><td>{m.TestLoss:F4}</td><td>{100 * m.TestTop1:F2}</td><td>{100 * m.TestTop5:F2}</td><td>{m.Seconds:F1}</td><td>{m.TrainImagesPerSecond:F0}</td></tr>");
         sb.Append("</table>");
-        sb.Append("<h2>Options</h2><pre>").Append(WebUtility.HtmlEncode(JsonSerializer.Serialize(o, Checkpoint.Json))).Append("</pre></body></html>");
+        sb.Append("<h2>Options</h2><pre>").Append(WebUtility.HtmlEncode(JsonFile.Serialize(o))).Append("</pre></body></html>");
         return sb.ToString();
     }
 }

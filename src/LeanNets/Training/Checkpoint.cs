@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using LeanNets.Reports;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,7 +17,6 @@ public sealed record TrainingState(TrainOptions Options, int CompletedEpochs, lo
 public static class Checkpoint
 {
     private const string Magic = "LEANNETS-CKPT-1";
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     public static void Save(string path, TrainingState state, nn.Module model, OptimizerHelper optimizer, nn.Module? ema)
     {
@@ -26,7 +25,7 @@ public static class Checkpoint
         using (var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
-            writer.Write(JsonSerializer.Serialize(state, Json));
+            writer.Write(JsonFile.Serialize(state));
             model.save(writer);
             optimizer.save_state_dict(writer);
             using var rng = torch.random.get_rng_state();
@@ -97,7 +96,7 @@ public static class Checkpoint
         try
         {
             if (reader.ReadString() != Magic) throw new LeanNetsException($"{path}: not a LeanNets checkpoint");
-            return JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), Json)
+            return JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), JsonFile.Options)
                 ?? throw new LeanNetsException($"{path}: empty checkpoint header");
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or IOException or FormatException)
