@@ -31,6 +31,20 @@ public class CliTests
         Assert.Contains("Conv2d", output);
     }
 
+    [Fact]
+    public void ModelsListsThePeersWithTheirPaperRows()
+    {
+        var (code, output, _) = Run("models", "--family", "peers", "--json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var rows = doc.RootElement.EnumerateArray().ToList();
+        Assert.Contains(rows, r => r.GetProperty("name").GetString() == "ghostnet_100" && r.GetProperty("params").GetInt64() == 5_182_508);
+        Assert.All(rows, r => Assert.Equal("peer", r.GetProperty("paper").GetString()));
+        (code, output, _) = Run("models", "--family", "vgnet", "--names");
+        Assert.Equal(0, code);
+        Assert.Contains("vgnetf4_1_5mp_cifar", output.Split('\n', StringSplitOptions.TrimEntries));
+    }
+
     [Theory]
     [InlineData("info", "resnet05")]
     [InlineData("info", "resnet50", "--input", "3x0x224")]
