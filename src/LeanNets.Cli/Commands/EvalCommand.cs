@@ -24,7 +24,7 @@ public static class EvalCommand
             string path = parsed.GetValue(checkpoint)!;
             string folder = parsed.GetValue(data)!;
             var format = DataSource.Detect(folder);
-            var test = DataSource.Load(folder, train: false, limit: parsed.GetValue(limit));
+            var test = DataSource.Load(folder, train: false, limit: parsed.GetValue(limit), format: format);
             var (net, state) = ModelLoader.FromCheckpoint(path, parsed.GetValue(model), test);
             using var _ = net;
             if (state.Options.Classes is int trained && test.NumClasses != trained)

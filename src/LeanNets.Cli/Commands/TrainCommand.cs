@@ -94,6 +94,7 @@ public static class TrainCommand
             var options = overrides.Build(parsed, parsed.GetValue(model)!);
             var progress = new ConsoleProgress(output, interactive: output == Console.Out && !Console.IsOutputRedirected);
             var result = Trainer.Run(options, progress, parsed.GetValue(overrides.Resume));
+            if (result.SkippedImages > 0) output.WriteLine($"skipped {result.SkippedImages} unreadable images (--skip-bad)");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"final test top-1 {100 * result.FinalEval.Top1:F2}% (best {100 * result.State.BestTop1:F2}%); report: {Path.Combine(result.RunDirectory, "report.html")}"));
             return LeanNetsCli.Success;

@@ -6,15 +6,13 @@ namespace LeanNets.Data;
 public sealed record Batch(float[] Pixels, long[] Labels, int Count, int Channels, int Size);
 
 /// <summary>
-/// Produces an epoch's batches on background threads, at most <see cref="Prefetch"/> ahead of the
+/// Produces an epoch's batches on background threads, at most <c>prefetch</c> batches ahead of the
 /// consumer, in a fixed order. Sample order and augmentation derive only from (seed, epoch, index),
 /// so an epoch repeats exactly whatever the thread timing, and a resumed run sees the same data.
 /// </summary>
 public sealed class BatchLoader(IImageDataset dataset, ImageTransform transform, int batchSize, bool shuffle, long seed, int prefetch = 4)
 {
     public IImageDataset Dataset => dataset;
-    public int BatchSize => batchSize;
-    public int Prefetch => prefetch;
     public int BatchesPerEpoch => (dataset.Count + batchSize - 1) / batchSize;
 
     /// <summary>The sample order of one epoch.</summary>

@@ -15,9 +15,10 @@ public static class DataSource
         throw new LeanNetsException($"{folder}: not a recognised dataset (IDX files, CIFAR .bin files, or train/ and val/ image folders)");
     }
 
-    public static IImageDataset Load(string folder, bool train, bool skipBad = false, int limit = 0)
+    /// <summary>Loads a split; pass the <paramref name="format"/> already detected to skip detecting it again.</summary>
+    public static IImageDataset Load(string folder, bool train, bool skipBad = false, int limit = 0, Format? format = null)
     {
-        IImageDataset data = Detect(folder) switch
+        IImageDataset data = (format ?? Detect(folder)) switch
         {
             Format.Idx => IdxReader.LoadSplit(folder, train),
             Format.Cifar => CifarReader.LoadSplit(folder, train),
@@ -25,6 +26,9 @@ public static class DataSource
         };
         return limit > 0 && data is InMemoryDataset memory ? memory.Take(limit) : data;
     }
+
+    /// <summary>Images skipped as unreadable so far (ImageFolder data with skipBad), 0 for other formats.</summary>
+    public static int SkippedImages(IImageDataset data) => data is ImageFolderDataset folder ? folder.BadFiles : 0;
 
     /// <summary>The standard transforms for a format at a model input size.</summary>
     public static ImageTransform Transform(Format format, bool train, int size, int pad, bool flip) => format switch

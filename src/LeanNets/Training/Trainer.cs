@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 namespace LeanNets.Training;
 
 /// <summary>The result of a finished (or resumed and finished) run.</summary>
-public sealed record TrainResult(string RunDirectory, TrainingState State, EvalResult FinalEval);
+/// <param name="SkippedImages">unreadable images skipped with SkipBad, over every pass of this process.</param>
+public sealed record TrainResult(string RunDirectory, TrainingState State, EvalResult FinalEval, int SkippedImages);
 
 /// <summary>
 /// Supervised training with checkpoints after every epoch. Everything random derives from the seed
@@ -32,8 +33,8 @@ public static class Trainer
         }
         Validate(options);
         var format = DataSource.Detect(options.Data);
-        var trainSet = DataSource.Load(options.Data, train: true, options.SkipBad, options.LimitTrain);
-        var testSet = DataSource.Load(options.Data, train: false, options.SkipBad, options.LimitTest);
+        var trainSet = DataSource.Load(options.Data, train: true, options.SkipBad, options.LimitTrain, format);
+        var testSet = DataSource.Load(options.Data, train: false, options.SkipBad, options.LimitTest, format);
         int size = options.InputSize > 0 ? options.InputSize : DataSource.DefaultSize(trainSet);
         var trainLoader = new BatchLoader(trainSet, DataSource.Transform(format, true, size, options.Pad, options.Flip), options.BatchSize, true, options.Seed, options.Prefetch);
         var testLoader = new BatchLoader(testSet, DataSource.Transform(format, false, size, 0, false), options.BatchSize, false, options.Seed, options.Prefetch);
@@ -83,7 +84,7 @@ public static class Trainer
             observer?.OnEpoch(metrics, best);
         }
         lastEval ??= Evaluator.Evaluate(model, testLoader, options.Epochs);
-        return new TrainResult(runDir, state, lastEval);
+        return new TrainResult(runDir, state, lastEval, DataSource.SkippedImages(trainSet) + DataSource.SkippedImages(testSet));
     }
 
     private static (double Loss, double Top1, double LastLr, double Seconds, double ImagesPerSecond) TrainEpoch(

@@ -50,6 +50,24 @@ public class ResumeTests
     }
 
     [Fact]
+    public void SkippedImagesAreCountedAtTheEnd()
+    {
+        using var dir = new TempFolder();
+        foreach (var split in new[] { "train", "val" })
+            foreach (var (cls, color) in new[] { ("a", SkiaSharp.SKColors.Red), ("b", SkiaSharp.SKColors.Blue) })
+            {
+                string folder = Path.Combine(dir.Path, "data", split, cls);
+                Directory.CreateDirectory(folder);
+                for (int i = 0; i < 4; i++) SyntheticData.WritePng(Path.Combine(folder, $"{i}.png"), 20, 20, color);
+            }
+        File.WriteAllBytes(Path.Combine(dir.Path, "data", "train", "a", "broken.png"), [1, 2, 3]);
+        var options = Tiny(Path.Combine(dir.Path, "data"), Path.Combine(dir.Path, "run"), 1) with { SkipBad = true, InputSize = 16, EmaDecay = 0 };
+        var result = Trainer.Run(options);
+        Assert.Equal(1, result.SkippedImages); // the one broken file, met once in the single epoch
+        Assert.Throws<LeanNetsException>(() => Trainer.Run(options with { SkipBad = false, OutputDir = Path.Combine(dir.Path, "run2") }));
+    }
+
+    [Fact]
     public void CorruptCheckpointIsAClearError()
     {
         using var dir = new TempFolder();
