@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LeanNets.Reports;
+using LeanNets.IO;
 using LeanNets.Runtime;
 
 namespace LeanNets.Bench;

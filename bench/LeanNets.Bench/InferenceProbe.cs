@@ -15,7 +15,7 @@ public static class InferenceProbe
         var spec = ModelRegistry.Get(args[0]);
         int batch = int.Parse(args[1], CultureInfo.InvariantCulture), iters = int.Parse(args[2], CultureInfo.InvariantCulture);
         var shape = args.Length > 3 ? InputShape.Parse(args[3]) : spec.DefaultInput;
-        using var model = spec.Build(spec.DefaultOptions with { InChannels = shape.Channels });
+        using var model = spec.Create(spec.DefaultOptions with { InChannels = shape.Channels });
         double ms = LatencyMeter.Measure(model, shape, batch, iters, warmup: 2).MedianMs;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ms_per_batch={ms:F3} tuned={NativeAllocator.IsTuned}"));
         return 0;

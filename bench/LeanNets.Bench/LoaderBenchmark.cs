@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using LeanNets.Reports;
+using LeanNets.IO;
 using LeanNets.Data;
 using LeanNets.Models;
 using LeanNets.Training;
-using static TorchSharp.torch;
 
 namespace LeanNets.Bench;
 
@@ -43,7 +42,9 @@ public static class LoaderBenchmark
     private static double TrainImagesPerSecond(string model, BatchLoader loader, int batches)
     {
         using var net = ModelRegistry.Create(model, 10, 1);
-        using var optimizer = OptimizerFactory.Create(net, new TrainOptions { Model = model, Data = "" });
+        var options = new TrainOptions { Model = model, Data = "" };
+        using var optimizer = OptimizerFactory.Create(net, options);
+        var step = new TrainStep(net, optimizer, options);
         net.train();
         long images = 0;
         var clock = new Stopwatch();
@@ -51,13 +52,7 @@ public static class LoaderBenchmark
         foreach (var batch in loader.Epoch(0))
         {
             if (seen == 3) clock.Start(); // after warm-up
-            using (var scope = NewDisposeScope())
-            {
-                var loss = nn.functional.cross_entropy(net.call(tensor(batch.Pixels).view(batch.Count, 1, 28, 28)), tensor(batch.Labels));
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-            }
+            step.Run(batch, options.LearningRate);
             if (seen >= 3) images += batch.Count;
             if (++seen == batches + 3) break;
         }

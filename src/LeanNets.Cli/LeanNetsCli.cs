@@ -1,19 +1,29 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using LeanNets.Cli.Commands;
 using LeanNets.Runtime;
 
 namespace LeanNets.Cli;
 
-/// <summary>The `leannets` command line: parses, sets up the runtime, maps errors to exit codes.</summary>
+/// <summary>
+/// The `leannets` command line: parses, sets up the runtime, and maps every failure to one line and an exit code:
+/// 2 for usage errors, 1 for failures (bad files, diverged runs, libtorch errors, anything unexpected).
+/// </summary>
 public static class LeanNetsCli
 {
     public const int Success = 0, Failure = 1, UsageError = 2;
 
     public static readonly Option<int> Threads = new("--threads")
     {
-        Description = "CPU threads for tensor ops (0 = all cores)",
+        Description = "CPU threads for tensor ops (0 = all cores; at most 4x the cores)",
         Recursive = true,
         DefaultValueFactory = _ => 0,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "on an error, also print the stack trace",
+        Recursive = true,
     };
 
     public static RootCommand BuildRoot(TextWriter output)
@@ -31,6 +41,7 @@ public static class LeanNetsCli
             CompareCommand.Create(output),
         };
         root.Options.Add(Threads);
+        root.Options.Add(Verbose);
         return root;
     }
 
@@ -40,32 +51,59 @@ public static class LeanNetsCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // Some parser messages list suggestions on separate lines: keep the error to one line.
-            string message = string.Join(", ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            error.WriteLine($"leannets: error: {message} (see 'leannets --help')");
+            error.WriteLine($"leannets: error: {ParseErrorLine(root, args, parsed)}");
             return UsageError;
         }
         try
         {
-            int threads = parsed.GetValue(Threads);
-            if (threads < 0) throw new LeanNetsUsageException($"--threads must be 0 (all cores) or positive, got {threads}");
-            if (parsed.Action is not System.CommandLine.Help.HelpAction) LeanRuntime.Initialize(new RuntimeOptions(threads));
+            if (parsed.Action is not System.CommandLine.Help.HelpAction)
+                LeanRuntime.Initialize(new RuntimeOptions(CheckThreads(parsed.GetValue(Threads), error)));
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (LeanNetsUsageException e)
+        catch (Exception e)
         {
-            error.WriteLine($"leannets: error: {e.Message}");
-            return UsageError;
+            var (code, message) = Describe(e);
+            error.WriteLine($"leannets: error: {message}");
+            if (parsed.GetValue(Verbose)) error.WriteLine(e.ToString());
+            return code;
         }
-        catch (LeanNetsException e)
-        {
-            error.WriteLine($"leannets: error: {e.Message}");
-            return Failure;
-        }
-        catch (IOException e)
-        {
-            error.WriteLine($"leannets: error: {e.Message}");
-            return Failure;
-        }
+    }
+
+    /// <summary>One line and an exit code for any exception: the policy every command shares.</summary>
+    internal static (int Code, string Message) Describe(Exception e) => e switch
+    {
+        LeanNetsUsageException => (UsageError, e.Message),
+        BadImageException => (Failure, e.Message + " (use --skip-bad to skip such files)"),
+        LeanNetsException => (Failure, e.Message),
+        UnauthorizedAccessException => (Failure, $"permission denied: {FirstLine(e.Message)}"),
+        DirectoryNotFoundException or FileNotFoundException => (Failure, FirstLine(e.Message)),
+        IOException => (Failure, FirstLine(e.Message)),
+        OutOfMemoryException or InsufficientExecutionStackException => (Failure, "out of memory: use a smaller batch or input"),
+        OperationCanceledException => (Failure, "cancelled"),
+        ExternalException => (Failure, $"libtorch: {FirstLine(e.Message)}"),
+        _ => (Failure, $"internal error ({e.GetType().Name}: {FirstLine(e.Message)}); run with --verbose for the trace"),
+    };
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    private static string ParseErrorLine(RootCommand root, string[] args, ParseResult parsed)
+    {
+        // An unknown first word is an unknown command, whatever the parser calls it.
+        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+            return $"unknown command '{args[0]}'; see 'leannets --help'";
+        // Some parser messages list suggestions on separate lines: keep the error to one line.
+        string message = string.Join(", ",
+            parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return $"{message} (see 'leannets --help')";
+    }
+
+    private static int CheckThreads(int threads, TextWriter error)
+    {
+        int cores = Environment.ProcessorCount;
+        if (threads < 0) throw new LeanNetsUsageException($"--threads must be 0 (all cores) or positive, got {threads}");
+        if (threads > 4 * cores)
+            throw new LeanNetsUsageException($"--threads {threads} is more than 4x this machine's {cores} cores");
+        if (threads > cores) error.WriteLine($"leannets: warning: --threads {threads} exceeds the {cores} cores; expect it slower");
+        return threads;
     }
 }

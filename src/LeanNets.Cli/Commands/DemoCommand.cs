@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LeanNets.Cli.Output;
 using LeanNets.Data;
+using LeanNets.Reports;
 using LeanNets.Training;
 
 namespace LeanNets.Cli.Commands;
@@ -25,10 +26,11 @@ public static class DemoCommand
             {
                 Epochs = parsed.GetValue(epochs) ?? (data.IsFullSet ? 4 : 5),
                 LimitTrain = data.IsFullSet ? 12_000 : 0,
-                OutputDir = parsed.GetValue(dir) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}"),
             };
+            string runDir = parsed.GetValue(dir) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}");
             var progress = new ConsoleProgress(output, interactive: output == Console.Out && !Console.IsOutputRedirected);
-            var result = Trainer.Run(options, progress);
+            var tensorBoard = new TensorBoardLog();
+            var result = Trainer.Run(options, runDir, [progress, new RunReport(), tensorBoard]);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo: {options.Model} reached {100 * result.FinalEval.Top1:F2}% test top-1 ({result.FinalEval.Images} test images) after {options.Epochs} epochs"));
             output.WriteLine($"report: {Path.GetFullPath(Path.Combine(result.RunDirectory, "report.html"))}");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LeanNets.Cli.Output;
-using LeanNets.Data;
 using LeanNets.Reports;
 using LeanNets.Training;
 
@@ -16,38 +15,28 @@ public static class EvalCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "checkpoint file (last.ckpt or best.ckpt of a run)", Required = true };
         var data = new Option<string>("--data") { Description = "dataset folder (its test split is used)", Required = true };
         var batch = new Option<int>("--batch-size") { Description = "images per batch", DefaultValueFactory = _ => 256 };
-        var limit = new Option<int>("--limit") { Description = "evaluate only the first N images (0 = all)" };
+        var limit = new Option<int>("--limit") { Description = "evaluate only N images (0 = all)" };
+        var skipBad = new Option<bool>("--skip-bad") { Description = "skip unreadable images (image folders), counting them" };
         var dir = new Option<string?>("--output") { Description = "where eval.json and confusion.png go (default: next to the checkpoint)" };
-        var command = new Command("eval", "Evaluate a trained checkpoint on a dataset's test split") { model, checkpoint, data, batch, limit, dir };
+        var command = new Command("eval", "Evaluate a trained checkpoint on a dataset's test split")
+            { model, checkpoint, data, batch, limit, skipBad, dir };
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(checkpoint)!;
-            string folder = parsed.GetValue(data)!;
-            var format = DataSource.Detect(folder);
-            var test = DataSource.Load(folder, train: false, limit: parsed.GetValue(limit), format: format);
-            var (net, state) = ModelLoader.FromCheckpoint(path, parsed.GetValue(model), test);
-            using var _ = net;
-            if (state.Options.Classes is int trained && test.NumClasses != trained)
-                throw new LeanNetsUsageException($"the data has {test.NumClasses} classes but the checkpoint was trained for {trained}");
-            int size = state.Options.InputSize > 0 ? state.Options.InputSize : DataSource.DefaultSize(test);
-            var loader = new BatchLoader(test, DataSource.Transform(format, false, size, 0, false), parsed.GetValue(batch), false, 0);
-            var result = Evaluator.Evaluate(net, loader);
+            var report = CheckpointEvaluation.Run(new EvalRequest(path, parsed.GetValue(data)!, parsed.GetValue(model),
+                parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(skipBad)));
+            var r = report.Result;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{state.Options.Model} on {result.Images} images: top-1 {100 * result.Top1:F2}%  top-5 {100 * result.Top5:F2}%  loss {result.Loss:F4}  {result.ImagesPerSecond:F0} img/s"));
+                $"{report.Model} on {r.Images} images: top-1 {100 * r.Top1:F2}%  top-5 {100 * r.Top5:F2}%  loss {r.Loss:F4}  {r.ImagesPerSecond:F0} img/s"));
+            if (report.SkippedImages > 0) output.WriteLine($"skipped {report.SkippedImages} unreadable images");
             var table = new TextTable("class", "accuracy");
             table.RightAligned.Add(1);
-            for (int c = 0; c < result.PerClassAccuracy.Length; c++)
-                table.Add(result.ClassNames[c], (100 * result.PerClassAccuracy[c]).ToString("F2", CultureInfo.InvariantCulture) + "%");
+            for (int c = 0; c < r.PerClassAccuracy.Length; c++)
+                table.Add(r.ClassNames[c], Units.Percent(r.PerClassAccuracy[c]));
             output.Write(table.ToText());
             string outDir = parsed.GetValue(dir) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
-            ConfusionMatrixImage.Save(Path.Combine(outDir, "confusion.png"), result.Confusion, result.ClassNames);
-            JsonFile.Write(Path.Combine(outDir, "eval.json"), new
-            {
-                model = state.Options.Model, checkpoint = path, data = folder, images = result.Images, top1 = result.Top1, top5 = result.Top5,
-                loss = result.Loss, images_per_second = result.ImagesPerSecond,
-                per_class = result.ClassNames.Zip(result.PerClassAccuracy).ToDictionary(p => p.First, p => p.Second),
-            });
-            output.WriteLine($"wrote {Path.Combine(outDir, "eval.json")} and confusion.png");
+            EvalFiles.Write(report, outDir);
+            output.WriteLine($"wrote {Path.Combine(outDir, EvalFiles.Json)} and {EvalFiles.Confusion}");
             return LeanNetsCli.Success;
         });
         return command;

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using LeanNets.Reports;
 using LeanNets.Analysis;
 using LeanNets.Cli.Output;
+using LeanNets.IO;
 using LeanNets.Models;
 
 namespace LeanNets.Cli.Commands;
@@ -39,7 +39,7 @@ public static class InfoCommand
     {
         var lines = new List<string>
         {
-            $"model:        {spec.Name} ({spec.Family}, {spec.Paper})",
+            $"model:        {spec.Name} ({spec.Family.Id()}, {spec.Paper.Id()})",
             $"input:        {string.Join("x", profile.InputShape.Skip(1))}",
             $"params:       {Units.Integer(profile.Params)} ({Units.Short(profile.Params)})",
             $"fixed values: {Units.Integer(profile.FixedValues)}",
@@ -59,8 +59,8 @@ public static class InfoCommand
         var document = new Dictionary<string, object?>
         {
             ["model"] = spec.Name,
-            ["family"] = spec.Family,
-            ["paper"] = spec.Paper,
+            ["family"] = spec.Family.Id(),
+            ["paper"] = spec.Paper.Id(),
             ["input"] = profile.InputShape.Skip(1).ToArray(),
             ["params"] = profile.Params,
             ["fixed_values"] = profile.FixedValues,

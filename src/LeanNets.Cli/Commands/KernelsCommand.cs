@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Net;
-using System.Text;
-using LeanNets.Analysis;
 using LeanNets.Models;
 using LeanNets.Reports;
 using LeanNets.Training;
@@ -21,21 +18,11 @@ public static class KernelsCommand
         command.SetAction(parsed =>
         {
             string name = parsed.GetValue(model)!;
-            var net = parsed.GetValue(checkpoint) is string path ? ModelLoader.FromCheckpoint(path, name).Model : ModelRegistry.Create(name);
-            using var _ = net;
-            var found = KernelInspector.SpatialKernels(net);
-            if (parsed.GetValue(layers) > 0) found = found.Take(parsed.GetValue(layers)).ToList();
+            if (parsed.GetValue(layers) < 0) throw new LeanNetsUsageException($"--layers must be 0 (all) or positive, got {parsed.GetValue(layers)}");
+            using var net = parsed.GetValue(checkpoint) is string path ? ModelLoader.FromCheckpoint(path, name).Model : ModelRegistry.Create(name);
             string folder = parsed.GetValue(dir)!;
-            var html = new StringBuilder($"<!doctype html><html><head><meta charset=\"utf-8\"><title>{name} kernels</title></head><body style=\"font-family:sans-serif\"><h1>{name}: spatial kernels</h1><p>Blue negative, white zero, red positive; each layer scaled to its largest magnitude. The first input channel of each filter is shown.</p>");
-            foreach (var (layer, index) in found.Select((l, i) => (l, i)))
-            {
-                string file = $"{index:D2}-{layer.Name.Replace('.', '_')}.png";
-                KernelGrid.Save(Path.Combine(folder, file), layer.Weight, $"{layer.Name}: {layer.Kind}, {layer.Weight.shape[0]} kernels");
-                html.Append($"<h3>{WebUtility.HtmlEncode(layer.Name)} ({WebUtility.HtmlEncode(layer.Kind)})</h3><img src=\"{file}\">");
-            }
-            html.Append("</body></html>");
-            AtomicFile.WriteAllText(Path.Combine(folder, "kernels.html"), html.ToString());
-            output.WriteLine($"drew {found.Count} layers into {Path.GetFullPath(folder)} (kernels.html)");
+            int drawn = KernelPage.Write(net, name, folder, parsed.GetValue(layers));
+            output.WriteLine($"drew {drawn} layers into {Path.GetFullPath(folder)} ({KernelPage.FileName})");
             return LeanNetsCli.Success;
         });
         return command;

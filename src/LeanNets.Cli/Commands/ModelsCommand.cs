@@ -1,7 +1,7 @@
 using System.CommandLine;
-using LeanNets.Reports;
 using LeanNets.Analysis;
 using LeanNets.Cli.Output;
+using LeanNets.IO;
 using LeanNets.Models;
 
 namespace LeanNets.Cli.Commands;
@@ -11,7 +11,10 @@ public static class ModelsCommand
 {
     public static Command Create(TextWriter output)
     {
-        var family = new Option<string?>("--family") { Description = "only this family (e.g. vgnet, resnet), or 'peers' for VGNet's comparison networks" };
+        var family = new Option<string?>("--family")
+        {
+            Description = "only this family (e.g. vgnet, resnet), or 'peers' for VGNet's comparison networks",
+        };
         var paper = new Option<string?>("--paper") { Description = "only models of this paper: vgnet, dualconv or peer" };
         var markdown = new Option<bool>("--markdown") { Description = "print a Markdown table" };
         var json = new Option<bool>("--json") { Description = "print JSON" };
@@ -20,55 +23,58 @@ public static class ModelsCommand
         foreach (var o in new Option[] { family, paper, markdown, json, namesOnly }) command.Options.Add(o);
         command.SetAction(parsed =>
         {
-            var specs = Filter(ModelRegistry.List(), parsed.GetValue(family), parsed.GetValue(paper));
+            var specs = Select(parsed.GetValue(family), parsed.GetValue(paper));
             if (parsed.GetValue(namesOnly))
             {
                 foreach (var s in specs) output.WriteLine(s.Name);
                 return LeanNetsCli.Success;
             }
-            var rows = specs.Select(s =>
-            {
-                using var net = s.Build(s.DefaultOptions);
-                return (Spec: s, Profile: ModelProfiler.Profile(net, s.DefaultInput.WithBatch(1), s.Name));
-            }).ToList();
+            var rows = ModelSummary.Of(specs);
             if (parsed.GetValue(json))
             {
-                output.WriteLine(JsonFile.Serialize(rows.Select(r => new
-                {
-                    name = r.Spec.Name, family = r.Spec.Family, paper = r.Spec.Paper, paper_name = r.Spec.PaperName,
-                    input = r.Spec.DefaultInput.ToString(), classes = r.Spec.DefaultClasses, @params = r.Profile.Params, macs = r.Profile.Macs,
-                })));
+                output.WriteLine(JsonFile.Serialize(rows));
                 return LeanNetsCli.Success;
             }
-            var table = new TextTable("name", "family", "paper", "input", "classes", "params", "MACs", "paper row", "paper params", "paper FLOPs");
-            table.RightAligned.UnionWith([4, 5, 6, 8, 9]);
-            foreach (var (s, p) in rows)
-            {
-                var figure = PaperFigures.For(s);
-                table.Add(s.Name, s.Family, s.Paper, s.DefaultInput.ToString(), s.DefaultClasses.ToString(), Units.Integer(p.Params), Units.Short(p.Macs),
-                    figure == null ? "" : $"{figure.Paper} {figure.Table}: {figure.Model}",
-                    figure?.Params is long fp ? Units.Short(fp) : "", figure?.Flops is long ff ? Units.Short(ff) : "");
-            }
-            output.Write(parsed.GetValue(markdown) ? table.ToMarkdown() : table.ToText());
+            output.Write(parsed.GetValue(markdown) ? Table(rows).ToMarkdown() : Table(rows).ToText());
             return LeanNetsCli.Success;
         });
         return command;
     }
 
-    internal static IReadOnlyList<ModelSpec> Filter(IReadOnlyList<ModelSpec> specs, string? family, string? paper)
+    public static TextTable Table(IEnumerable<ModelSummary> rows)
     {
-        IEnumerable<ModelSpec> result = specs;
-        if (family is not null)
+        var table = new TextTable("name", "family", "paper", "input", "classes", "params", "MACs", "paper row", "paper params",
+            "paper FLOPs");
+        table.RightAligned.UnionWith([4, 5, 6, 8, 9]);
+        foreach (var r in rows)
         {
-            result = family == "peers" ? result.Where(s => s.Paper == "peer") : result.Where(s => s.Family == family);
-            if (!result.Any())
-                throw new LeanNetsUsageException($"unknown family '{family}'; known: peers, {string.Join(", ", specs.Select(s => s.Family).Distinct())}");
+            var f = r.PaperRow;
+            table.Add(r.Name, r.Family.Id(), r.Paper.Id(), r.Input, r.Classes.ToString(), Units.Integer(r.Params), Units.Short(r.Macs),
+                f == null ? "" : $"{f.Paper} {f.Table}: {f.Model}",
+                f?.Params is long fp ? Units.Short(fp) : "", f?.Flops is long ff ? Units.Short(ff) : "");
         }
-        if (paper is not null)
+        return table;
+    }
+
+    /// <summary>The registry entries a --family/--paper pair selects; unknown names list the known ones.</summary>
+    internal static IReadOnlyList<ModelSpec> Select(string? family, string? paper)
+    {
+        ModelFamily? f = null;
+        Paper? p = null;
+        if (family == "peers") p = Paper.Peer;
+        else if (family != null)
         {
-            result = result.Where(s => s.Paper == paper);
-            if (!result.Any()) throw new LeanNetsUsageException($"no models for paper '{paper}'; known: vgnet, dualconv, peer");
+            f = ModelNames.TryParseFamily(family, out var parsed) ? parsed
+                : throw new LeanNetsUsageException(
+                    $"unknown family '{family}'; known: peers, {string.Join(", ", Enum.GetValues<ModelFamily>().Select(x => x.Id()))}");
         }
-        return result.ToList();
+        if (paper != null)
+        {
+            var parsed = ModelNames.TryParsePaper(paper, out var value) ? value
+                : throw new LeanNetsUsageException($"unknown paper '{paper}'; known: vgnet, dualconv, peer");
+            if (p != null && p != parsed) return [];
+            p = parsed;
+        }
+        return ModelRegistry.List(f, p);
     }
 }

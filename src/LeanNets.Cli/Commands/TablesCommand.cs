@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LeanNets.Analysis;
 using LeanNets.Cli.Output;
-using LeanNets.Reports;
+using LeanNets.IO;
 
 namespace LeanNets.Cli.Commands;
 
@@ -27,7 +27,7 @@ public static class TablesCommand
                 table.Add(f.Table, f.Model, f.Dataset, r.ModelName ?? "-",
                     f.Params is long p ? Units.Short(p) : "-", r.Params is long q ? Units.Short(q) : "-", Percent(r.ParamsDifference),
                     f.Flops is long fl ? Units.Short(fl) : "-", r.Macs is long m ? Units.Short(m) : "-", Percent(r.MacsDifference),
-                    r.ModelName == null ? r.Note : r.WithinTarget ? "ok" : r.Note);
+                    r.WithinTarget && r.Note.Length == 0 ? "ok" : r.WithinTarget ? "ok: " + r.Note : r.Note);
             }
             int counted = rows.Count(r => r.ModelName != null), ok = rows.Count(r => r.WithinTarget);
             string text = (parsed.GetValue(markdown) ? table.ToMarkdown() : table.ToText())

@@ -12,11 +12,12 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
     private int lastDecile = -1;
     private DateTime lastDraw;
 
-    public void OnStart(string runDirectory, TrainOptions options, int startEpoch, int batchesPerEpoch, long parameters)
+    public void OnStart(TrainingStart start)
     {
+        var o = start.State.Options;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {options.Model} ({parameters:N0} params) on {options.Data}: epochs {startEpoch + 1}..{options.Epochs}, {batchesPerEpoch} batches of {options.BatchSize}, recipe {options.Recipe}"));
-        output.WriteLine($"run directory: {runDirectory}");
+            $"training {o.Model} ({start.Parameters:N0} params) on {o.Data}: epochs {start.State.CompletedEpochs + 1}..{o.Epochs}, {start.BatchesPerEpoch} batches of {o.BatchSize}, recipe {o.Recipe}"));
+        output.WriteLine($"run directory: {start.RunDirectory}");
     }
 
     public void OnBatch(BatchProgress p)
@@ -36,8 +37,9 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
         output.WriteLine(line);
     }
 
-    public void OnEpoch(EpochMetrics m, bool best)
+    public void OnEpoch(EpochEnd end)
     {
+        var (m, best) = (end.Metrics, end.Best);
         if (interactive) output.WriteLine();
         lastDecile = -1;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -16,4 +16,8 @@ public static class Units
     }
 
     public static string Integer(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A fraction as a percentage with two decimals ("93.61%"); "-" when undefined.</summary>
+    public static string Percent(double fraction) =>
+        double.IsFinite(fraction) ? (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + "%" : "-";
 }

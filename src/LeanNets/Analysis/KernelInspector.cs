@@ -1,3 +1,4 @@
+using LeanNets.Models.VGNetPaper;
 using LeanNets.Layers;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,3 +1,4 @@
+using LeanNets.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,30 +1,30 @@
 using System.Globalization;
+using System.Text;
+using LeanNets.Models;
 
 namespace LeanNets.Analysis;
 
 /// <summary>One row of a paper's result table, as printed (FLOPs and params expanded to integers).</summary>
+/// <param name="RegistryName">the LeanNets model that reproduces the row, if any.</param>
+/// <param name="CountClasses">the class count the paper counted the row at, when not its dataset's.</param>
+/// <param name="Note">why the row is as it is (a cited work, a different head, a counting convention).</param>
 public sealed record PaperFigure(string Paper, string Table, string Model, string Dataset, int Input, double? Top1, double? Top5,
-    string? Metric, long? Flops, long? Params, double? GpuMs, double? CpuMs)
+    string? Metric, long? Flops, long? Params, double? GpuMs, double? CpuMs, string? RegistryName, int? CountClasses, string Note)
 {
-    /// <summary>Rows that cite other work (pruning methods, "[n]" references): the papers' comparisons, not their models.</summary>
-    public bool IsCitation => Model.Contains('[');
-
-    public int Classes => Dataset switch { "cifar10" => 10, "cifar100" => 100, "voc2007" => 20, _ => 1000 };
+    /// <summary>The class count the row's figures are counted at.</summary>
+    public int Classes => CountClasses ?? Dataset switch { "cifar10" => 10, "cifar100" => 100, "voc2007" => 20, _ => 1000 };
 }
 
-/// <summary>The papers' figures, shipped inside the library.</summary>
+/// <summary>The papers' figures, shipped inside the library (Resources/paper-figures.csv).</summary>
 public static class PaperFigures
 {
     private static readonly Lazy<IReadOnlyList<PaperFigure>> Rows = new(Load);
 
     public static IReadOnlyList<PaperFigure> All => Rows.Value;
 
-    /// <summary>The row label without its citation mark ("MobileNetV1_HC_P32 [18]" -> "MobileNetV1_HC_P32").</summary>
-    public static string Label(PaperFigure figure) => figure.Model.Split(" [")[0].Trim();
-
-    /// <summary>The paper row a registry configuration reproduces (same label and input size; same classes preferred).</summary>
-    public static PaperFigure? For(Models.ModelSpec spec) => All
-        .Where(f => spec.IsPaperRow(Label(f)) && f.Input == spec.DefaultInput.Height && (f.Params != null || f.Flops != null))
+    /// <summary>The paper row a registry configuration reproduces (with counted figures), if any.</summary>
+    public static PaperFigure? For(ModelSpec spec) => All
+        .Where(f => f.RegistryName == spec.Name && (f.Params != null || f.Flops != null))
         .OrderBy(f => f.Classes == spec.DefaultClasses ? 0 : 1)
         .FirstOrDefault();
 
@@ -33,18 +33,37 @@ public static class PaperFigures
         using var stream = typeof(PaperFigures).Assembly.GetManifestResourceStream("LeanNets.paper-figures.csv")
             ?? throw new InvalidOperationException("paper-figures.csv is not embedded");
         using var reader = new StreamReader(stream);
-        var header = reader.ReadLine()!.Split(',');
-        int Col(string name) => Array.IndexOf(header, name);
+        var header = SplitCsvLine(reader.ReadLine()!);
         var rows = new List<PaperFigure>();
         while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0) continue;
-            var f = line.Split(',');
-            double? D(string c) => f[Col(c)].Length == 0 ? null : double.Parse(f[Col(c)], CultureInfo.InvariantCulture);
-            long? L(string c) => f[Col(c)].Length == 0 ? null : long.Parse(f[Col(c)], CultureInfo.InvariantCulture);
-            rows.Add(new PaperFigure(f[Col("paper")], f[Col("table")], f[Col("model")], f[Col("dataset")], int.Parse(f[Col("input")], CultureInfo.InvariantCulture),
-                D("top1"), D("top5"), f[Col("metric")].Length == 0 ? null : f[Col("metric")], L("flops"), L("params"), D("gpu_ms"), D("cpu_ms")));
+            var f = SplitCsvLine(line);
+            string S(string c) => f[Array.IndexOf(header, c)];
+            double? D(string c) => S(c).Length == 0 ? null : double.Parse(S(c), CultureInfo.InvariantCulture);
+            long? L(string c) => S(c).Length == 0 ? null : long.Parse(S(c), CultureInfo.InvariantCulture);
+            rows.Add(new PaperFigure(S("paper"), S("table"), S("model"), S("dataset"), int.Parse(S("input"), CultureInfo.InvariantCulture),
+                D("top1"), D("top5"), S("metric").Length == 0 ? null : S("metric"), L("flops"), L("params"), D("gpu_ms"),
+                D("cpu_ms"), S("registry_name").Length == 0 ? null : S("registry_name"), (int?)L("count_classes"), S("note")));
         }
         return rows;
+    }
+
+    /// <summary>One CSV record (RFC 4180 quoting: fields with commas are quoted, quotes doubled).</summary>
+    internal static string[] SplitCsvLine(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return [.. fields];
     }
 }

@@ -1,9 +1,15 @@
 using System.Threading.Channels;
+using static TorchSharp.torch;
 
 namespace LeanNets.Data;
 
 /// <summary>One batch ready for the model: normalised pixels (N, C, H, W) and labels.</summary>
-public sealed record Batch(float[] Pixels, long[] Labels, int Count, int Channels, int Size);
+public sealed record Batch(float[] Pixels, long[] Labels, int Count, int Channels, int Size)
+{
+    /// <summary>The images as an (N, C, H, W) tensor and the labels as a (N) tensor, in the current dispose scope.</summary>
+    public (Tensor Images, Tensor Labels) ToTensors() =>
+        (tensor(Pixels).view(Count, Channels, Size, Size), tensor(Labels));
+}
 
 /// <summary>
 /// Produces an epoch's batches on background threads, at most <c>prefetch</c> batches ahead of the

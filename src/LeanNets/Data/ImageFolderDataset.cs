@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SkiaSharp;
 
 namespace LeanNets.Data;
@@ -9,9 +10,13 @@ namespace LeanNets.Data;
 public sealed class ImageFolderDataset : IImageDataset
 {
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".webp" };
+    /// <summary>Images declaring more pixels than this are refused before decoding (a 74-byte PNG can declare
+    /// 100000 x 100000 and would need 40 GB).</summary>
+    public const long MaxPixels = 50_000_000;
+
     private readonly (string Path, int Label)[] items;
     private readonly bool skipBad;
-    private int badFiles;
+    private readonly ConcurrentDictionary<string, bool> badFiles;
 
     /// <param name="skipBad">replace unreadable images by the next readable one and count them, instead of failing.</param>
     public ImageFolderDataset(string root, bool skipBad = false)
@@ -30,14 +35,31 @@ public sealed class ImageFolderDataset : IImageDataset
         items = list.ToArray();
         ClassNames = classes;
         this.skipBad = skipBad;
+        badFiles = new ConcurrentDictionary<string, bool>();
+    }
+
+    private ImageFolderDataset(ImageFolderDataset source, (string Path, int Label)[] items)
+    {
+        this.items = items;
+        ClassNames = source.ClassNames;
+        skipBad = source.skipBad;
+        badFiles = source.badFiles;
+    }
+
+    /// <summary>An evenly spaced subset of <paramref name="count"/> images (every class keeps its share).</summary>
+    public ImageFolderDataset TakeEvenly(int count)
+    {
+        if (count >= items.Length) return this;
+        var subset = Enumerable.Range(0, count).Select(i => items[(int)((long)i * items.Length / count)]).ToArray();
+        return new ImageFolderDataset(this, subset);
     }
 
     public int Count => items.Length;
     public int Channels => 3;
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>Unreadable images met so far (only with skipBad).</summary>
-    public int BadFiles => badFiles;
+    /// <summary>Distinct unreadable images met so far (only with skipBad): each file counts once, however many epochs.</summary>
+    public int BadFiles => badFiles.Count;
 
     public ImageSample Get(int index)
     {
@@ -46,8 +68,8 @@ public sealed class ImageFolderDataset : IImageDataset
             var (path, label) = items[(index + attempt) % items.Length];
             var pixels = TryDecode(path, out int h, out int w);
             if (pixels != null) return new ImageSample(pixels, 3, h, w, label);
-            if (!skipBad) throw new LeanNetsException($"{path}: unreadable or corrupt image (use --skip-bad to skip such files)");
-            Interlocked.Increment(ref badFiles);
+            if (!skipBad) throw new BadImageException($"{path}: unreadable, corrupt or oversized image");
+            badFiles.TryAdd(path, true);
         }
         throw new LeanNetsException($"no readable image in the dataset ({items.Length} files)");
     }
@@ -58,6 +80,11 @@ public sealed class ImageFolderDataset : IImageDataset
         height = width = 0;
         try
         {
+            // Read the declared size first: decoding allocates width x height x 4 bytes.
+            using (var codec = SKCodec.Create(path))
+            {
+                if (codec == null || (long)codec.Info.Width * codec.Info.Height is 0 or > MaxPixels) return null;
+            }
             using var bitmap = SKBitmap.Decode(path);
             if (bitmap == null || bitmap.Width == 0 || bitmap.Height == 0) return null;
             using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);

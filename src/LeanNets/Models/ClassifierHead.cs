@@ -1,43 +1,57 @@
-using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Models;
 
-/// <summary>Heads shared by the families: pool, flatten, optional dropout and linear layers.</summary>
-public static class ClassifierHead
+/// <summary>
+/// Every model's head: adaptive average pool, optional pre-logits layers (MobileNetV3's and GhostNet's
+/// 1280-wide layer, VGG's two FC-4096), flatten, optional dropout, and the final linear layer <c>fc</c>.
+/// </summary>
+public sealed class ClassifierHead : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Global average pool then one linear layer (with optional dropout before it).</summary>
-    public static nn.Module<Tensor, Tensor> PoolLinear(long channels, long numClasses, double dropout = 0)
+    private readonly nn.Module<Tensor, Tensor> pool;
+    // Field names are state-dict names: TorchSharp registers modules by field name (timm's head.pre_logits).
+#pragma warning disable IDE1006
+    private readonly nn.Module<Tensor, Tensor>? pre_logits;
+#pragma warning restore IDE1006
+    private readonly nn.Module<Tensor, Tensor> flatten;
+    private readonly nn.Module<Tensor, Tensor>? dropout;
+    private readonly TorchSharp.Modules.Linear fc;
+
+    /// <param name="poolSize">output size of the adaptive average pool (1 = global; VGG's ImageNet head: 7).</param>
+    /// <param name="preLogits">layers between pooling and the last linear layer, taking the pooled 4-D map, with their output width.</param>
+    public ClassifierHead(long inChannels, long numClasses, double dropout = 0, int poolSize = 1,
+        (nn.Module<Tensor, Tensor> Module, long Features)? preLogits = null) : base(nameof(ClassifierHead))
     {
-        var layers = new List<(string, nn.Module<Tensor, Tensor>)>
-        {
-            ("pool", nn.AdaptiveAvgPool2d(1)),
-            ("flatten", nn.Flatten()),
-        };
-        if (dropout > 0) layers.Add(("dropout", nn.Dropout(dropout)));
-        layers.Add(("fc", nn.Linear(channels, numClasses)));
-        return nn.Sequential(layers);
+        InChannels = inChannels;
+        NumClasses = numClasses;
+        PreLogitsFeatures = preLogits?.Features ?? inChannels * poolSize * poolSize;
+        pool = nn.AdaptiveAvgPool2d(poolSize);
+        pre_logits = preLogits?.Module;
+        flatten = nn.Flatten();
+        this.dropout = dropout > 0 ? nn.Dropout(dropout) : null;
+        fc = nn.Linear(PreLogitsFeatures, numClasses);
+        RegisterComponents();
     }
 
-    /// <summary>Global pool, a 1x1 conv "pre-logits" layer with activation (MobileNetV3, GhostNet), then linear.</summary>
-    public static nn.Module<Tensor, Tensor> PoolConvLinear(long channels, long hidden, long numClasses, ActivationKind activation, double dropout, bool linearHidden)
+    public long InChannels { get; }
+    public long NumClasses { get; }
+
+    /// <summary>Width of the vector the last linear layer takes.</summary>
+    public long PreLogitsFeatures { get; }
+
+    public TorchSharp.Modules.Linear Fc => fc;
+
+    public Tensor Forward(Tensor features, bool preLogitsOnly)
     {
-        var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("pool", nn.AdaptiveAvgPool2d(1)) };
-        if (linearHidden)
-        {
-            layers.Add(("flatten", nn.Flatten()));
-            layers.Add(("pre_logits", nn.Linear(channels, hidden)));
-            layers.Add(("act", Activation.Create(activation)));
-        }
-        else
-        {
-            layers.Add(("pre_logits", nn.Conv2d(channels, hidden, 1, bias: true)));
-            layers.Add(("act", Activation.Create(activation)));
-            layers.Add(("flatten", nn.Flatten()));
-        }
-        if (dropout > 0) layers.Add(("dropout", nn.Dropout(dropout)));
-        layers.Add(("fc", nn.Linear(hidden, numClasses)));
-        return nn.Sequential(layers);
+        using var scope = NewDisposeScope();
+        var x = pool.call(features);
+        if (pre_logits != null) x = pre_logits.call(x);
+        x = flatten.call(x);
+        if (preLogitsOnly) return x.MoveToOuterDisposeScope();
+        if (dropout != null) x = dropout.call(x);
+        return fc.call(x).MoveToOuterDisposeScope();
     }
+
+    public override Tensor forward(Tensor features) => Forward(features, preLogitsOnly: false);
 }

@@ -1,3 +1,7 @@
+using LeanNets.Models.DualConvPaper;
+using LeanNets.Models.Peers;
+using LeanNets.Models.VGNetPaper;
+
 namespace LeanNets.Models;
 
 /// <summary>The families the registry knows, in listing order.</summary>

@@ -14,6 +14,10 @@ public static class ModelRegistry
     /// <summary>Every registered configuration, in registration order grouped by family.</summary>
     public static IReadOnlyList<ModelSpec> List() => Entries.Value.Values.ToList();
 
+    /// <summary>The entries of one family and/or one paper (null: any).</summary>
+    public static IReadOnlyList<ModelSpec> List(ModelFamily? family, Paper? paper) =>
+        Entries.Value.Values.Where(s => (family == null || s.Family == family) && (paper == null || s.Paper == paper)).ToList();
+
     public static bool Contains(string name) => Entries.Value.ContainsKey(name);
 
     /// <summary>The entry for <paramref name="name"/>, or an error listing the closest names.</summary>
@@ -24,13 +28,16 @@ public static class ModelRegistry
         throw new LeanNetsUsageException($"unknown model '{name}'; closest: {string.Join(", ", closest)} (see 'leannets models')");
     }
 
-    /// <summary>Creates a model with the given classes and input channels (defaults: the configuration's own).</summary>
+    /// <summary>
+    /// Creates a model with the given classes and input channels (defaults: the configuration's own), initialised
+    /// once here for every family.
+    /// </summary>
     public static Classifier Create(string name, int? numClasses = null, int? inChannels = null)
     {
         var spec = Get(name);
         if (numClasses is <= 0) throw new LeanNetsUsageException($"number of classes must be positive, got {numClasses}");
         if (inChannels is <= 0) throw new LeanNetsUsageException($"input channels must be positive, got {inChannels}");
-        return spec.Build(new ModelOptions(numClasses ?? spec.DefaultClasses, inChannels ?? spec.DefaultInput.Channels));
+        return spec.Create(new ModelOptions(numClasses ?? spec.DefaultClasses, inChannels ?? spec.DefaultInput.Channels));
     }
 
     public static IReadOnlyList<string> ClosestNames(string name, int count)

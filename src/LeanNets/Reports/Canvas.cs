@@ -1,3 +1,4 @@
+using LeanNets.IO;
 using SkiaSharp;
 
 namespace LeanNets.Reports;

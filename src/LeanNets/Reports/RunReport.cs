@@ -1,15 +1,26 @@
+using LeanNets.IO;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using LeanNets.Training;
 using SkiaSharp;
 
 namespace LeanNets.Reports;
 
-/// <summary>A training run's files: metrics.csv, metrics.jsonl, curves.png and report.html, rewritten each epoch.</summary>
-public static class RunReport
+/// <summary>
+/// A training run's files: metrics.csv, metrics.jsonl, curves.png and report.html, an observer of training that
+/// rewrites them after each committed epoch, and at the start of a resume (so an epoch whose report a kill
+/// interrupted is written then).
+/// </summary>
+public sealed class RunReport : ITrainingObserver
 {
+    public void OnStart(TrainingStart start)
+    {
+        if (start.State.History.Count > 0) Write(start.RunDirectory, start.State);
+    }
+
+    public void OnEpoch(EpochEnd end) => Write(end.RunDirectory, end.State);
+
     public static void Write(string runDirectory, TrainingState state)
     {
         var history = state.History;
@@ -19,7 +30,7 @@ public static class RunReport
                 .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), csv.ToString());
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.jsonl"),
-            string.Concat(history.Select(m => JsonSerializer.Serialize(m) + "\n")));
+            string.Concat(history.Select(m => JsonFile.SerializeLine(m) + "\n")));
         SaveCurves(Path.Combine(runDirectory, "curves.png"), history);
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "report.html"), Html(state));
     }

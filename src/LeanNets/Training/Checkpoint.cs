@@ -1,6 +1,7 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using LeanNets.Reports;
+using LeanNets.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,72 +9,109 @@ using static TorchSharp.torch;
 namespace LeanNets.Training;
 
 /// <summary>Where a run stands: its options, completed epochs, optimizer steps and history.</summary>
-public sealed record TrainingState(TrainOptions Options, int CompletedEpochs, long Step, double BestTop1, List<EpochMetrics> History);
+public sealed record TrainingState(TrainOptions Options, int CompletedEpochs, long Step, List<EpochMetrics> History)
+{
+    public double BestTop1 => History.Count == 0 ? 0 : History.Max(m => m.TestTop1);
+
+    /// <summary>The first epoch with the best test top-1 (0 before any epoch): the one best.ckpt holds.</summary>
+    public int BestEpoch => History.Count == 0 ? 0 : History.MaxBy(m => m.TestTop1)!.Epoch;
+}
 
 /// <summary>
-/// One file holds model, optimizer, RNG and <see cref="TrainingState"/>. It is written to a temporary file,
-/// flushed to disk and renamed over the old one, so a crash at any moment leaves the previous checkpoint whole.
+/// One file holds model, optimizer, RNG and <see cref="TrainingState"/>:
+/// <c>magic, header (JSON), payload (weights, optimizer, RNG, EMA), SHA-256 of the payload</c>.
+/// It is written atomically (temporary file, flush, rename); reading checks the checksum before any tensor
+/// is parsed, so a truncated or corrupted file is reported as such instead of loading wrong weights.
 /// </summary>
 public static class Checkpoint
 {
-    private const string Magic = "LEANNETS-CKPT-1";
+    private const string Magic = "LEANNETS-CKPT-2";
+    private const int HashLength = 32;
 
     public static void Save(string path, TrainingState state, nn.Module model, OptimizerHelper optimizer, nn.Module? ema)
     {
-        string temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        using (var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+        AtomicFile.Write(path, file =>
         {
-            writer.Write(Magic);
-            writer.Write(JsonFile.Serialize(state));
-            model.save(writer);
-            optimizer.save_state_dict(writer);
-            using var rng = torch.random.get_rng_state();
-            var rngBytes = rng.data<byte>().ToArray();
-            writer.Write(rngBytes.Length);
-            writer.Write(rngBytes);
-            writer.Write(ema != null);
-            ema?.save(writer);
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+            using (var header = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+            {
+                header.Write(Magic);
+                header.Write(JsonFile.Serialize(state));
+            }
+            using var hashing = new HashingStream(file);
+            using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
+            {
+                model.save(writer);
+                optimizer.save_state_dict(writer);
+                using var rng = torch.random.get_rng_state();
+                var rngBytes = rng.data<byte>().ToArray();
+                writer.Write(rngBytes.Length);
+                writer.Write(rngBytes);
+                writer.Write(ema != null);
+                ema?.save(writer);
+            }
+            file.Write(hashing.Hash());
+        });
     }
 
     /// <summary>Reads only the state (options, epochs, history), e.g. to rebuild the model before loading weights.</summary>
     public static TrainingState ReadState(string path)
     {
-        using var file = OpenChecked(path, out var reader);
-        using (reader) return ReadHeader(path, reader);
+        using var file = Open(path);
+        using var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
+        return ReadHeader(path, reader);
     }
 
     /// <summary>Loads weights (and optimizer, RNG, EMA when given) into already built modules.</summary>
-    public static TrainingState Load(string path, nn.Module model, OptimizerHelper? optimizer = null, nn.Module? ema = null, bool restoreRng = false)
+    public static TrainingState Load(string path, nn.Module model, OptimizerHelper? optimizer = null, nn.Module? ema = null,
+        bool restoreRng = false)
     {
-        using var file = OpenChecked(path, out var reader);
-        using (reader)
+        using var file = Open(path);
+        using var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
+        var state = ReadHeader(path, reader);
+        long payloadStart = file.Position;
+        VerifyChecksum(path, file, payloadStart);
+        file.Position = payloadStart;
+        try
         {
-            var state = ReadHeader(path, reader);
-            try
+            model.load(reader);
+            if (optimizer == null && ema == null && !restoreRng) return state;
+            if (optimizer != null) optimizer.load_state_dict(reader);
+            else SkipOptimizer(reader, model, state.Options);
+            var rngBytes = reader.ReadBytes(reader.ReadInt32());
+            if (restoreRng)
             {
-                model.load(reader);
-                if (optimizer == null && ema == null && !restoreRng) return state;
-                if (optimizer != null) optimizer.load_state_dict(reader);
-                else SkipOptimizer(reader, model, state.Options);
-                var rngBytes = reader.ReadBytes(reader.ReadInt32());
-                if (restoreRng)
-                {
-                    using var rng = tensor(rngBytes, dtype: ScalarType.Byte);
-                    torch.random.set_rng_state(rng);
-                }
-                if (reader.ReadBoolean() && ema != null) ema.load(reader);
-                return state;
+                using var rng = tensor(rngBytes, dtype: ScalarType.Byte);
+                torch.random.set_rng_state(rng);
             }
-            catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException)
-            {
-                throw new LeanNetsException($"{path}: checkpoint does not match the model or is truncated ({e.Message.Split('\n')[0]})", e);
-            }
+            if (reader.ReadBoolean() && ema != null) ema.load(reader);
+            return state;
         }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException
+            or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new LeanNetsException(
+                $"{path}: checkpoint does not match the model '{state.Options.Model}' ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    private static void VerifyChecksum(string path, FileStream file, long payloadStart)
+    {
+        long payloadLength = file.Length - payloadStart - HashLength;
+        if (payloadLength <= 0) throw new LeanNetsException($"{path}: truncated checkpoint (no weights)");
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        long left = payloadLength;
+        while (left > 0)
+        {
+            int read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0) break;
+            sha.AppendData(buffer, 0, read);
+            left -= read;
+        }
+        var stored = new byte[HashLength];
+        file.ReadExactly(stored);
+        if (!sha.GetHashAndReset().AsSpan().SequenceEqual(stored))
+            throw new LeanNetsException($"{path}: corrupt or truncated checkpoint (checksum mismatch)");
     }
 
     private static void SkipOptimizer(BinaryReader reader, nn.Module model, TrainOptions options)
@@ -83,23 +121,29 @@ public static class Checkpoint
         throwaway.load_state_dict(reader);
     }
 
-    private static FileStream OpenChecked(string path, out BinaryReader reader)
+    private static FileStream Open(string path)
     {
         if (!File.Exists(path)) throw new LeanNetsException($"checkpoint not found: {path}");
-        var file = File.OpenRead(path);
-        reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
-        return file;
+        return File.OpenRead(path);
     }
 
     private static TrainingState ReadHeader(string path, BinaryReader reader)
     {
         try
         {
-            if (reader.ReadString() != Magic) throw new LeanNetsException($"{path}: not a LeanNets checkpoint");
-            return JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), JsonFile.Options)
+            string magic = reader.ReadString();
+            if (magic != Magic)
+            {
+                throw new LeanNetsException(magic.StartsWith("LEANNETS-CKPT", StringComparison.Ordinal)
+                    ? $"{path}: checkpoint format {magic} is from an older LeanNets (expected {Magic}); retrain or convert it"
+                    : $"{path}: not a LeanNets checkpoint");
+            }
+            var state = JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), JsonFile.Options)
                 ?? throw new LeanNetsException($"{path}: empty checkpoint header");
+            return state;
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException or IOException or FormatException)
+        catch (Exception e) when (e is EndOfStreamException or JsonException or IOException or FormatException
+            or NotSupportedException)
         {
             throw new LeanNetsException($"{path}: corrupt or truncated checkpoint ({e.GetType().Name})", e);
         }

@@ -26,8 +26,7 @@ public static class Evaluator
             foreach (var batch in loader.Epoch(epoch))
             {
                 using var scope = NewDisposeScope();
-                var x = tensor(batch.Pixels).view(batch.Count, batch.Channels, batch.Size, batch.Size);
-                var y = tensor(batch.Labels);
+                var (x, y) = batch.ToTensors();
                 var logits = model.call(x);
                 if (logits.shape[1] != classes)
                     throw new LeanNetsException($"the model has {logits.shape[1]} outputs but the data has {classes} classes");

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using LeanNets.Analysis;
 using LeanNets.Data;
+using LeanNets.IO;
 using LeanNets.Models;
-using LeanNets.Reports;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,87 +10,180 @@ using static TorchSharp.torch;
 namespace LeanNets.Training;
 
 /// <summary>The result of a finished (or resumed and finished) run.</summary>
-/// <param name="SkippedImages">unreadable images skipped with SkipBad, over every pass of this process.</param>
+/// <param name="SkippedImages">distinct unreadable images skipped with SkipBad.</param>
 public sealed record TrainResult(string RunDirectory, TrainingState State, EvalResult FinalEval, int SkippedImages);
 
+/// <summary>What a resume may change: only more epochs, another run directory; the rest must agree with the run.</summary>
+/// <param name="Model">the model the caller expects the run to hold (an error if it holds another).</param>
+/// <param name="Data">the data folder the caller expects the run to use (an error if it used another).</param>
+public sealed record ResumeRequest(string Run, int? Epochs = null, string? OutputDir = null, string? Model = null,
+    string? Data = null, bool Force = false);
+
 /// <summary>
-/// Supervised training with checkpoints after every epoch. Everything random derives from the seed
+/// Supervised training with a checkpoint committed after every epoch. Everything random derives from the seed
 /// (weights, data order, augmentation, dropout), so a resumed run continues exactly where it stopped.
 /// </summary>
 public static class Trainer
 {
     public const string LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt";
 
-    public static TrainResult Run(TrainOptions options, ITrainingObserver? observer = null, string? resumeFrom = null, CancellationToken cancel = default)
+    /// <summary>Test hook: called with the name of each step of the end-of-epoch commit (kill tests stop there).</summary>
+    internal static Action<string>? CommitHook { get; set; }
+
+    /// <summary>Starts a new run in <paramref name="runDirectory"/>; refuses a directory that holds a run unless forced.</summary>
+    public static TrainResult Run(TrainOptions options, string runDirectory, IReadOnlyList<ITrainingObserver>? observers = null,
+        bool force = false, CancellationToken cancel = default)
     {
-        TrainingState? resumed = null;
-        if (resumeFrom != null)
+        options.Validate();
+        ModelRegistry.Get(options.Model);
+        using var runLock = RunLock.Acquire(runDirectory);
+        if (!force && HoldsRun(runDirectory))
         {
-            string path = Directory.Exists(resumeFrom) ? Path.Combine(resumeFrom, LastCheckpoint) : resumeFrom;
-            resumed = Checkpoint.ReadState(path);
-            // A resume continues the saved run; only the number of epochs may grow.
-            options = resumed.Options with { Epochs = Math.Max(options.Epochs, resumed.Options.Epochs) };
-            resumeFrom = path;
+            throw new LeanNetsUsageException(
+                $"{runDirectory} already holds a training run; resume it, choose another run directory, or force a restart");
         }
-        Validate(options);
-        var format = DataSource.Detect(options.Data);
-        var trainSet = DataSource.Load(options.Data, train: true, options.SkipBad, options.LimitTrain, format);
-        var testSet = DataSource.Load(options.Data, train: false, options.SkipBad, options.LimitTest, format);
-        int size = options.InputSize > 0 ? options.InputSize : DataSource.DefaultSize(trainSet);
-        var trainLoader = new BatchLoader(trainSet, DataSource.Transform(format, true, size, options.Pad, options.Flip), options.BatchSize, true, options.Seed, options.Prefetch);
-        var testLoader = new BatchLoader(testSet, DataSource.Transform(format, false, size, 0, false), options.BatchSize, false, options.Seed, options.Prefetch);
+        RemoveStaleFiles(runDirectory);
+        foreach (var name in new[] { LastCheckpoint, BestCheckpoint }) File.Delete(Path.Combine(runDirectory, name));
+        return Train(options, runDirectory, null, observers ?? [], cancel);
+    }
 
-        string runDir = options.OutputDir.Length > 0 ? options.OutputDir
-            : Path.Combine("runs", $"{options.Model}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        options = options with { OutputDir = runDir };
-        Directory.CreateDirectory(runDir);
+    /// <summary>Continues a run from its directory (or a checkpoint file in it) to its own or a larger epoch count.</summary>
+    public static TrainResult Resume(ResumeRequest request, IReadOnlyList<ITrainingObserver>? observers = null,
+        CancellationToken cancel = default)
+    {
+        string source = Directory.Exists(request.Run) ? request.Run : Path.GetDirectoryName(Path.GetFullPath(request.Run))!;
+        string sourceCheckpoint = Path.Combine(source, LastCheckpoint);
+        var saved = Checkpoint.ReadState(sourceCheckpoint).Options;
+        if (request.Model != null && request.Model != saved.Model)
+            throw new LeanNetsUsageException($"{source} is a run of '{saved.Model}', not '{request.Model}'");
+        if (request.Data != null && Path.GetFullPath(request.Data) != Path.GetFullPath(saved.Data))
+            throw new LeanNetsUsageException($"{source} was trained on {saved.Data}, not {request.Data}");
+        int epochs = request.Epochs ?? saved.Epochs;
+        var options = saved with { Epochs = epochs };
+        options.Validate();
 
-        torch.random.manual_seed(options.Seed);
+        string target = request.OutputDir ?? source;
+        bool elsewhere = Path.GetFullPath(target).TrimEnd('/') != Path.GetFullPath(source).TrimEnd('/');
+        using var runLock = RunLock.Acquire(target);
+        if (elsewhere)
+        {
+            if (!request.Force && HoldsRun(target))
+                throw new LeanNetsUsageException($"{target} already holds another training run; choose another run directory");
+            // The source run is only read: its checkpoints are copied, then the run goes on in the new directory.
+            foreach (var name in new[] { BestCheckpoint, LastCheckpoint })
+            {
+                string from = Path.Combine(source, name);
+                if (File.Exists(from)) AtomicFile.Copy(from, Path.Combine(target, name));
+            }
+        }
+        RemoveStaleFiles(target);
+        var state = Checkpoint.ReadState(Path.Combine(target, LastCheckpoint));
+        if (epochs < state.CompletedEpochs)
+            throw new LeanNetsUsageException($"the run has completed {state.CompletedEpochs} epochs; cannot resume to {epochs}");
+        return Train(options, target, Path.Combine(target, LastCheckpoint), observers ?? [], cancel);
+    }
+
+    private static bool HoldsRun(string dir) =>
+        File.Exists(Path.Combine(dir, LastCheckpoint)) || File.Exists(Path.Combine(dir, BestCheckpoint));
+
+    /// <summary>Temporary files of a write that a kill interrupted: never part of the run.</summary>
+    private static void RemoveStaleFiles(string dir)
+    {
+        foreach (var temp in Directory.EnumerateFiles(dir, "*" + AtomicFile.TempSuffix)) File.Delete(temp);
+    }
+
+    private static TrainResult Train(TrainOptions options, string runDir, string? resumeFrom,
+        IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel)
+    {
+        if (options.Deterministic)
+        {
+            // CPU kernels repeat exactly for a fixed thread count: the run records it and every resume uses it.
+            options = options with { Threads = options.Threads ?? torch.get_num_threads() };
+            torch.set_num_threads(options.Threads.Value);
+        }
+        var (format, trainSet, testSet) = DataSource.LoadPair(options.Data, options.SkipBad, options.LimitTrain, options.LimitTest);
         int classes = options.Classes ?? trainSet.NumClasses;
         if (classes != trainSet.NumClasses)
-            throw new LeanNetsUsageException($"--classes {classes} does not match the data's {trainSet.NumClasses} classes");
+            throw new LeanNetsUsageException($"{classes} classes asked for but the data has {trainSet.NumClasses}");
+        if (options.InChannels is int channels && channels != trainSet.Channels)
+            throw new LeanNetsUsageException($"{channels} input channels asked for but the data has {trainSet.Channels}");
+        var data = DataConfig.Resolve(format, trainSet, options.InputSize, options.Augment, options.Pad, options.Flip);
         // Saved resolved, so evaluation and resume rebuild exactly this model.
-        options = options with { Classes = classes, InChannels = options.InChannels ?? trainSet.Channels, InputSize = size };
+        options = options with { Classes = classes, InChannels = trainSet.Channels, InputSize = data.InputSize };
+        var trainLoader = new BatchLoader(trainSet, data.TrainTransform(), options.BatchSize, true, options.Seed, options.Prefetch);
+        var testLoader = new BatchLoader(testSet, data.EvalTransform(), options.BatchSize, false, options.Seed, options.Prefetch);
+
+        torch.random.manual_seed(options.Seed);
         using var model = ModelRegistry.Create(options.Model, classes, options.InChannels);
+        MemoryEstimate.RequireFits(model, new InputShape(data.Channels, data.InputSize, data.InputSize), options.BatchSize);
         using var ema = options.EmaDecay > 0 ? ModelRegistry.Create(options.Model, classes, options.InChannels) : null;
         ema?.load_state_dict(model.state_dict());
         using var optimizer = OptimizerFactory.Create(model, options);
 
-        var state = new TrainingState(options, 0, 0, 0, []);
-        if (resumed != null)
+        var state = new TrainingState(options, 0, 0, []);
+        if (resumeFrom != null)
         {
-            state = Checkpoint.Load(resumeFrom!, model, optimizer, ema, restoreRng: true) with { Options = options };
+            state = Checkpoint.Load(resumeFrom, model, optimizer, ema, restoreRng: true) with { Options = options };
+            FinishCommit(runDir, state);
         }
 
         int batches = trainLoader.BatchesPerEpoch;
-        observer?.OnStart(runDir, options, state.CompletedEpochs, batches, Analysis.ModelProfiler.CountParams(model));
+        var sample = new BatchLoader(trainSet, data.TrainTransform(), Math.Min(16, trainSet.Count), false, options.Seed, 0)
+            .Epoch(0).First();
+        var start = new TrainingStart(runDir, state, batches, ModelProfiler.CountParams(model), model, sample);
+        foreach (var o in observers) o.OnStart(start);
         EvalResult? lastEval = null;
+        var step = new TrainStep(model, optimizer, options, ema);
         for (int epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
-            var (trainLoss, trainTop1, lr, seconds, imagesPerSecond) = TrainEpoch(model, ema, optimizer, trainLoader, options, epoch, state.Step, observer, cancel);
-            long step = state.Step + batches;
+            var (trainLoss, trainTop1, lr, seconds, imagesPerSecond) =
+                TrainEpoch(step, model, trainLoader, options, epoch, state.Step, observers, cancel);
             lastEval = Evaluator.Evaluate(model, testLoader, epoch);
+            RequireFinite(lastEval.Loss, $"test loss after epoch {epoch + 1}");
             double? emaTop1 = ema != null ? Evaluator.Evaluate(ema, testLoader, epoch).Top1 : null;
-            var metrics = new EpochMetrics(epoch + 1, lr, trainLoss, trainTop1, lastEval.Loss, lastEval.Top1, lastEval.Top5, seconds, imagesPerSecond, emaTop1);
-            bool best = lastEval.Top1 > state.BestTop1;
-            state = state with
-            {
-                CompletedEpochs = epoch + 1, Step = step, BestTop1 = Math.Max(state.BestTop1, lastEval.Top1),
-                History = [.. state.History, metrics],
-            };
-            Checkpoint.Save(Path.Combine(runDir, LastCheckpoint), state, model, optimizer, ema);
-            if (best) AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
-            RunReport.Write(runDir, state);
-            observer?.OnEpoch(metrics, best);
+            var metrics = new EpochMetrics(epoch + 1, lr, trainLoss, trainTop1, lastEval.Loss, lastEval.Top1, lastEval.Top5, seconds,
+                imagesPerSecond, emaTop1);
+            bool best = lastEval.Top1 > state.BestTop1 || state.History.Count == 0;
+            state = state with { CompletedEpochs = epoch + 1, Step = state.Step + batches, History = [.. state.History, metrics] };
+            Commit(runDir, state, model, optimizer, ema, best);
+            foreach (var o in observers) o.OnEpoch(new EpochEnd(runDir, state, metrics, best, model));
         }
         lastEval ??= Evaluator.Evaluate(model, testLoader, options.Epochs);
         return new TrainResult(runDir, state, lastEval, DataSource.SkippedImages(trainSet) + DataSource.SkippedImages(testSet));
     }
 
+    /// <summary>
+    /// The end-of-epoch commit: last.ckpt (atomic) records the epoch and which epoch is best; then best.ckpt is
+    /// copied from it. A kill between the two is finished by the next resume (<see cref="FinishCommit"/>).
+    /// </summary>
+    private static void Commit(string runDir, TrainingState state, nn.Module model, OptimizerHelper optimizer, nn.Module? ema,
+        bool best)
+    {
+        Checkpoint.Save(Path.Combine(runDir, LastCheckpoint), state, model, optimizer, ema);
+        CommitHook?.Invoke("last-written");
+        if (best) AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
+        CommitHook?.Invoke("best-written");
+    }
+
+    /// <summary>Redoes the best.ckpt copy when the last commit stopped before it.</summary>
+    private static void FinishCommit(string runDir, TrainingState state)
+    {
+        if (state.BestEpoch != state.CompletedEpochs || state.CompletedEpochs == 0) return;
+        string best = Path.Combine(runDir, BestCheckpoint);
+        bool current = File.Exists(best) && ReadEpochOrNull(best) == state.CompletedEpochs;
+        if (!current) AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), best);
+    }
+
+    private static int? ReadEpochOrNull(string checkpoint)
+    {
+        try { return Checkpoint.ReadState(checkpoint).CompletedEpochs; }
+        catch (LeanNetsException) { return null; }
+    }
+
     private static (double Loss, double Top1, double LastLr, double Seconds, double ImagesPerSecond) TrainEpoch(
-        Classifier model, Classifier? ema, OptimizerHelper optimizer, BatchLoader loader, TrainOptions o, int epoch, long step,
-        ITrainingObserver? observer, CancellationToken cancel)
+        TrainStep step, nn.Module model, BatchLoader loader, TrainOptions o, int epoch, long globalStep,
+        IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel)
     {
         model.train();
         int batches = loader.BatchesPerEpoch, done = 0;
@@ -98,50 +192,25 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         foreach (var batch in loader.Epoch(epoch, cancel))
         {
-            using (var scope = NewDisposeScope())
-            {
-                lr = LearningRateSchedule.At(o, step, batches);
-                OptimizerFactory.SetLearningRate(optimizer, lr);
-                var x = tensor(batch.Pixels).view(batch.Count, batch.Channels, batch.Size, batch.Size);
-                var y = tensor(batch.Labels);
-                var logits = model.call(x);
-                var loss = nn.functional.cross_entropy(logits, y, label_smoothing: o.LabelSmoothing);
-                optimizer.zero_grad();
-                loss.backward();
-                if (o.ClipGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), o.ClipGradNorm);
-                optimizer.step();
-                if (ema != null) UpdateEma(ema, model, o.EmaDecay);
-                float lossValue = loss.item<float>();
-                if (!float.IsFinite(lossValue))
-                    throw new LeanNetsException($"training diverged at epoch {epoch + 1}, batch {done + 1} (loss {lossValue}); lower --lr (the last checkpoint is kept)");
-                lossSum += lossValue * batch.Count;
-                correct += Metrics.CorrectTopK(logits, y, 1)[0];
-            }
+            lr = LearningRateSchedule.At(o, globalStep, batches);
+            var result = step.Run(batch, lr);
+            RequireFinite(result.Loss, $"training loss at epoch {epoch + 1}, batch {done + 1}");
+            lossSum += result.Loss * batch.Count;
+            correct += result.Correct;
             images += batch.Count;
-            step++;
+            globalStep++;
             done++;
             double rate = images / clock.Elapsed.TotalSeconds;
             var eta = TimeSpan.FromSeconds((batches - done) * clock.Elapsed.TotalSeconds / done);
-            observer?.OnBatch(new BatchProgress(epoch + 1, o.Epochs, done, batches, lossSum / images, lr, rate, eta));
+            var progress = new BatchProgress(epoch + 1, o.Epochs, done, batches, globalStep, lossSum / images, lr, rate, eta);
+            foreach (var observer in observers) observer.OnBatch(progress);
         }
         return (lossSum / images, (double)correct / images, lr, clock.Elapsed.TotalSeconds, images / clock.Elapsed.TotalSeconds);
     }
 
-    private static void UpdateEma(nn.Module ema, nn.Module model, double decay)
+    private static void RequireFinite(double value, string what)
     {
-        using var _ = no_grad();
-        foreach (var (e, p) in ema.parameters().Zip(model.parameters())) e.mul_(decay).add_(p, alpha: 1 - decay);
-        foreach (var (e, b) in ema.buffers().Zip(model.buffers())) e.copy_(b);
-    }
-
-    private static void Validate(TrainOptions o)
-    {
-        ModelRegistry.Get(o.Model);
-        if (o.Epochs <= 0) throw new LeanNetsUsageException($"--epochs must be positive, got {o.Epochs}");
-        if (o.BatchSize <= 0) throw new LeanNetsUsageException($"--batch-size must be positive, got {o.BatchSize}");
-        if (o.LearningRate <= 0 || !double.IsFinite(o.LearningRate)) throw new LeanNetsUsageException($"--lr must be positive, got {o.LearningRate}");
-        if (o.LabelSmoothing is < 0 or >= 1) throw new LeanNetsUsageException($"--label-smoothing must be in [0, 1), got {o.LabelSmoothing}");
-        if (o.EmaDecay is < 0 or >= 1) throw new LeanNetsUsageException($"--ema must be in [0, 1), got {o.EmaDecay}");
-        if (o.WarmupEpochs < 0 || o.WarmupEpochs > o.Epochs) throw new LeanNetsUsageException($"--warmup must be between 0 and the epochs, got {o.WarmupEpochs}");
+        if (!double.IsFinite(value))
+            throw new LeanNetsException($"training diverged: {what} is {value}; lower the learning rate (the last checkpoint is kept)");
     }
 }

@@ -6,11 +6,11 @@ namespace LeanNets.Tests.Training;
 /// <summary>A stopped and resumed run ends with exactly the weights of an uninterrupted one.</summary>
 public class ResumeTests
 {
-    private static TrainOptions Tiny(string data, string output, int epochs) => new()
+    internal static TrainOptions Tiny(string data, int epochs) => new()
     {
         Model = "vgnetg_1_0mp_cifar", Data = data, Epochs = epochs, BatchSize = 16, LearningRate = 0.05, WarmupEpochs = 1,
         Schedule = ScheduleKind.Cosine, Pad = 1, Flip = true, LabelSmoothing = 0.1, EmaDecay = 0.9, Deterministic = true, Seed = 3,
-        OutputDir = output, Prefetch = 2,
+        Prefetch = 2,
     };
 
     [Fact]
@@ -20,10 +20,10 @@ public class ResumeTests
         string data = Path.Combine(dir.Path, "data");
         SyntheticData.WriteToyIdx(data, train: 64, test: 32);
 
-        var straight = Trainer.Run(Tiny(data, Path.Combine(dir.Path, "straight"), 3));
+        var straight = Trainer.Run(Tiny(data, 3), Path.Combine(dir.Path, "straight"));
         string interrupted = Path.Combine(dir.Path, "interrupted");
-        Trainer.Run(Tiny(data, interrupted, 1)); // stops after epoch 1, as a killed run leaves its last checkpoint
-        var resumed = Trainer.Run(Tiny(data, interrupted, 3), resumeFrom: interrupted);
+        Trainer.Run(Tiny(data, 1), interrupted); // stops after epoch 1, as a killed run leaves its last checkpoint
+        var resumed = Trainer.Resume(new ResumeRequest(interrupted, Epochs: 3), [new LeanNets.Reports.RunReport()]);
 
         Assert.Equal(3, resumed.State.CompletedEpochs);
         Assert.Equal(straight.State.History.Select(h => h.TrainLoss), resumed.State.History.Select(h => h.TrainLoss));
@@ -44,7 +44,7 @@ public class ResumeTests
         string data = Path.Combine(dir.Path, "data");
         SyntheticData.WriteToyIdx(data, train: 256, test: 64);
         // No flips: the toy classes differ by where the square is, so a mirror would swap labels.
-        var result = Trainer.Run(Tiny(data, Path.Combine(dir.Path, "run"), 4) with { EmaDecay = 0, LearningRate = 0.1, Flip = false });
+        var result = Trainer.Run(Tiny(data, 4) with { EmaDecay = 0, LearningRate = 0.1, Flip = false }, Path.Combine(dir.Path, "run"));
         // Four classes: chance is 25%.
         Assert.True(result.FinalEval.Top1 >= 0.9, $"top-1 {result.FinalEval.Top1}");
     }
@@ -61,10 +61,10 @@ public class ResumeTests
                 for (int i = 0; i < 4; i++) SyntheticData.WritePng(Path.Combine(folder, $"{i}.png"), 20, 20, color);
             }
         File.WriteAllBytes(Path.Combine(dir.Path, "data", "train", "a", "broken.png"), [1, 2, 3]);
-        var options = Tiny(Path.Combine(dir.Path, "data"), Path.Combine(dir.Path, "run"), 1) with { SkipBad = true, InputSize = 16, EmaDecay = 0 };
-        var result = Trainer.Run(options);
-        Assert.Equal(1, result.SkippedImages); // the one broken file, met once in the single epoch
-        Assert.Throws<LeanNetsException>(() => Trainer.Run(options with { SkipBad = false, OutputDir = Path.Combine(dir.Path, "run2") }));
+        var options = Tiny(Path.Combine(dir.Path, "data"), 2) with { SkipBad = true, InputSize = 16, EmaDecay = 0 };
+        var result = Trainer.Run(options, Path.Combine(dir.Path, "run"));
+        Assert.Equal(1, result.SkippedImages); // the one broken file, counted once over two epochs
+        Assert.Throws<BadImageException>(() => Trainer.Run(options with { SkipBad = false }, Path.Combine(dir.Path, "run2")));
     }
 
     [Fact]

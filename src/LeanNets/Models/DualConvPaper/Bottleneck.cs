@@ -1,0 +1,38 @@
+using LeanNets.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeanNets.Models.DualConvPaper;
+
+/// <summary>1x1 reduce, 3x3 (any <see cref="ConvKind"/>), 1x1 expand, each with BN; ReLU after the residual sum.</summary>
+public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+{
+    public const long Expansion = 4;
+    private readonly nn.Module<Tensor, Tensor> conv1, bn1, conv2, bn2, conv3, bn3, relu, downsample;
+
+    public Bottleneck(long inplanes, long width, long stride, ConvKind kind) : base(nameof(Bottleneck))
+    {
+        long outplanes = width * Expansion;
+        conv1 = nn.Conv2d(inplanes, width, 1, bias: false);
+        bn1 = nn.BatchNorm2d(width);
+        conv2 = kind.Create3x3(width, width, stride);
+        bn2 = nn.BatchNorm2d(width);
+        conv3 = nn.Conv2d(width, outplanes, 1, bias: false);
+        bn3 = nn.BatchNorm2d(outplanes);
+        relu = nn.ReLU(inplace: true);
+        downsample = stride != 1 || inplanes != outplanes
+            ? nn.Sequential(("0", ConvNormAct.Conv(inplanes, outplanes, 1, stride)), ("1", nn.BatchNorm2d(outplanes)))
+            : nn.Identity();
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var y = relu.call(bn1.call(conv1.call(input)));
+        y = relu.call(bn2.call(conv2.call(y)));
+        y = bn3.call(conv3.call(y));
+        y = y.add_(downsample.call(input));
+        return relu.call(y).MoveToOuterDisposeScope();
+    }
+}

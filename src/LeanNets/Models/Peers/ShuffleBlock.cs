@@ -1,0 +1,56 @@
+using LeanNets.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeanNets.Models.Peers;
+
+/// <summary>
+/// ShuffleNetV2 unit: at stride 1 half the channels pass through and half go through 1x1-dw3x3-1x1;
+/// at stride 2 both halves are computed from the whole input. The halves are joined and shuffled.
+/// </summary>
+public sealed class ShuffleBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> branch1;
+    private readonly nn.Module<Tensor, Tensor> branch2;
+    private readonly long stride;
+
+    public ShuffleBlock(long inChannels, long outChannels, long stride) : base(nameof(ShuffleBlock))
+    {
+        long half = outChannels / 2;
+        if (stride == 1 && inChannels != 2 * half) throw new ArgumentException("ShuffleBlock: stride-1 units keep the width");
+        this.stride = stride;
+        branch1 = stride > 1
+            ? nn.Sequential(
+                ("depthwise", new ConvNormAct(inChannels, inChannels, 3, stride, inChannels, ActivationKind.None)),
+                ("pointwise", new ConvNormAct(inChannels, half, 1)))
+            : nn.Identity();
+        branch2 = nn.Sequential(
+            ("reduce", new ConvNormAct(stride > 1 ? inChannels : half, half, 1)),
+            ("depthwise", new ConvNormAct(half, half, 3, stride, half, ActivationKind.None)),
+            ("expand", new ConvNormAct(half, half, 1)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        Tensor joined;
+        if (stride == 1)
+        {
+            var halves = input.chunk(2, 1);
+            joined = cat([halves[0], branch2.call(halves[1])], 1);
+        }
+        else
+        {
+            joined = cat([branch1.call(input), branch2.call(input)], 1);
+        }
+        return Shuffle(joined, 2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Interleaves the channels of <paramref name="groups"/> groups (ShuffleNet's channel shuffle).</summary>
+    public static Tensor Shuffle(Tensor x, long groups)
+    {
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        return x.view(n, groups, c / groups, h, w).transpose(1, 2).contiguous().view(n, c, h, w);
+    }
+}

@@ -1,0 +1,56 @@
+using LeanNets.Tests.Data;
+
+namespace LeanNets.Tests.Cli;
+
+public class TrainCliTests
+{
+    [Fact]
+    public void MissingDataFolderIsAFailureWithOneLine()
+    {
+        var (code, _, error) = CliTests.Run("train", "vgnetg_1_0mp_cifar", "--data", "/nonexistent/folder", "--epochs", "1");
+        Assert.Equal(1, code);
+        Assert.Equal("leannets: error: data folder not found: /nonexistent/folder", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("--recipe", "nope")]
+    [InlineData("--epochs", "0")]
+    [InlineData("--lr", "-1")]
+    [InlineData("--optimizer", "rmsprop")]
+    public void BadOptionsAreUsageErrors(string option, string value)
+    {
+        using var dir = new TempFolder();
+        SyntheticData.WriteToyIdx(dir.Path, 8, 8);
+        var (code, _, error) = CliTests.Run("train", "vgnetg_1_0mp_cifar", "--data", dir.Path, option, value);
+        Assert.Equal(2, code);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void TrainEvalAndKernelsEndToEnd()
+    {
+        using var dir = new TempFolder();
+        string data = Path.Combine(dir.Path, "data"), run = Path.Combine(dir.Path, "run");
+        SyntheticData.WriteToyIdx(data, 64, 32);
+        var (code, output, error) = CliTests.Run("train", "vgnetg_1_0mp_cifar", "--data", data, "--epochs", "2", "--batch-size", "16", "--output", run, "--lr", "0.05");
+        Assert.True(code == 0, error);
+        Assert.Contains("epoch 2:", output);
+        Assert.Contains("final test top-1", output);
+
+        (code, output, error) = CliTests.Run("eval", "vgnetg_1_0mp_cifar", "--checkpoint", Path.Combine(run, "best.ckpt"), "--data", data);
+        Assert.True(code == 0, error);
+        Assert.Contains("top-1", output);
+        Assert.True(File.Exists(Path.Combine(run, "confusion.png")));
+        Assert.True(File.Exists(Path.Combine(run, "eval.json")));
+
+        (code, _, error) = CliTests.Run("eval", "resnet50", "--checkpoint", Path.Combine(run, "best.ckpt"), "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains("holds a 'vgnetg_1_0mp_cifar'", error);
+
+        string kernels = Path.Combine(dir.Path, "kernels");
+        (code, _, error) = CliTests.Run("kernels", "vgnetg_1_0mp_cifar", "--checkpoint", Path.Combine(run, "last.ckpt"), "--output", kernels, "--layers", "3");
+        Assert.True(code == 0, error);
+        Assert.Equal(3, Directory.GetFiles(kernels, "*.png").Length);
+        Assert.Contains("<img", File.ReadAllText(Path.Combine(kernels, "kernels.html")));
+    }
+}
