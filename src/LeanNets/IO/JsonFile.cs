@@ -5,7 +5,8 @@ namespace LeanNets.IO;
 
 /// <summary>
 /// The one JSON style LeanNets writes everywhere (eval.json, metrics.jsonl, bench results, checkpoint headers):
-/// snake_case names, enums by name in snake_case, indented files; and atomic JSON files.
+/// snake_case names, enums by their lower-case names (the command line's: "adamw", "imagenet", "mobilenetv2"),
+/// indented files; and atomic JSON files.
 /// </summary>
 public static class JsonFile
 {
@@ -14,7 +15,7 @@ public static class JsonFile
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(new LowerCase()) },
     };
 
     /// <summary>One record per line (metrics.jsonl).</summary>
@@ -25,4 +26,9 @@ public static class JsonFile
     public static string SerializeLine<T>(T value) => JsonSerializer.Serialize(value, LineOptions);
 
     public static void Write<T>(string path, T value) => AtomicFile.WriteAllText(path, Serialize(value) + Environment.NewLine);
+
+    private sealed class LowerCase : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => name.ToLowerInvariant();
+    }
 }

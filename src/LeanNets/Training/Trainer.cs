@@ -27,8 +27,22 @@ public static class Trainer
 {
     public const string LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt";
 
-    /// <summary>Test hook: called with the name of each step of the end-of-epoch commit (kill tests stop there).</summary>
-    internal static Action<string>? CommitHook { get; set; }
+    /// <summary>
+    /// Test hook: called with the epoch and the name of each step of the end-of-epoch commit ("before-commit",
+    /// "last-written", "best-written"). Kill tests set it in-process, or in a child process through the environment
+    /// variable <c>LEANNETS_TEST_KILL_AT=EPOCH:STEP</c>, which kills the process (SIGKILL) at that step.
+    /// </summary>
+    internal static Action<int, string>? CommitHook { get; set; } = KillAtFromEnvironment();
+
+    private static Action<int, string>? KillAtFromEnvironment()
+    {
+        string? at = Environment.GetEnvironmentVariable("LEANNETS_TEST_KILL_AT");
+        if (string.IsNullOrEmpty(at)) return null;
+        return (epoch, step) =>
+        {
+            if (at == $"{epoch}:{step}") Process.GetCurrentProcess().Kill();
+        };
+    }
 
     /// <summary>Starts a new run in <paramref name="runDirectory"/>; refuses a directory that holds a run unless forced.</summary>
     public static TrainResult Run(TrainOptions options, string runDirectory, IReadOnlyList<ITrainingObserver>? observers = null,
@@ -36,15 +50,25 @@ public static class Trainer
     {
         options.Validate();
         ModelRegistry.Get(options.Model);
-        using var runLock = RunLock.Acquire(runDirectory);
-        if (!force && HoldsRun(runDirectory))
+        bool created = !Directory.Exists(runDirectory);
+        try
         {
-            throw new LeanNetsUsageException(
-                $"{runDirectory} already holds a training run; resume it, choose another run directory, or force a restart");
+            using var runLock = RunLock.Acquire(runDirectory);
+            if (!force && HoldsRun(runDirectory))
+            {
+                throw new LeanNetsUsageException(
+                    $"{runDirectory} already holds a training run; resume it, choose another run directory, or force a restart");
+            }
+            RemoveStaleFiles(runDirectory);
+            foreach (var name in new[] { LastCheckpoint, BestCheckpoint }) File.Delete(Path.Combine(runDirectory, name));
+            return Train(options, runDirectory, null, observers ?? [], cancel);
         }
-        RemoveStaleFiles(runDirectory);
-        foreach (var name in new[] { LastCheckpoint, BestCheckpoint }) File.Delete(Path.Combine(runDirectory, name));
-        return Train(options, runDirectory, null, observers ?? [], cancel);
+        catch when (created && !HoldsRun(runDirectory))
+        {
+            // A run that failed before its first epoch was committed leaves no directory behind.
+            Directory.Delete(runDirectory, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Continues a run from its directory (or a checkpoint file in it) to its own or a larger epoch count.</summary>
@@ -146,6 +170,7 @@ public static class Trainer
                 imagesPerSecond, emaTop1);
             bool best = lastEval.Top1 > state.BestTop1 || state.History.Count == 0;
             state = state with { CompletedEpochs = epoch + 1, Step = state.Step + batches, History = [.. state.History, metrics] };
+            CommitHook?.Invoke(epoch + 1, "before-commit");
             Commit(runDir, state, model, optimizer, ema, best);
             foreach (var o in observers) o.OnEpoch(new EpochEnd(runDir, state, metrics, best, model));
         }
@@ -161,9 +186,9 @@ public static class Trainer
         bool best)
     {
         Checkpoint.Save(Path.Combine(runDir, LastCheckpoint), state, model, optimizer, ema);
-        CommitHook?.Invoke("last-written");
+        CommitHook?.Invoke(state.CompletedEpochs, "last-written");
         if (best) AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
-        CommitHook?.Invoke("best-written");
+        CommitHook?.Invoke(state.CompletedEpochs, "best-written");
     }
 
     /// <summary>Redoes the best.ckpt copy when the last commit stopped before it.</summary>

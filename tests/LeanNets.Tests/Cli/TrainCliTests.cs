@@ -37,11 +37,22 @@ public class TrainCliTests
         Assert.Contains("epoch 2:", output);
         Assert.Contains("final test top-1", output);
 
-        (code, output, error) = CliTests.Run("eval", "vgnetg_1_0mp_cifar", "--checkpoint", Path.Combine(run, "best.ckpt"), "--data", data);
+        (code, _, error) = CliTests.Run("eval", "vgnetg_1_0mp_cifar", "--checkpoint", Path.Combine(run, "best.ckpt"), "--data", data);
         Assert.True(code == 0, error);
-        Assert.Contains("top-1", output);
         Assert.True(File.Exists(Path.Combine(run, "confusion.png")));
-        Assert.True(File.Exists(Path.Combine(run, "eval.json")));
+        // The evaluation of best.ckpt repeats exactly what the run recorded for its best epoch.
+        var best = LeanNets.Training.Checkpoint.ReadState(Path.Combine(run, "best.ckpt"));
+        using (var eval = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval.json"))))
+        {
+            var recorded = best.History.Single(h => h.Epoch == best.BestEpoch);
+            Assert.Equal(recorded.TestTop1, eval.RootElement.GetProperty("top1").GetDouble(), 12);
+            Assert.Equal(recorded.TestTop5, eval.RootElement.GetProperty("top5").GetDouble(), 12);
+            Assert.Equal(32, eval.RootElement.GetProperty("images").GetInt64());
+        }
+        var jsonl = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal(2, jsonl.Length);
+        Assert.Contains("\"test_top1\":", jsonl[0]);
+        Assert.True(Directory.GetFiles(Path.Combine(run, "tensorboard")).Length > 0, "TensorBoard events written");
 
         (code, _, error) = CliTests.Run("eval", "resnet50", "--checkpoint", Path.Combine(run, "best.ckpt"), "--data", data);
         Assert.Equal(2, code);

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using LeanNets.Tests.Data;
+using LeanNets.Training;
+
+namespace LeanNets.Tests.Training;
+
+/// <summary>
+/// Real kills: a child `leannets train` is SIGKILLed at each step of the end-of-epoch commit and at timed points
+/// inside epochs, resumed until done, and its final weights compared byte for byte with an uninterrupted run's.
+/// </summary>
+public class KillTests
+{
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "LeanNets.Cli.dll");
+
+    private static string[] TrainArgs(string data, string run) =>
+    [
+        "train", "vgnetg_1_0mp_cifar", "--data", data, "--output", run, "--epochs", "3", "--batch-size", "16",
+        "--lr", "0.05", "--warmup", "1", "--deterministic", "--threads", "1", "--seed", "5", "--no-tensorboard",
+    ];
+
+    /// <param name="killWhen">kill the child when it prints a line starting with this (mid-epoch progress).</param>
+    private static (int Code, string Error) Leannets(IEnumerable<string> args, string? killAt = null, string? killWhen = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Cli);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        if (killAt != null) start.Environment["LEANNETS_TEST_KILL_AT"] = killAt;
+        using var child = Process.Start(start)!;
+        var stderr = child.StandardError.ReadToEndAsync();
+        while (child.StandardOutput.ReadLine() is { } line)
+        {
+            if (killWhen != null && line.StartsWith(killWhen, StringComparison.Ordinal)) child.Kill();
+        }
+        child.WaitForExit();
+        return (child.ExitCode, stderr.Result);
+    }
+
+    private static byte[] Weights(string run)
+    {
+        var (model, _) = ModelLoader.FromCheckpoint(Path.Combine(run, Trainer.LastCheckpoint));
+        using (model)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) model.save(writer);
+            return stream.ToArray();
+        }
+    }
+
+    [Fact]
+    public void KilledAtAnyPointTheRunResumesToTheSameWeights()
+    {
+        using var dir = new TempFolder();
+        string data = Path.Combine(dir.Path, "data");
+        SyntheticData.WriteToyIdx(data, train: 64, test: 16);
+        string straight = Path.Combine(dir.Path, "straight");
+        var (code, error) = Leannets(TrainArgs(data, straight));
+        Assert.True(code == 0, error);
+        var expected = Weights(straight);
+
+        var points = new List<(string? KillAt, string? KillWhen)>
+        {
+            ("1:before-commit", null), ("1:last-written", null), ("2:best-written", null), ("3:last-written", null),
+            (null, "epoch 2/3 batch"),
+        };
+        foreach (var (killAt, killWhen) in points)
+        {
+            string run = Path.Combine(dir.Path, $"killed-{killAt?.Replace(':', '-') ?? "mid-epoch"}");
+            var (killedCode, _) = Leannets(TrainArgs(data, run), killAt, killWhen);
+            Assert.NotEqual(0, killedCode);
+            // Resume until the run completes (a kill before the first commit leaves nothing to resume: start again).
+            bool started = File.Exists(Path.Combine(run, Trainer.LastCheckpoint));
+            (code, error) = started
+                ? Leannets(["train", "vgnetg_1_0mp_cifar", "--resume", run, "--threads", "1", "--no-tensorboard"])
+                : Leannets(TrainArgs(data, run).Append("--force"));
+            Assert.True(code == 0, $"{killAt}: {error}");
+            Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+            Assert.True(File.Exists(Path.Combine(run, Trainer.BestCheckpoint)), $"{killAt}: best.ckpt");
+            Assert.Equal(expected, Weights(run));
+        }
+    }
+}
