@@ -11,8 +11,13 @@ public static class MemoryEstimate
 {
     public static long TrainingBytes(nn.Module<Tensor, Tensor> model, InputShape input, int batch)
     {
-        var profile = ModelProfiler.Profile(model, input.WithBatch(1));
-        long activations = profile.Layers.Sum(l => l.OutputShape.Skip(1).Aggregate(1L, (a, b) => a * b));
+        // Activations grow with the pixel count: count them at a small probe size and scale up, so that the
+        // estimate itself never allocates what it is meant to warn about.
+        const int probe = 64;
+        var small = input with { Height = Math.Min(input.Height, probe), Width = Math.Min(input.Width, probe) };
+        var profile = ModelProfiler.Profile(model, small.WithBatch(1));
+        double scale = (double)input.Height * input.Width / (small.Height * small.Width);
+        long activations = (long)(scale * profile.Layers.Sum(l => l.OutputShape.Skip(1).Aggregate(1L, (a, b) => a * b)));
         long parameters = model.parameters().Sum(p => p.numel());
         return 4 * (2 * activations * batch + 4 * parameters);
     }

@@ -3,6 +3,9 @@ namespace LeanNets.Models;
 /// <summary>Creates any LeanNets model by name, like timm's create_model.</summary>
 public static class ModelRegistry
 {
+    /// <summary>The most classes a model may have (a bound that keeps a typo from allocating gigabytes).</summary>
+    public const int MaxClasses = 100_000;
+
     private static readonly Lazy<IReadOnlyDictionary<string, ModelSpec>> Entries = new(() =>
     {
         var all = ModelFamilies.All().ToList();
@@ -35,8 +38,10 @@ public static class ModelRegistry
     public static Classifier Create(string name, int? numClasses = null, int? inChannels = null)
     {
         var spec = Get(name);
-        if (numClasses is <= 0) throw new LeanNetsUsageException($"number of classes must be positive, got {numClasses}");
-        if (inChannels is <= 0) throw new LeanNetsUsageException($"input channels must be positive, got {inChannels}");
+        if (numClasses is <= 0 or > MaxClasses)
+            throw new LeanNetsUsageException($"number of classes must be in 1..{MaxClasses}, got {numClasses}");
+        if (inChannels is <= 0 or > InputShape.MaxChannels)
+            throw new LeanNetsUsageException($"input channels must be in 1..{InputShape.MaxChannels}, got {inChannels}");
         return spec.Create(new ModelOptions(numClasses ?? spec.DefaultClasses, inChannels ?? spec.DefaultInput.Channels));
     }
 
