@@ -21,8 +21,23 @@ public static class AllocatorBenchmark
         {
             double ms = RunChild(tuned, model, batch, iters);
             double imagesPerSecond = int.Parse(batch, CultureInfo.InvariantCulture) * 1000.0 / ms;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model} batch {batch}: allocator {(tuned ? "tuned  " : "default")} {ms,9:F1} ms/batch  {imagesPerSecond,8:F1} img/s"));
-            results.Add(new { model, batch, tuned, ms_per_batch = ms, images_per_second = imagesPerSecond });
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{model} batch {batch}: allocator {(tuned ? "tuned  " : "default")} {ms,9:F1} ms/batch  "
+                        + $"{imagesPerSecond,8:F1} img/s"
+                )
+            );
+            results.Add(
+                new
+                {
+                    model,
+                    batch,
+                    tuned,
+                    ms_per_batch = ms,
+                    images_per_second = imagesPerSecond,
+                }
+            );
         }
         string path = BenchProgram.ResultsPath("allocator.json");
         JsonFile.Write(path, results);
@@ -32,15 +47,22 @@ public static class AllocatorBenchmark
 
     private static double RunChild(bool tuned, string model, string batch, string iters)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
         // Under `dotnet Bench.dll` the process path is dotnet itself: pass the assembly first.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(AllocatorBenchmark).Assembly.Location);
-        foreach (var a in new[] { "inference", model, batch, iters }) start.ArgumentList.Add(a);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            start.ArgumentList.Add(typeof(AllocatorBenchmark).Assembly.Location);
+        foreach (var a in new[] { "inference", model, batch, iters })
+            start.ArgumentList.Add(a);
         start.Environment[NativeAllocator.EnvironmentSwitch] = tuned ? "1" : "0";
         using var child = Process.Start(start)!;
         string output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ms_per_batch=", StringComparison.Ordinal))
+        var line =
+            output.Split('\n').FirstOrDefault(l => l.StartsWith("ms_per_batch=", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"child benchmark failed (exit {child.ExitCode}): {output}");
         return double.Parse(line.Split(' ')[0]["ms_per_batch=".Length..], CultureInfo.InvariantCulture);
     }

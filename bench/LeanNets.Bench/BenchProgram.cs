@@ -7,8 +7,14 @@ public static class BenchProgram
 {
     private static readonly Dictionary<string, (string Help, Func<string[], int> Run)> Benchmarks = new()
     {
-        ["allocator"] = ("glibc allocator tuning on vs off: same model inference in two child processes", AllocatorBenchmark.Run),
-        ["loader"] = ("training img/s with and without background loading; image decode cost: loader [MODEL] [BATCHES]", LoaderBenchmark.Run),
+        ["allocator"] = (
+            "glibc allocator tuning on vs off: same model inference in two child processes",
+            AllocatorBenchmark.Run
+        ),
+        ["loader"] = (
+            "training img/s with and without background loading; image decode cost: loader [MODEL] [BATCHES]",
+            LoaderBenchmark.Run
+        ),
         ["inference"] = ("(child) time one model's inference: inference MODEL BATCH ITERS [CxHxW]", InferenceProbe.Run),
     };
 
@@ -17,7 +23,8 @@ public static class BenchProgram
         if (args.Length == 0 || !Benchmarks.TryGetValue(args[0], out var bench))
         {
             Console.Error.WriteLine("usage: LeanNets.Bench <benchmark> [args]");
-            foreach (var (name, (help, _)) in Benchmarks) Console.Error.WriteLine($"  {name,-12} {help}");
+            foreach (var (name, (help, _)) in Benchmarks)
+                Console.Error.WriteLine($"  {name,-12} {help}");
             return 2;
         }
         return bench.Run(args[1..]);
@@ -26,7 +33,9 @@ public static class BenchProgram
     /// <summary>Where JSON results go: bench/results next to this project (or the working directory).</summary>
     public static string ResultsPath(string file)
     {
-        string dir = Environment.GetEnvironmentVariable("LEANNETS_BENCH_RESULTS") ?? Path.Combine(FindRepoRoot(), "bench", "results");
+        string dir =
+            Environment.GetEnvironmentVariable("LEANNETS_BENCH_RESULTS")
+            ?? Path.Combine(FindRepoRoot(), "bench", "results");
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, file);
     }
@@ -34,9 +43,11 @@ public static class BenchProgram
     private static string FindRepoRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "LeanNets.slnx"))) return d.FullName;
+            if (File.Exists(Path.Combine(d.FullName, "LeanNets.slnx")))
+                return d.FullName;
         return Directory.GetCurrentDirectory();
     }
 
-    internal static void InitializeRuntime(int threads = 0) => LeanRuntime.Initialize(new RuntimeOptions(threads, Seed: 0));
+    internal static void InitializeRuntime(int threads = 0) =>
+        LeanRuntime.Initialize(new RuntimeOptions(threads, Seed: 0));
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using LeanNets.IO;
 using LeanNets.Data;
+using LeanNets.IO;
 using LeanNets.Models;
 using LeanNets.Training;
 
@@ -22,16 +22,57 @@ public static class LoaderBenchmark
         var results = new List<object>();
         foreach (int prefetch in new[] { 0, 4 })
         {
-            var loader = new BatchLoader(data, ImageTransform.FashionMnist(28, train: true, pad: 2, flip: true), 128, true, 0, prefetch);
+            var loader = new BatchLoader(
+                data,
+                ImageTransform.FashionMnist(28, train: true, pad: 2, flip: true),
+                128,
+                true,
+                0,
+                prefetch
+            );
             double rate = TrainImagesPerSecond(model, loader, batches);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model} training, prefetch {prefetch}: {rate,7:F1} img/s"));
-            results.Add(new { benchmark = "train", model, prefetch, batches, images_per_second = rate });
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{model} training, prefetch {prefetch}: {rate,7:F1} img/s"
+                )
+            );
+            results.Add(
+                new
+                {
+                    benchmark = "train",
+                    model,
+                    prefetch,
+                    batches,
+                    images_per_second = rate,
+                }
+            );
         }
-        foreach (var (format, encode) in new[] { ("png", SkiaSharp.SKEncodedImageFormat.Png), ("jpeg", SkiaSharp.SKEncodedImageFormat.Jpeg) })
+        foreach (
+            var (format, encode) in new[]
+            {
+                ("png", SkiaSharp.SKEncodedImageFormat.Png),
+                ("jpeg", SkiaSharp.SKEncodedImageFormat.Jpeg),
+            }
+        )
         {
             double ms = DecodeMilliseconds(encode, 200);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decode + ImageNet train transform of a 500x375 {format}: {ms:F2} ms/image on one thread"));
-            results.Add(new { benchmark = "decode", format, width = 500, height = 375, ms_per_image = ms });
+            Console.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"decode + ImageNet train transform of a 500x375 {format}: {ms:F2} ms/image on one thread"
+                )
+            );
+            results.Add(
+                new
+                {
+                    benchmark = "decode",
+                    format,
+                    width = 500,
+                    height = 375,
+                    ms_per_image = ms,
+                }
+            );
         }
         string path = BenchProgram.ResultsPath("loader.json");
         JsonFile.Write(path, results);
@@ -51,10 +92,13 @@ public static class LoaderBenchmark
         int seen = 0;
         foreach (var batch in loader.Epoch(0))
         {
-            if (seen == 3) clock.Start(); // after warm-up
+            if (seen == 3)
+                clock.Start(); // after warm-up
             step.Run(batch, options.LearningRate);
-            if (seen >= 3) images += batch.Count;
-            if (++seen == batches + 3) break;
+            if (seen >= 3)
+                images += batch.Count;
+            if (++seen == batches + 3)
+                break;
         }
         return images / clock.Elapsed.TotalSeconds;
     }
@@ -68,7 +112,9 @@ public static class LoaderBenchmark
             using (var bitmap = new SkiaSharp.SKBitmap(500, 375))
             {
                 var rng = new Random(1);
-                for (int y = 0; y < 375; y++) for (int x = 0; x < 500; x++) bitmap.SetPixel(x, y, new SkiaSharp.SKColor((byte)(x / 2), (byte)(y / 2), (byte)rng.Next(256)));
+                for (int y = 0; y < 375; y++)
+                    for (int x = 0; x < 500; x++)
+                        bitmap.SetPixel(x, y, new SkiaSharp.SKColor((byte)(x / 2), (byte)(y / 2), (byte)rng.Next(256)));
                 using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
                 using var encoded = image.Encode(format, 90);
                 File.WriteAllBytes(file, encoded.ToArray());
@@ -77,7 +123,9 @@ public static class LoaderBenchmark
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < count; i++)
             {
-                var pixels = ImageFolderDataset.TryDecode(file, out int h, out int w) ?? throw new InvalidOperationException("decode failed");
+                var pixels =
+                    ImageFolderDataset.TryDecode(file, out int h, out int w)
+                    ?? throw new InvalidOperationException("decode failed");
                 transform.Apply(new ImageSample(pixels, 3, h, w, 0), new Random(i));
             }
             return clock.Elapsed.TotalMilliseconds / count;

@@ -11,7 +11,9 @@ namespace LeanNets.Cli;
 /// </summary>
 public static class LeanNetsCli
 {
-    public const int Success = 0, Failure = 1, UsageError = 2;
+    public const int Success = 0,
+        Failure = 1,
+        UsageError = 2;
 
     public static readonly Option<int> Threads = new("--threads")
     {
@@ -58,31 +60,46 @@ public static class LeanNetsCli
         {
             if (parsed.Action is not System.CommandLine.Help.HelpAction)
                 LeanRuntime.Initialize(new RuntimeOptions(CheckThreads(parsed.GetValue(Threads), error)));
-            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(
+                new InvocationConfiguration
+                {
+                    Output = output,
+                    Error = error,
+                    EnableDefaultExceptionHandler = false,
+                }
+            );
         }
         catch (Exception e)
         {
             var (code, message) = Describe(e);
             error.WriteLine($"leannets: error: {message}");
-            if (parsed.GetValue(Verbose)) error.WriteLine(e.ToString());
+            if (parsed.GetValue(Verbose))
+                error.WriteLine(e.ToString());
             return code;
         }
     }
 
     /// <summary>One line and an exit code for any exception: the policy every command shares.</summary>
-    internal static (int Code, string Message) Describe(Exception e) => e switch
-    {
-        LeanNetsUsageException => (UsageError, e.Message),
-        BadImageException => (Failure, e.Message + " (use --skip-bad to skip such files)"),
-        LeanNetsException => (Failure, e.Message),
-        UnauthorizedAccessException => (Failure, $"permission denied: {FirstLine(e.Message)}"),
-        DirectoryNotFoundException or FileNotFoundException => (Failure, FirstLine(e.Message)),
-        IOException => (Failure, FirstLine(e.Message)),
-        OutOfMemoryException or InsufficientExecutionStackException => (Failure, "out of memory: use a smaller batch or input"),
-        OperationCanceledException => (Failure, "cancelled"),
-        ExternalException => (Failure, $"libtorch: {FirstLine(e.Message)}"),
-        _ => (Failure, $"internal error ({e.GetType().Name}: {FirstLine(e.Message)}); run with --verbose for the trace"),
-    };
+    internal static (int Code, string Message) Describe(Exception e) =>
+        e switch
+        {
+            LeanNetsUsageException => (UsageError, e.Message),
+            BadImageException => (Failure, e.Message + " (use --skip-bad to skip such files)"),
+            LeanNetsException => (Failure, e.Message),
+            UnauthorizedAccessException => (Failure, $"permission denied: {FirstLine(e.Message)}"),
+            DirectoryNotFoundException or FileNotFoundException => (Failure, FirstLine(e.Message)),
+            IOException => (Failure, FirstLine(e.Message)),
+            OutOfMemoryException or InsufficientExecutionStackException => (
+                Failure,
+                "out of memory: use a smaller batch or input"
+            ),
+            OperationCanceledException => (Failure, "cancelled"),
+            ExternalException => (Failure, $"libtorch: {FirstLine(e.Message)}"),
+            _ => (
+                Failure,
+                $"internal error ({e.GetType().Name}: {FirstLine(e.Message)}); run with --verbose for the trace"
+            ),
+        };
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
@@ -92,18 +109,22 @@ public static class LeanNetsCli
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
             return $"unknown command '{args[0]}'; see 'leannets --help'";
         // Some parser messages list suggestions on separate lines: keep the error to one line.
-        string message = string.Join(", ",
-            parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        string message = string.Join(
+            ", ",
+            parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        );
         return $"{message} (see 'leannets --help')";
     }
 
     private static int CheckThreads(int threads, TextWriter error)
     {
         int cores = Environment.ProcessorCount;
-        if (threads < 0) throw new LeanNetsUsageException($"--threads must be 0 (all cores) or positive, got {threads}");
+        if (threads < 0)
+            throw new LeanNetsUsageException($"--threads must be 0 (all cores) or positive, got {threads}");
         if (threads > 4 * cores)
             throw new LeanNetsUsageException($"--threads {threads} is more than 4x this machine's {cores} cores");
-        if (threads > cores) error.WriteLine($"leannets: warning: --threads {threads} exceeds the {cores} cores; expect it slower");
+        if (threads > cores)
+            error.WriteLine($"leannets: warning: --threads {threads} exceeds the {cores} cores; expect it slower");
         return threads;
     }
 }

@@ -11,7 +11,8 @@ internal static class RepositoryRoot
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
-            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "LeanNets.slnx"))) return dir.FullName;
+            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "LeanNets.slnx")))
+                return dir.FullName;
         }
         throw new InvalidOperationException("the tests must run inside the LeanNets checkout");
     }

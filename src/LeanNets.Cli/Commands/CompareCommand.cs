@@ -11,25 +11,51 @@ public static class CompareCommand
 {
     public static Command Create(TextWriter output)
     {
-        var runs = new Argument<string[]>("runs") { Description = "run directories (each with last.ckpt)", Arity = ArgumentArity.OneOrMore };
+        var runs = new Argument<string[]>("runs")
+        {
+            Description = "run directories (each with last.ckpt)",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var file = new Option<string?>("--output") { Description = "also write the Markdown table to this file" };
-        var command = new Command("compare", "Tabulate trained runs: test top-1, params, MACs and single-thread CPU ms per image")
-            { runs, file };
+        var command = new Command(
+            "compare",
+            "Tabulate trained runs: test top-1, params, MACs and single-thread CPU ms per image"
+        )
+        {
+            runs,
+            file,
+        };
         command.SetAction(parsed =>
         {
-            var table = new TextTable("model", "epochs", "train images", "best top-1", "final top-1", "params", "MACs",
-                "CPU ms/img (1 thread)", "train img/s");
+            var table = new TextTable(
+                "model",
+                "epochs",
+                "train images",
+                "best top-1",
+                "final top-1",
+                "params",
+                "MACs",
+                "CPU ms/img (1 thread)",
+                "train img/s"
+            );
             table.RightAligned.UnionWith([1, 2, 3, 4, 5, 6, 7, 8]);
             foreach (var s in parsed.GetValue(runs)!.Select(RunSummary.Read))
             {
-                table.Add(s.Model, s.Epochs.ToString(CultureInfo.InvariantCulture),
+                table.Add(
+                    s.Model,
+                    s.Epochs.ToString(CultureInfo.InvariantCulture),
                     s.TrainImages is int n ? n.ToString("N0", CultureInfo.InvariantCulture) : "all",
-                    Units.Percent(s.BestTop1), Units.Percent(s.FinalTop1), Units.Integer(s.Params), Units.Short(s.Macs),
+                    Units.Percent(s.BestTop1),
+                    Units.Percent(s.FinalTop1),
+                    Units.Integer(s.Params),
+                    Units.Short(s.Macs),
                     s.CpuMsPerImage.ToString("F2", CultureInfo.InvariantCulture),
-                    s.TrainImagesPerSecond.ToString("F0", CultureInfo.InvariantCulture));
+                    s.TrainImagesPerSecond.ToString("F0", CultureInfo.InvariantCulture)
+                );
             }
             output.Write(table.ToText());
-            if (parsed.GetValue(file) is string path) AtomicFile.WriteAllText(path, table.ToMarkdown());
+            if (parsed.GetValue(file) is string path)
+                AtomicFile.WriteAllText(path, table.ToMarkdown());
             return LeanNetsCli.Success;
         });
         return command;

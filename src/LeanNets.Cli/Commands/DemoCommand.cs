@@ -12,27 +12,61 @@ public static class DemoCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = new Option<string>("--model") { Description = "model to train", DefaultValueFactory = _ => "vgnetg_1_0mp_cifar" };
-        var epochs = new Option<int?>("--epochs") { Description = "epochs (default 4 on the full set, 5 on the bundled subset)" };
+        var model = new Option<string>("--model")
+        {
+            Description = "model to train",
+            DefaultValueFactory = _ => "vgnetg_1_0mp_cifar",
+        };
+        var epochs = new Option<int?>("--epochs")
+        {
+            Description = "epochs (default 4 on the full set, 5 on the bundled subset)",
+        };
         var dir = new Option<string?>("--output") { Description = "run directory (default runs/demo-TIME)" };
-        var command = new Command("demo", "Train and evaluate a VGNet on Fashion-MNIST in a few minutes; writes a report") { model, epochs, dir };
+        var command = new Command(
+            "demo",
+            "Train and evaluate a VGNet on Fashion-MNIST in a few minutes; writes a report"
+        )
+        {
+            model,
+            epochs,
+            dir,
+        };
         command.SetAction(parsed =>
         {
             var data = BundledData.FashionMnist();
-            output.WriteLine(data.IsFullSet
-                ? $"data: {data.Folder} (full Fashion-MNIST; the demo trains on its first 12,000 images and tests on all)"
-                : $"data: {data.Folder} (the bundled 6,000-image subset)");
-            var options = Recipes.Apply("fashion-mnist", new TrainOptions { Model = parsed.GetValue(model)!, Data = data.Folder, BatchSize = 128 }) with
+            output.WriteLine(
+                data.IsFullSet
+                    ? $"data: {data.Folder} (full Fashion-MNIST; the demo trains on its first 12,000 images and "
+                      + $"tests on all)"
+                    : $"data: {data.Folder} (the bundled 6,000-image subset)"
+            );
+            var options = Recipes.Apply(
+                "fashion-mnist",
+                new TrainOptions
+                {
+                    Model = parsed.GetValue(model)!,
+                    Data = data.Folder,
+                    BatchSize = 128,
+                }
+            ) with
             {
                 Epochs = parsed.GetValue(epochs) ?? (data.IsFullSet ? 4 : 5),
                 LimitTrain = data.IsFullSet ? 12_000 : 0,
             };
             string runDir = parsed.GetValue(dir) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}");
-            var progress = new ConsoleProgress(output, interactive: output == Console.Out && !Console.IsOutputRedirected);
+            var progress = new ConsoleProgress(
+                output,
+                interactive: output == Console.Out && !Console.IsOutputRedirected
+            );
             var tensorBoard = new TensorBoardLog();
             var result = Trainer.Run(options, runDir, [progress, new RunReport(), tensorBoard]);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"demo: {options.Model} reached {100 * result.FinalEval.Top1:F2}% test top-1 ({result.FinalEval.Images} test images) after {options.Epochs} epochs"));
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"demo: {options.Model} reached {100 * result.FinalEval.Top1:F2}% test top-1 "
+                    + $"({result.FinalEval.Images} test images) after {options.Epochs} epochs"
+                )
+            );
             output.WriteLine($"report: {Path.GetFullPath(Path.Combine(result.RunDirectory, "report.html"))}");
             return LeanNetsCli.Success;
         });

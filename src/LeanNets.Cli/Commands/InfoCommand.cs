@@ -12,8 +12,14 @@ public static class InfoCommand
     public static Command Create(TextWriter output)
     {
         var model = new ModelArguments();
-        var input = new Option<string?>("--input") { Description = "input size CxHxW (default: the model's own, e.g. 3x224x224)" };
-        var perLayer = new Option<bool>("--per-layer") { Description = "list every leaf layer with its output shape, params and MACs" };
+        var input = new Option<string?>("--input")
+        {
+            Description = "input size CxHxW (default: the model's own, e.g. 3x224x224)",
+        };
+        var perLayer = new Option<bool>("--per-layer")
+        {
+            Description = "list every leaf layer with its output shape, params and MACs",
+        };
         var json = new Option<bool>("--json") { Description = "print JSON instead of text" };
         var command = new Command("info", "Count a model's learnable parameters and MACs at an input size");
         model.AddTo(command);
@@ -25,11 +31,22 @@ public static class InfoCommand
             var (spec, net) = model.Create(parsed);
             using var _ = net;
             int channels = parsed.GetValue(model.InChannels) ?? spec.DefaultInput.Channels;
-            var shape = parsed.GetValue(input) is string text ? InputShape.Parse(text) : spec.DefaultInput with { Channels = channels };
+            var shape = parsed.GetValue(input) is string text
+                ? InputShape.Parse(text)
+                : spec.DefaultInput with
+                {
+                    Channels = channels,
+                };
             if (shape.Channels != channels)
-                throw new LeanNetsUsageException($"--input has {shape.Channels} channels but the model takes {channels} (use --in-channels)");
+                throw new LeanNetsUsageException(
+                    $"--input has {shape.Channels} channels but the model takes {channels} (use --in-channels)"
+                );
             var profile = ModelProfiler.Profile(net, shape.WithBatch(1), spec.Name);
-            output.Write(parsed.GetValue(json) ? ToJson(spec, profile, parsed.GetValue(perLayer)) : ToText(spec, profile, parsed.GetValue(perLayer)));
+            output.Write(
+                parsed.GetValue(json)
+                    ? ToJson(spec, profile, parsed.GetValue(perLayer))
+                    : ToText(spec, profile, parsed.GetValue(perLayer))
+            );
             return LeanNetsCli.Success;
         });
         return command;
@@ -46,11 +63,18 @@ public static class InfoCommand
             $"MACs:         {Units.Integer(profile.Macs)} ({Units.Short(profile.Macs)})",
         };
         string text = string.Join(Environment.NewLine, lines) + Environment.NewLine;
-        if (!perLayer) return text;
+        if (!perLayer)
+            return text;
         var table = new TextTable("layer", "type", "output", "params", "MACs");
         table.RightAligned.UnionWith([3, 4]);
         foreach (var l in profile.Layers)
-            table.Add(l.Name, l.Type, string.Join("x", l.OutputShape.Skip(1)), Units.Integer(l.Params), Units.Integer(l.Macs));
+            table.Add(
+                l.Name,
+                l.Type,
+                string.Join("x", l.OutputShape.Skip(1)),
+                Units.Integer(l.Params),
+                Units.Integer(l.Macs)
+            );
         return text + Environment.NewLine + table.ToText();
     }
 
@@ -67,7 +91,14 @@ public static class InfoCommand
             ["macs"] = profile.Macs,
         };
         if (perLayer)
-            document["layers"] = profile.Layers.Select(l => new { name = l.Name, type = l.Type, output = l.OutputShape.Skip(1).ToArray(), @params = l.Params, macs = l.Macs });
+            document["layers"] = profile.Layers.Select(l => new
+            {
+                name = l.Name,
+                type = l.Type,
+                output = l.OutputShape.Skip(1).ToArray(),
+                @params = l.Params,
+                macs = l.Macs,
+            });
         return JsonFile.Serialize(document) + Environment.NewLine;
     }
 }

@@ -11,15 +11,37 @@ public static class KernelsCommand
     public static Command Create(TextWriter output)
     {
         var model = new Argument<string>("model") { Description = "registry name" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "draw trained weights from this checkpoint (default: the initial weights)" };
-        var layers = new Option<int>("--layers") { Description = "how many spatial layers to draw (0 = all)", DefaultValueFactory = _ => 0 };
-        var dir = new Option<string>("--output") { Description = "folder for the PNGs and kernels.html", DefaultValueFactory = _ => "kernels" };
-        var command = new Command("kernels", "Draw a model's 3x3 kernels (learned and fixed) as images") { model, checkpoint, layers, dir };
+        var checkpoint = new Option<string?>("--checkpoint")
+        {
+            Description = "draw trained weights from this checkpoint (default: the initial weights)",
+        };
+        var layers = new Option<int>("--layers")
+        {
+            Description = "how many spatial layers to draw (0 = all)",
+            DefaultValueFactory = _ => 0,
+        };
+        var dir = new Option<string>("--output")
+        {
+            Description = "folder for the PNGs and kernels.html",
+            DefaultValueFactory = _ => "kernels",
+        };
+        var command = new Command("kernels", "Draw a model's 3x3 kernels (learned and fixed) as images")
+        {
+            model,
+            checkpoint,
+            layers,
+            dir,
+        };
         command.SetAction(parsed =>
         {
             string name = parsed.GetValue(model)!;
-            if (parsed.GetValue(layers) < 0) throw new LeanNetsUsageException($"--layers must be 0 (all) or positive, got {parsed.GetValue(layers)}");
-            using var net = parsed.GetValue(checkpoint) is string path ? ModelLoader.FromCheckpoint(path, name).Model : ModelRegistry.Create(name);
+            if (parsed.GetValue(layers) < 0)
+                throw new LeanNetsUsageException(
+                    $"--layers must be 0 (all) or positive, got {parsed.GetValue(layers)}"
+                );
+            using var net = parsed.GetValue(checkpoint) is string path
+                ? ModelLoader.FromCheckpoint(path, name).Model
+                : ModelRegistry.Create(name);
             string folder = parsed.GetValue(dir)!;
             int drawn = KernelPage.Write(net, name, folder, parsed.GetValue(layers));
             output.WriteLine($"drew {drawn} layers into {Path.GetFullPath(folder)} ({KernelPage.FileName})");

@@ -6,9 +6,12 @@ namespace LeanNets.Cli.Commands;
 /// <summary>Options shared by every command that builds a model.</summary>
 public sealed class ModelArguments
 {
-    public Argument<string> Model { get; } = new("model") { Description = "registry name, e.g. resnet50 (see 'leannets models')" };
-    public Option<int?> Classes { get; } = new("--classes") { Description = "number of classes (default: the model's own)" };
-    public Option<int?> InChannels { get; } = new("--in-channels") { Description = "input channels (default: the model's own)" };
+    public Argument<string> Model { get; } =
+        new("model") { Description = "registry name, e.g. resnet50 (see 'leannets models')" };
+    public Option<int?> Classes { get; } =
+        new("--classes") { Description = "number of classes (default: the model's own)" };
+    public Option<int?> InChannels { get; } =
+        new("--in-channels") { Description = "input channels (default: the model's own)" };
 
     public void AddTo(Command command)
     {

@@ -15,18 +15,23 @@ public static class ModelsCommand
         {
             Description = "only this family (e.g. vgnet, resnet), or 'peers' for VGNet's comparison networks",
         };
-        var paper = new Option<string?>("--paper") { Description = "only models of this paper: vgnet, dualconv or peer" };
+        var paper = new Option<string?>("--paper")
+        {
+            Description = "only models of this paper: vgnet, dualconv or peer",
+        };
         var markdown = new Option<bool>("--markdown") { Description = "print a Markdown table" };
         var json = new Option<bool>("--json") { Description = "print JSON" };
         var namesOnly = new Option<bool>("--names") { Description = "list names only (no counting)" };
         var command = new Command("models", "List the registered models with params and MACs at their default input");
-        foreach (var o in new Option[] { family, paper, markdown, json, namesOnly }) command.Options.Add(o);
+        foreach (var o in new Option[] { family, paper, markdown, json, namesOnly })
+            command.Options.Add(o);
         command.SetAction(parsed =>
         {
             var specs = Select(parsed.GetValue(family), parsed.GetValue(paper));
             if (parsed.GetValue(namesOnly))
             {
-                foreach (var s in specs) output.WriteLine(s.Name);
+                foreach (var s in specs)
+                    output.WriteLine(s.Name);
                 return LeanNetsCli.Success;
             }
             var rows = ModelSummary.Of(specs);
@@ -43,15 +48,34 @@ public static class ModelsCommand
 
     public static TextTable Table(IEnumerable<ModelSummary> rows)
     {
-        var table = new TextTable("name", "family", "paper", "input", "classes", "params", "MACs", "paper row", "paper params",
-            "paper FLOPs");
+        var table = new TextTable(
+            "name",
+            "family",
+            "paper",
+            "input",
+            "classes",
+            "params",
+            "MACs",
+            "paper row",
+            "paper params",
+            "paper FLOPs"
+        );
         table.RightAligned.UnionWith([4, 5, 6, 8, 9]);
         foreach (var r in rows)
         {
             var f = r.PaperRow;
-            table.Add(r.Name, r.Family.Id(), r.Paper.Id(), r.Input, r.Classes.ToString(), Units.Integer(r.Params), Units.Short(r.Macs),
+            table.Add(
+                r.Name,
+                r.Family.Id(),
+                r.Paper.Id(),
+                r.Input,
+                r.Classes.ToString(),
+                Units.Integer(r.Params),
+                Units.Short(r.Macs),
                 f == null ? "" : $"{f.Paper} {f.Table}: {f.Model}",
-                f?.Params is long fp ? Units.Short(fp) : "", f?.Flops is long ff ? Units.Short(ff) : "");
+                f?.Params is long fp ? Units.Short(fp) : "",
+                f?.Flops is long ff ? Units.Short(ff) : ""
+            );
         }
         return table;
     }
@@ -61,18 +85,24 @@ public static class ModelsCommand
     {
         ModelFamily? f = null;
         Paper? p = null;
-        if (family == "peers") p = Paper.Peer;
+        if (family == "peers")
+            p = Paper.Peer;
         else if (family != null)
         {
-            f = ModelNames.TryParseFamily(family, out var parsed) ? parsed
+            f = ModelNames.TryParseFamily(family, out var parsed)
+                ? parsed
                 : throw new LeanNetsUsageException(
-                    $"unknown family '{family}'; known: peers, {string.Join(", ", Enum.GetValues<ModelFamily>().Select(x => x.Id()))}");
+                    $"unknown family '{family}'; known: peers, "
+                        + string.Join(", ", Enum.GetValues<ModelFamily>().Select(x => x.Id()))
+                );
         }
         if (paper != null)
         {
-            var parsed = ModelNames.TryParsePaper(paper, out var value) ? value
+            var parsed = ModelNames.TryParsePaper(paper, out var value)
+                ? value
                 : throw new LeanNetsUsageException($"unknown paper '{paper}'; known: vgnet, dualconv, peer");
-            if (p != null && p != parsed) return [];
+            if (p != null && p != parsed)
+                return [];
             p = parsed;
         }
         return ModelRegistry.List(f, p);

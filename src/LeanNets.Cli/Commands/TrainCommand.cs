@@ -12,67 +12,136 @@ public static class TrainCommand
 {
     private sealed class Overrides
     {
-        public Option<string?> Data { get; } = new("--data")
-        {
-            Description = "dataset folder: IDX (Fashion-MNIST), CIFAR binary, or image folders train/ and val/ (or validation/, test/)",
-        };
-        public Option<string> Recipe { get; } = new("--recipe") { Description = $"training recipe: {string.Join(", ", Recipes.All.Keys)}", DefaultValueFactory = _ => "default" };
+        public Option<string?> Data { get; } =
+            new("--data")
+            {
+                Description =
+                    "dataset folder: IDX (Fashion-MNIST), CIFAR binary, or image folders train/ and val/ (or "
+                    + "validation/, test/)",
+            };
+        public Option<string> Recipe { get; } =
+            new("--recipe")
+            {
+                Description = $"training recipe: {string.Join(", ", Recipes.All.Keys)}",
+                DefaultValueFactory = _ => "default",
+            };
         public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs to train" };
         public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "images per batch" };
         public Option<double?> Lr { get; } = new("--lr") { Description = "peak learning rate" };
         public Option<OptimizerKind?> Optimizer { get; } = new("--optimizer") { Description = "sgd or adamw" };
         public Option<double?> Momentum { get; } = new("--momentum") { Description = "SGD momentum" };
         public Option<bool?> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };
-        public Option<double?> WeightDecay { get; } = new("--wd") { Description = "weight decay (not applied to biases and BN)" };
+        public Option<double?> WeightDecay { get; } =
+            new("--wd") { Description = "weight decay (not applied to biases and BN)" };
         public Option<ScheduleKind?> Schedule { get; } = new("--schedule") { Description = "cosine, step or constant" };
         public Option<double?> Warmup { get; } = new("--warmup") { Description = "linear warmup epochs" };
-        public Option<int?> StepEvery { get; } = new("--step-every") { Description = "step schedule: epochs between decays" };
+        public Option<int?> StepEvery { get; } =
+            new("--step-every") { Description = "step schedule: epochs between decays" };
         public Option<double?> StepGamma { get; } = new("--step-gamma") { Description = "step schedule: decay factor" };
-        public Option<double?> LabelSmoothing { get; } = new("--label-smoothing") { Description = "label smoothing of the cross-entropy" };
-        public Option<double?> ClipGrad { get; } = new("--clip-grad") { Description = "clip the gradient norm (0 = off)" };
-        public Option<double?> Ema { get; } = new("--ema") { Description = "EMA decay of the weights per step (0 = off), e.g. 0.999" };
-        public Option<Augmentation?> Augment { get; } = new("--augment")
-        {
-            Description = "training augmentation: none, cifar (pad 4, random crop, flip) or imagenet (random-resized crop, flip)",
-        };
+        public Option<double?> LabelSmoothing { get; } =
+            new("--label-smoothing") { Description = "label smoothing of the cross-entropy" };
+        public Option<double?> ClipGrad { get; } =
+            new("--clip-grad") { Description = "clip the gradient norm (0 = off)" };
+        public Option<double?> Ema { get; } =
+            new("--ema") { Description = "EMA decay of the weights per step (0 = off), e.g. 0.999" };
+        public Option<Augmentation?> Augment { get; } =
+            new("--augment")
+            {
+                Description =
+                    "training augmentation: none, cifar (pad 4, random crop, flip) or imagenet (random-resized "
+                    + "crop, flip)",
+            };
         public Option<int?> Pad { get; } = new("--pad") { Description = "random-crop padding (pixels)" };
         public Option<bool?> Flip { get; } = new("--flip") { Description = "random horizontal flips" };
-        public Option<int?> InputSize { get; } = new("--input-size") { Description = "model input size (default: the data's own)" };
-        public Option<int?> Classes { get; } = new("--classes") { Description = "number of classes (default: from the data)" };
-        public Option<int?> InChannels { get; } = new("--in-channels") { Description = "input channels (default: from the data)" };
-        public Option<long?> Seed { get; } = new("--seed") { Description = "seed for weights, data order and augmentation" };
-        public Option<bool> Deterministic { get; } = new("--deterministic")
-        {
-            Description = "bit-identical reruns and resumes: the thread count is recorded and reused (see docs/reproducibility.md)",
-        };
-        public Option<int?> Prefetch { get; } = new("--prefetch") { Description = "batches prepared ahead in the background (0 = none)" };
-        public Option<int?> LimitTrain { get; } = new("--limit-train") { Description = "use only the first N training images" };
-        public Option<int?> LimitTest { get; } = new("--limit-test") { Description = "use only the first N test images" };
-        public Option<bool> SkipBad { get; } = new("--skip-bad") { Description = "skip unreadable images (ImageFolder), counting them" };
-        public Option<string?> Output { get; } = new("--output") { Description = "run directory (default runs/MODEL-TIME)" };
-        public Option<string?> Resume { get; } = new("--resume")
-        {
-            Description = "continue a run (directory or checkpoint file) to its own epochs, or to --epochs; --output continues it elsewhere",
-        };
-        public Option<bool> Force { get; } = new("--force") { Description = "replace the run that --output already holds" };
-        public Option<bool> NoTensorBoard { get; } = new("--no-tensorboard") { Description = "do not write TensorBoard event files" };
+        public Option<int?> InputSize { get; } =
+            new("--input-size") { Description = "model input size (default: the data's own)" };
+        public Option<int?> Classes { get; } =
+            new("--classes") { Description = "number of classes (default: from the data)" };
+        public Option<int?> InChannels { get; } =
+            new("--in-channels") { Description = "input channels (default: from the data)" };
+        public Option<long?> Seed { get; } =
+            new("--seed") { Description = "seed for weights, data order and augmentation" };
+        public Option<bool> Deterministic { get; } =
+            new("--deterministic")
+            {
+                Description =
+                    "bit-identical reruns and resumes: the thread count is recorded and reused (see "
+                    + "docs/reproducibility.md)",
+            };
+        public Option<int?> Prefetch { get; } =
+            new("--prefetch") { Description = "batches prepared ahead in the background (0 = none)" };
+        public Option<int?> LimitTrain { get; } =
+            new("--limit-train") { Description = "use only the first N training images" };
+        public Option<int?> LimitTest { get; } =
+            new("--limit-test") { Description = "use only the first N test images" };
+        public Option<bool> SkipBad { get; } =
+            new("--skip-bad") { Description = "skip unreadable images (ImageFolder), counting them" };
+        public Option<string?> Output { get; } =
+            new("--output") { Description = "run directory (default runs/MODEL-TIME)" };
+        public Option<string?> Resume { get; } =
+            new("--resume")
+            {
+                Description =
+                    "continue a run (directory or checkpoint file) to its own epochs, or to --epochs; --output "
+                    + "continues it elsewhere",
+            };
+        public Option<bool> Force { get; } =
+            new("--force") { Description = "replace the run that --output already holds" };
+        public Option<bool> NoTensorBoard { get; } =
+            new("--no-tensorboard") { Description = "do not write TensorBoard event files" };
 
         public IEnumerable<Option> All() =>
-        [
-            Data, Recipe, Epochs, BatchSize, Lr, Optimizer, Momentum, Nesterov, WeightDecay, Schedule, Warmup, StepEvery, StepGamma,
-            LabelSmoothing, ClipGrad, Ema, Augment, Pad, Flip, InputSize, Classes, InChannels, Seed, Deterministic, Prefetch,
-            LimitTrain, LimitTest, SkipBad, Output, Resume, Force, NoTensorBoard,
-        ];
+            [
+                Data,
+                Recipe,
+                Epochs,
+                BatchSize,
+                Lr,
+                Optimizer,
+                Momentum,
+                Nesterov,
+                WeightDecay,
+                Schedule,
+                Warmup,
+                StepEvery,
+                StepGamma,
+                LabelSmoothing,
+                ClipGrad,
+                Ema,
+                Augment,
+                Pad,
+                Flip,
+                InputSize,
+                Classes,
+                InChannels,
+                Seed,
+                Deterministic,
+                Prefetch,
+                LimitTrain,
+                LimitTest,
+                SkipBad,
+                Output,
+                Resume,
+                Force,
+                NoTensorBoard,
+            ];
 
         /// <summary>Options a resume may take: the run keeps everything else it was started with.</summary>
         public IEnumerable<Option> ResumeOptions() => [Epochs, Output, Resume, Force, NoTensorBoard, Data];
 
         public TrainOptions Build(ParseResult r, string model)
         {
-            string data = r.GetValue(Data) ?? throw new LeanNetsUsageException("--data is required (the dataset folder)");
-            var o = new TrainOptions { Model = model, Data = data, BatchSize = r.GetValue(BatchSize) ?? 128 };
+            string data =
+                r.GetValue(Data) ?? throw new LeanNetsUsageException("--data is required (the dataset folder)");
+            var o = new TrainOptions
+            {
+                Model = model,
+                Data = data,
+                BatchSize = r.GetValue(BatchSize) ?? 128,
+            };
             o = Recipes.Apply(r.GetValue(Recipe)!, o);
-            if (r.GetValue(Augment) is Augmentation augment) o = o.WithAugmentation(augment);
+            if (r.GetValue(Augment) is Augmentation augment)
+                o = o.WithAugmentation(augment);
             return o with
             {
                 Epochs = r.GetValue(Epochs) ?? o.Epochs,
@@ -107,33 +176,63 @@ public static class TrainCommand
     {
         var model = new Argument<string>("model") { Description = "registry name, e.g. vgnetg_1_0mp_cifar" };
         var overrides = new Overrides();
-        var command = new Command("train", "Train a model; writes checkpoints, metrics.csv/jsonl, curves.png and report.html into the run directory");
+        var command = new Command(
+            "train",
+            "Train a model; writes checkpoints, metrics.csv/jsonl, curves.png and report.html into the run directory"
+        );
         command.Arguments.Add(model);
-        foreach (var option in overrides.All()) command.Options.Add(option);
+        foreach (var option in overrides.All())
+            command.Options.Add(option);
         command.SetAction(parsed =>
         {
-            var progress = new ConsoleProgress(output, interactive: output == Console.Out && !Console.IsOutputRedirected);
+            var progress = new ConsoleProgress(
+                output,
+                interactive: output == Console.Out && !Console.IsOutputRedirected
+            );
             var tensorBoard = parsed.GetValue(overrides.NoTensorBoard) ? null : new TensorBoardLog();
             var observers = new List<ITrainingObserver> { progress, new RunReport() };
-            if (tensorBoard != null) observers.Add(tensorBoard);
+            if (tensorBoard != null)
+                observers.Add(tensorBoard);
             TrainResult result;
             if (parsed.GetValue(overrides.Resume) is string resume)
             {
-                var fixedOption = overrides.All().Except(overrides.ResumeOptions()).FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
+                var fixedOption = overrides
+                    .All()
+                    .Except(overrides.ResumeOptions())
+                    .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
                 if (fixedOption != null)
-                    throw new LeanNetsUsageException($"{fixedOption.Name} cannot be changed when resuming: the run keeps its own settings");
-                result = Trainer.Resume(new ResumeRequest(resume, parsed.GetValue(overrides.Epochs), parsed.GetValue(overrides.Output),
-                    parsed.GetValue(model), parsed.GetValue(overrides.Data), parsed.GetValue(overrides.Force)), observers);
+                    throw new LeanNetsUsageException(
+                        $"{fixedOption.Name} cannot be changed when resuming: the run keeps its own settings"
+                    );
+                result = Trainer.Resume(
+                    new ResumeRequest(
+                        resume,
+                        parsed.GetValue(overrides.Epochs),
+                        parsed.GetValue(overrides.Output),
+                        parsed.GetValue(model),
+                        parsed.GetValue(overrides.Data),
+                        parsed.GetValue(overrides.Force)
+                    ),
+                    observers
+                );
             }
             else
             {
                 var options = overrides.Build(parsed, parsed.GetValue(model)!);
-                string runDir = parsed.GetValue(overrides.Output) ?? Path.Combine("runs", $"{options.Model}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                string runDir =
+                    parsed.GetValue(overrides.Output)
+                    ?? Path.Combine("runs", $"{options.Model}-{DateTime.Now:yyyyMMdd-HHmmss}");
                 result = Trainer.Run(options, runDir, observers, parsed.GetValue(overrides.Force));
             }
-            if (result.SkippedImages > 0) output.WriteLine($"skipped {result.SkippedImages} unreadable images (--skip-bad)");
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"final test top-1 {100 * result.FinalEval.Top1:F2}% (best {100 * result.State.BestTop1:F2}%); report: {Path.Combine(result.RunDirectory, "report.html")}"));
+            if (result.SkippedImages > 0)
+                output.WriteLine($"skipped {result.SkippedImages} unreadable images (--skip-bad)");
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"final test top-1 {100 * result.FinalEval.Top1:F2}% (best {100 * result.State.BestTop1:F2}%); "
+                        + $"report: {Path.Combine(result.RunDirectory, "report.html")}"
+                )
+            );
             return LeanNetsCli.Success;
         });
         return command;

@@ -15,24 +15,35 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
     public void OnStart(TrainingStart start)
     {
         var o = start.State.Options;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {o.Model} ({start.Parameters:N0} params) on {o.Data}: epochs {start.State.CompletedEpochs + 1}..{o.Epochs}, {start.BatchesPerEpoch} batches of {o.BatchSize}, recipe {o.Recipe}"));
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"training {o.Model} ({start.Parameters:N0} params) on {o.Data}: epochs "
+                + $"{start.State.CompletedEpochs + 1}..{o.Epochs}, {start.BatchesPerEpoch} batches of "
+                  + $"{o.BatchSize}, recipe {o.Recipe}"
+            )
+        );
         output.WriteLine($"run directory: {start.RunDirectory}");
     }
 
     public void OnBatch(BatchProgress p)
     {
-        string line = string.Create(CultureInfo.InvariantCulture,
-            $"epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}  loss {p.Loss:F4}  lr {p.LearningRate:G3}  {p.ImagesPerSecond:F0} img/s  ETA {p.Eta:mm\\:ss}");
+        string line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}  loss {p.Loss:F4}  lr {p.LearningRate:G3}  "
+            + $"{p.ImagesPerSecond:F0} img/s  ETA {p.Eta:mm\\:ss}"
+        );
         if (interactive)
         {
-            if (p.Batch != p.Batches && (DateTime.UtcNow - lastDraw).TotalMilliseconds < 200) return;
+            if (p.Batch != p.Batches && (DateTime.UtcNow - lastDraw).TotalMilliseconds < 200)
+                return;
             lastDraw = DateTime.UtcNow;
             output.Write("\r" + line.PadRight(100));
             return;
         }
         int decile = p.Batch * 10 / p.Batches;
-        if (decile == lastDecile || decile == 0) return;
+        if (decile == lastDecile || decile == 0)
+            return;
         lastDecile = decile;
         output.WriteLine(line);
     }
@@ -40,9 +51,17 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
     public void OnEpoch(EpochEnd end)
     {
         var (m, best) = (end.Metrics, end.Best);
-        if (interactive) output.WriteLine();
+        if (interactive)
+            output.WriteLine();
         lastDecile = -1;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {m.Epoch}: train loss {m.TrainLoss:F4} top-1 {100 * m.TrainTop1:F2}% | test loss {m.TestLoss:F4} top-1 {100 * m.TestTop1:F2}% top-5 {100 * m.TestTop5:F2}%{(m.EmaTop1 is double e ? $" EMA {100 * e:F2}%" : "")} | {m.Seconds:F0}s{(best ? "  (best)" : "")}"));
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"epoch {m.Epoch}: train loss {m.TrainLoss:F4} top-1 {100 * m.TrainTop1:F2}% | "
+                    + $"test loss {m.TestLoss:F4} top-1 {100 * m.TestTop1:F2}% top-5 {100 * m.TestTop5:F2}%"
+                    + $"{(m.EmaTop1 is double e ? $" EMA {100 * e:F2}%" : "")} | "
+                    + $"{m.Seconds:F0}s{(best ? "  (best)" : "")}"
+            )
+        );
     }
 }

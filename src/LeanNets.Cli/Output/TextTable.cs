@@ -12,7 +12,8 @@ public sealed class TextTable(params string[] headers)
 
     public void Add(params string[] cells)
     {
-        if (cells.Length != headers.Length) throw new ArgumentException($"row has {cells.Length} cells, table has {headers.Length} columns");
+        if (cells.Length != headers.Length)
+            throw new ArgumentException($"row has {cells.Length} cells, table has {headers.Length} columns");
         rows.Add(cells);
     }
 
@@ -20,7 +21,14 @@ public sealed class TextTable(params string[] headers)
     {
         var widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         var sb = new StringBuilder();
-        void Line(string[] cells) => sb.AppendLine(string.Join("  ", cells.Select((c, i) => RightAligned.Contains(i) ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd());
+        void Line(string[] cells) =>
+            sb.AppendLine(
+                string.Join(
+                        "  ",
+                        cells.Select((c, i) => RightAligned.Contains(i) ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))
+                    )
+                    .TrimEnd()
+            );
         Line(headers);
         Line(widths.Select(w => new string('-', w)).ToArray());
         rows.ForEach(Line);
@@ -32,7 +40,8 @@ public sealed class TextTable(params string[] headers)
         var sb = new StringBuilder();
         sb.AppendLine("| " + string.Join(" | ", headers) + " |");
         sb.AppendLine("|" + string.Concat(headers.Select((_, i) => RightAligned.Contains(i) ? "---:|" : "---|")));
-        foreach (var r in rows) sb.AppendLine("| " + string.Join(" | ", r) + " |");
+        foreach (var r in rows)
+            sb.AppendLine("| " + string.Join(" | ", r) + " |");
         return sb.ToString();
     }
 }

@@ -1,5 +1,5 @@
-using LeanNets.Models.VGNetPaper;
 using LeanNets.Layers;
+using LeanNets.Models.VGNetPaper;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,7 +20,15 @@ public static class KernelInspector
             switch (module)
             {
                 case Conv2d conv when conv.kernel_size[0] >= 3 && conv.weight is { } w:
-                    result.Add(new KernelLayer(name, conv.groups == conv.in_channels && conv.groups > 1 ? "depthwise (learned)" : $"conv (learned, groups {conv.groups})", w));
+                    result.Add(
+                        new KernelLayer(
+                            name,
+                            conv.groups == conv.in_channels && conv.groups > 1
+                                ? "depthwise (learned)"
+                                : $"conv (learned, groups {conv.groups})",
+                            w
+                        )
+                    );
                     break;
                 case FixedDepthwiseConv fixedConv:
                     result.Add(new KernelLayer(name, $"fixed ({fixedConv.Kernels})", fixedConv.Weight));

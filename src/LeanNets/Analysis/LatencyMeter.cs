@@ -14,7 +14,13 @@ public sealed record Latency(double MedianMs, double MinMs, int Batch, int Runs)
 
 public static class LatencyMeter
 {
-    public static Latency Measure(nn.Module<Tensor, Tensor> model, InputShape shape, int batch = 1, int runs = 20, int warmup = 3)
+    public static Latency Measure(
+        nn.Module<Tensor, Tensor> model,
+        InputShape shape,
+        int batch = 1,
+        int runs = 20,
+        int warmup = 3
+    )
     {
         bool wasTraining = model.training;
         model.eval();
@@ -26,9 +32,12 @@ public static class LatencyMeter
             for (int i = -warmup; i < runs; i++)
             {
                 var clock = Stopwatch.StartNew();
-                // The scope frees every intermediate at once; without it they wait for the GC and each call page-faults afresh.
-                using (NewDisposeScope()) model.call(input);
-                if (i >= 0) times.Add(clock.Elapsed.TotalMilliseconds);
+                // The scope frees every intermediate at once; without it they wait for the GC and each call page-faults
+                // afresh.
+                using (NewDisposeScope())
+                    model.call(input);
+                if (i >= 0)
+                    times.Add(clock.Elapsed.TotalMilliseconds);
             }
             times.Sort();
             return new Latency(times[times.Count / 2], times[0], batch, runs);

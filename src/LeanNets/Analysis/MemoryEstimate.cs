@@ -17,7 +17,9 @@ public static class MemoryEstimate
         var small = input with { Height = Math.Min(input.Height, probe), Width = Math.Min(input.Width, probe) };
         var profile = ModelProfiler.Profile(model, small.WithBatch(1));
         double scale = (double)input.Height * input.Width / (small.Height * small.Width);
-        long activations = (long)(scale * profile.Layers.Sum(l => l.OutputShape.Skip(1).Aggregate(1L, (a, b) => a * b)));
+        long activations = (long)(
+            scale * profile.Layers.Sum(l => l.OutputShape.Skip(1).Aggregate(1L, (a, b) => a * b))
+        );
         long parameters = model.parameters().Sum(p => p.numel());
         return 4 * (2 * activations * batch + 4 * parameters);
     }
@@ -27,7 +29,8 @@ public static class MemoryEstimate
     {
         try
         {
-            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+            var line = File.ReadLines("/proc/meminfo")
+                .FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
             return line == null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         }
         catch (IOException)
@@ -39,12 +42,18 @@ public static class MemoryEstimate
     /// <summary>Refuses a batch whose estimate exceeds 90% of the available memory, naming both figures.</summary>
     public static void RequireFits(nn.Module<Tensor, Tensor> model, InputShape input, int batch)
     {
-        if (AvailableBytes() is not long available) return;
+        if (AvailableBytes() is not long available)
+            return;
         long needed = TrainingBytes(model, input, batch);
         if (needed > 0.9 * available)
         {
-            throw new LeanNetsUsageException(FormattableString.Invariant(
-                $"batch {batch} at {input} needs about {needed / 1e9:F1} GB to train; {available / 1e9:F1} GB is available: use a smaller batch or input"));
+            throw new LeanNetsUsageException(
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"batch {batch} at {input} needs about {needed / 1e9:F1} GB to train; {available / 1e9:F1} GB "
+                    + $"is available: use a smaller batch or input"
+                )
+            );
         }
     }
 }

@@ -8,4 +8,11 @@ public sealed record LayerProfile(string Name, string Type, long[] OutputShape, 
 /// <see cref="FixedValues"/> are frozen parameters plus persistent buffers other than BN statistics
 /// (fixed kernels). <see cref="Macs"/> are multiply-accumulates of convolution and linear layers, for one image.
 /// </summary>
-public sealed record ModelProfile(string Model, long[] InputShape, long Params, long FixedValues, long Macs, IReadOnlyList<LayerProfile> Layers);
+public sealed record ModelProfile(
+    string Model,
+    long[] InputShape,
+    long Params,
+    long FixedValues,
+    long Macs,
+    IReadOnlyList<LayerProfile> Layers
+);

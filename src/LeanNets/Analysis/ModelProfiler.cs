@@ -19,15 +19,18 @@ public static class ModelProfiler
         var removers = new List<Action>();
         foreach (var (path, module) in Leaves(model))
         {
-            if (module is not nn.Module<Tensor, Tensor> leaf) continue;
+            if (module is not nn.Module<Tensor, Tensor> leaf)
+                continue;
             string type = module.GetType().Name;
             long ownParams = module.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
-            var handle = leaf.register_forward_hook((m, input, output) =>
-            {
-                long[] outShape = output.shape;
-                layers.Add(new LayerProfile(path, type, outShape, ownParams, LeafMacs(m, input.shape, outShape)));
-                return output;
-            });
+            var handle = leaf.register_forward_hook(
+                (m, input, output) =>
+                {
+                    long[] outShape = output.shape;
+                    layers.Add(new LayerProfile(path, type, outShape, ownParams, LeafMacs(m, input.shape, outShape)));
+                    return output;
+                }
+            );
             removers.Add(() => handle.remove());
         }
 
@@ -41,21 +44,35 @@ public static class ModelProfiler
         }
         finally
         {
-            foreach (var remove in removers) remove();
+            foreach (var remove in removers)
+                remove();
             model.train(wasTraining);
         }
 
         long learnable = model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
-        long fixedValues = model.parameters().Where(p => !p.requires_grad).Sum(p => p.numel())
-            + model.named_buffers().Where(b => !IsNormStatistic(b.name)).Sum(b => b.buffer.is_floating_point() ? b.buffer.numel() : 0);
-        return new ModelProfile(name ?? model.GetName(), inputShape, learnable, fixedValues, layers.Sum(l => l.Macs), layers);
+        long fixedValues =
+            model.parameters().Where(p => !p.requires_grad).Sum(p => p.numel())
+            + model
+                .named_buffers()
+                .Where(b => !IsNormStatistic(b.name))
+                .Sum(b => b.buffer.is_floating_point() ? b.buffer.numel() : 0);
+        return new ModelProfile(
+            name ?? model.GetName(),
+            inputShape,
+            learnable,
+            fixedValues,
+            layers.Sum(l => l.Macs),
+            layers
+        );
     }
 
     /// <summary>Learnable parameters (requires_grad), as fvcore and the papers count them.</summary>
-    public static long CountParams(nn.Module model) => model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+    public static long CountParams(nn.Module model) =>
+        model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 
     private static bool IsNormStatistic(string name) =>
-        name.EndsWith("running_mean", StringComparison.Ordinal) || name.EndsWith("running_var", StringComparison.Ordinal)
+        name.EndsWith("running_mean", StringComparison.Ordinal)
+        || name.EndsWith("running_var", StringComparison.Ordinal)
         || name.EndsWith("num_batches_tracked", StringComparison.Ordinal);
 
     /// <summary>Modules without children, plus self-counting modules (whose children are not visited).</summary>
@@ -83,7 +100,9 @@ public static class ModelProfiler
         return module switch
         {
             IMacCountable custom => custom.CountMacs(inputShape, outputShape),
-            Conv2d conv => outputElements * (conv.in_channels / conv.groups) * conv.kernel_size.Aggregate(1L, (a, b) => a * b),
+            Conv2d conv => outputElements
+                * (conv.in_channels / conv.groups)
+                * conv.kernel_size.Aggregate(1L, (a, b) => a * b),
             Linear linear => outputElements * linear.in_features,
             _ => 0,
         };

@@ -6,7 +6,8 @@ namespace LeanNets.Data;
 /// <summary>One batch ready for the model: normalised pixels (N, C, H, W) and labels.</summary>
 public sealed record Batch(float[] Pixels, long[] Labels, int Count, int Channels, int Size)
 {
-    /// <summary>The images as an (N, C, H, W) tensor and the labels as a (N) tensor, in the current dispose scope.</summary>
+    /// <summary>The images as an (N, C, H, W) tensor and the labels as a (N) tensor, in the current dispose
+    /// scope.</summary>
     public (Tensor Images, Tensor Labels) ToTensors() =>
         (tensor(Pixels).view(Count, Channels, Size, Size), tensor(Labels));
 }
@@ -16,7 +17,14 @@ public sealed record Batch(float[] Pixels, long[] Labels, int Count, int Channel
 /// consumer, in a fixed order. Sample order and augmentation derive only from (seed, epoch, index),
 /// so an epoch repeats exactly whatever the thread timing, and a resumed run sees the same data.
 /// </summary>
-public sealed class BatchLoader(IImageDataset dataset, ImageTransform transform, int batchSize, bool shuffle, long seed, int prefetch = 4)
+public sealed class BatchLoader(
+    IImageDataset dataset,
+    ImageTransform transform,
+    int batchSize,
+    bool shuffle,
+    long seed,
+    int prefetch = 4
+)
 {
     public IImageDataset Dataset => dataset;
     public int BatchesPerEpoch => (dataset.Count + batchSize - 1) / batchSize;
@@ -25,7 +33,8 @@ public sealed class BatchLoader(IImageDataset dataset, ImageTransform transform,
     public int[] Order(int epoch)
     {
         var order = Enumerable.Range(0, dataset.Count).ToArray();
-        if (shuffle) new Random(StableSeed.Mix(seed, epoch, -1)).Shuffle(order);
+        if (shuffle)
+            new Random(StableSeed.Mix(seed, epoch, -1)).Shuffle(order);
         return order;
     }
 
@@ -35,23 +44,32 @@ public sealed class BatchLoader(IImageDataset dataset, ImageTransform transform,
         var order = Order(epoch);
         if (prefetch <= 0)
         {
-            for (int b = 0; b < BatchesPerEpoch; b++) yield return Build(order, epoch, b);
+            for (int b = 0; b < BatchesPerEpoch; b++)
+                yield return Build(order, epoch, b);
             yield break;
         }
-        var queue = Channel.CreateBounded<Task<Batch>>(new BoundedChannelOptions(prefetch) { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(async () =>
-        {
-            try
+        var queue = Channel.CreateBounded<Task<Batch>>(
+            new BoundedChannelOptions(prefetch) { SingleReader = true, SingleWriter = true }
+        );
+        var producer = Task.Run(
+            async () =>
             {
-                for (int b = 0; b < BatchesPerEpoch && !cancel.IsCancellationRequested; b++)
+                try
                 {
-                    int index = b;
-                    await queue.Writer.WriteAsync(Task.Run(() => Build(order, epoch, index), cancel), cancel);
+                    for (int b = 0; b < BatchesPerEpoch && !cancel.IsCancellationRequested; b++)
+                    {
+                        int index = b;
+                        await queue.Writer.WriteAsync(Task.Run(() => Build(order, epoch, index), cancel), cancel);
+                    }
                 }
-            }
-            catch (OperationCanceledException) { }
-            finally { queue.Writer.Complete(); }
-        }, cancel);
+                catch (OperationCanceledException) { }
+                finally
+                {
+                    queue.Writer.Complete();
+                }
+            },
+            cancel
+        );
         var reader = queue.Reader;
         while (reader.WaitToReadAsync(cancel).AsTask().GetAwaiter().GetResult())
         {
@@ -63,8 +81,10 @@ public sealed class BatchLoader(IImageDataset dataset, ImageTransform transform,
 
     private Batch Build(int[] order, int epoch, int batchIndex)
     {
-        int start = batchIndex * batchSize, count = Math.Min(batchSize, order.Length - start);
-        int channels = dataset.Channels, sampleSize = channels * transform.Size * transform.Size;
+        int start = batchIndex * batchSize,
+            count = Math.Min(batchSize, order.Length - start);
+        int channels = dataset.Channels,
+            sampleSize = channels * transform.Size * transform.Size;
         var pixels = new float[count * sampleSize];
         var labels = new long[count];
         for (int i = 0; i < count; i++)

@@ -14,7 +14,8 @@ public static class BundledData
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } env)
         {
-            if (!Directory.Exists(env)) throw new LeanNetsException($"{EnvironmentVariable}={env} is not a folder");
+            if (!Directory.Exists(env))
+                throw new LeanNetsException($"{EnvironmentVariable}={env} is not a folder");
             return new Location(env, true);
         }
         string? mini = null;
@@ -23,12 +24,17 @@ public static class BundledData
             for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
             {
                 string full = Path.Combine(dir.FullName, "..", "shared", "data", "fashion-mnist");
-                if (File.Exists(Path.Combine(dir.FullName, "LeanNets.slnx")) && Directory.Exists(full)) return new Location(Path.GetFullPath(full), true);
+                if (File.Exists(Path.Combine(dir.FullName, "LeanNets.slnx")) && Directory.Exists(full))
+                    return new Location(Path.GetFullPath(full), true);
                 string bundled = Path.Combine(dir.FullName, "data", "fashion-mnist-mini");
-                if (mini == null && Directory.Exists(bundled)) mini = bundled;
+                if (mini == null && Directory.Exists(bundled))
+                    mini = bundled;
             }
         }
-        return mini != null ? new Location(mini, false)
-            : throw new LeanNetsException($"no Fashion-MNIST found: set {EnvironmentVariable} or run from the LeanNets checkout");
+        return mini != null
+            ? new Location(mini, false)
+            : throw new LeanNetsException(
+                $"no Fashion-MNIST found: set {EnvironmentVariable} or run from the LeanNets checkout"
+            );
     }
 }

@@ -9,12 +9,24 @@ public static class CifarReader
     private const int ImageBytes = 3 * 32 * 32;
 
     public static readonly IReadOnlyList<string> Cifar10Classes =
-        ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+    [
+        "airplane",
+        "automobile",
+        "bird",
+        "cat",
+        "deer",
+        "dog",
+        "frog",
+        "horse",
+        "ship",
+        "truck",
+    ];
 
     /// <summary>Loads a split from a CIFAR-10 or CIFAR-100 binary folder (detected from its file names).</summary>
     public static InMemoryDataset LoadSplit(string folder, bool train)
     {
-        if (!Directory.Exists(folder)) throw new LeanNetsException($"data folder not found: {folder}");
+        if (!Directory.Exists(folder))
+            throw new LeanNetsException($"data folder not found: {folder}");
         if (File.Exists(Path.Combine(folder, "train.bin")) || File.Exists(Path.Combine(folder, "test.bin")))
             return Load([Path.Combine(folder, train ? "train.bin" : "test.bin")], labelBytes: 2, classes: 100);
         var files = train
@@ -31,15 +43,21 @@ public static class CifarReader
         var labels = new List<int>();
         foreach (var path in files)
         {
-            if (!File.Exists(path)) throw new LeanNetsException($"file not found: {path}");
+            if (!File.Exists(path))
+                throw new LeanNetsException($"file not found: {path}");
             var data = File.ReadAllBytes(path);
             if (data.Length == 0 || data.Length % record != 0)
-                throw new LeanNetsException($"{path}: {data.Length} bytes is not a whole number of {record}-byte CIFAR records (truncated or wrong format)");
+                throw new LeanNetsException(
+                    $"{path}: {data.Length} bytes is not a whole number of {record}-byte CIFAR records (truncated "
+                    + $"or wrong format)"
+                );
             for (int offset = 0; offset < data.Length; offset += record)
             {
                 int label = data[offset + labelBytes - 1];
                 if (label >= classes)
-                    throw new LeanNetsException($"{path}: label {label} of record {offset / record} is out of range 0..{classes - 1}");
+                    throw new LeanNetsException(
+                        $"{path}: label {label} of record {offset / record} is out of range 0..{classes - 1}"
+                    );
                 labels.Add(label);
                 pixels.Add(data.AsSpan(offset + labelBytes, ImageBytes).ToArray());
             }

@@ -5,8 +5,10 @@ public enum Augmentation
 {
     /// <summary>No random transform beyond an explicit pad-and-crop or flip.</summary>
     None,
+
     /// <summary>Zero-pad (default 4), random crop back to size, horizontal flip: the CIFAR recipe.</summary>
     Cifar,
+
     /// <summary>Random-resized crop (8-100% area) and horizontal flip; evaluation resizes and centre-crops.</summary>
     ImageNet,
 }
@@ -15,20 +17,39 @@ public enum Augmentation
 /// How a dataset's images become a model's input (timm's data config): size, channels, normalisation and
 /// augmentation, resolved once for a model and a dataset and used by training, evaluation and tools alike.
 /// </summary>
-public sealed record DataConfig(int InputSize, int Channels, float[] Mean, float[] Std, Augmentation Augment, int Pad, bool Flip)
+public sealed record DataConfig(
+    int InputSize,
+    int Channels,
+    float[] Mean,
+    float[] Std,
+    Augmentation Augment,
+    int Pad,
+    bool Flip
+)
 {
     /// <summary>The pad and flip an augmentation implies when the user sets neither.</summary>
-    public static (int Pad, bool Flip) Defaults(Augmentation augment) => augment switch
-    {
-        Augmentation.Cifar => (4, true),
-        Augmentation.ImageNet => (0, true),
-        _ => (0, false),
-    };
+    public static (int Pad, bool Flip) Defaults(Augmentation augment) =>
+        augment switch
+        {
+            Augmentation.Cifar => (4, true),
+            Augmentation.ImageNet => (0, true),
+            _ => (0, false),
+        };
 
     /// <param name="inputSize">0 for the data's own size (fixed-size data) or 224 (image folders).</param>
-    public static DataConfig Resolve(DataFormat format, IImageDataset data, int inputSize, Augmentation augment, int pad, bool flip)
+    public static DataConfig Resolve(
+        DataFormat format,
+        IImageDataset data,
+        int inputSize,
+        Augmentation augment,
+        int pad,
+        bool flip
+    )
     {
-        int size = inputSize > 0 ? inputSize : data is InMemoryDataset fixedSize ? Math.Max(fixedSize.Height, fixedSize.Width) : 224;
+        int size =
+            inputSize > 0 ? inputSize
+            : data is InMemoryDataset fixedSize ? Math.Max(fixedSize.Height, fixedSize.Width)
+            : 224;
         var (mean, std) = format switch
         {
             DataFormat.Idx => (ImageTransform.FashionMnistMean, ImageTransform.FashionMnistStd),
@@ -36,15 +57,19 @@ public sealed record DataConfig(int InputSize, int Channels, float[] Mean, float
             _ => (ImageTransform.ImageNetMean, ImageTransform.ImageNetStd),
         };
         if (mean.Length != data.Channels)
-            throw new LeanNetsException($"the data has {data.Channels} channels but its normalisation has {mean.Length}");
+            throw new LeanNetsException(
+                $"the data has {data.Channels} channels but its normalisation has {mean.Length}"
+            );
         return new DataConfig(size, data.Channels, mean, std, augment, pad, flip);
     }
 
-    public ImageTransform TrainTransform() => Augment == Augmentation.ImageNet
-        ? new ImageTransform(InputSize, Mean, Std, RandomResizedCrop: true, HorizontalFlip: Flip)
-        : new ImageTransform(InputSize, Mean, Std, Pad: Pad, RandomCrop: Pad > 0, HorizontalFlip: Flip);
+    public ImageTransform TrainTransform() =>
+        Augment == Augmentation.ImageNet
+            ? new ImageTransform(InputSize, Mean, Std, RandomResizedCrop: true, HorizontalFlip: Flip)
+            : new ImageTransform(InputSize, Mean, Std, Pad: Pad, RandomCrop: Pad > 0, HorizontalFlip: Flip);
 
-    public ImageTransform EvalTransform() => Augment == Augmentation.ImageNet
-        ? new ImageTransform(InputSize, Mean, Std, ResizeShorter: InputSize * 256 / 224)
-        : new ImageTransform(InputSize, Mean, Std);
+    public ImageTransform EvalTransform() =>
+        Augment == Augmentation.ImageNet
+            ? new ImageTransform(InputSize, Mean, Std, ResizeShorter: InputSize * 256 / 224)
+            : new ImageTransform(InputSize, Mean, Std);
 }

@@ -10,7 +10,18 @@ namespace LeanNets.Data;
 public static class IdxReader
 {
     public static readonly IReadOnlyList<string> FashionMnistClasses =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+    [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ];
 
     /// <summary>Loads an images file and its labels file as one dataset.</summary>
     public static InMemoryDataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null)
@@ -21,7 +32,10 @@ public static class IdxReader
             throw new LeanNetsException($"{labelsPath}: {labels.Length} labels for {count} images in {imagesPath}");
         int classes = classNames?.Count ?? labels.Max() + 1;
         int bad = Array.FindIndex(labels, l => l >= classes);
-        if (bad >= 0) throw new LeanNetsException($"{labelsPath}: label {labels[bad]} at index {bad} is out of range 0..{classes - 1}");
+        if (bad >= 0)
+            throw new LeanNetsException(
+                $"{labelsPath}: label {labels[bad]} at index {bad} is out of range 0..{classes - 1}"
+            );
         classNames ??= Enumerable.Range(0, classes).Select(i => i.ToString()).ToList();
         return new InMemoryDataset(pixels, labels, 1, height, width, classNames);
     }
@@ -29,7 +43,8 @@ public static class IdxReader
     /// <summary>Finds train/test IDX pairs (t10k for test) in a folder, as Fashion-MNIST and MNIST ship them.</summary>
     public static InMemoryDataset LoadSplit(string folder, bool train)
     {
-        if (!Directory.Exists(folder)) throw new LeanNetsException($"data folder not found: {folder}");
+        if (!Directory.Exists(folder))
+            throw new LeanNetsException($"data folder not found: {folder}");
         string prefix = train ? "train" : "t10k";
         string images = Find(folder, $"{prefix}-images-idx3-ubyte");
         string labels = Find(folder, $"{prefix}-labels-idx1-ubyte");
@@ -42,7 +57,8 @@ public static class IdxReader
         foreach (var candidate in new[] { stem, stem + ".gz" })
         {
             string path = Path.Combine(folder, candidate);
-            if (File.Exists(path)) return path;
+            if (File.Exists(path))
+                return path;
         }
         throw new LeanNetsException($"{folder}: no {stem} or {stem}.gz file");
     }
@@ -54,7 +70,9 @@ public static class IdxReader
         long size = (long)dims[0] * dims[1] * dims[2];
         int offset = 4 + 4 * 3;
         if (data.Length - offset != size)
-            throw new LeanNetsException($"{path}: truncated or padded IDX file: {data.Length - offset} data bytes, header says {size}");
+            throw new LeanNetsException(
+                $"{path}: truncated or padded IDX file: {data.Length - offset} data bytes, header says {size}"
+            );
         return (data[offset..], dims[0], dims[1], dims[2]);
     }
 
@@ -64,23 +82,32 @@ public static class IdxReader
         int[] dims = Header(path, data, 0x0801, 1);
         int offset = 8;
         if (data.Length - offset != dims[0])
-            throw new LeanNetsException($"{path}: truncated or padded IDX file: {data.Length - offset} labels, header says {dims[0]}");
+            throw new LeanNetsException(
+                $"{path}: truncated or padded IDX file: {data.Length - offset} labels, header says {dims[0]}"
+            );
         return data[offset..].Select(b => (int)b).ToArray();
     }
 
     private static int[] Header(string path, byte[] data, int magic, int rank)
     {
-        if (data.Length < 4 + 4 * rank) throw new LeanNetsException($"{path}: too short for an IDX header ({data.Length} bytes)");
+        if (data.Length < 4 + 4 * rank)
+            throw new LeanNetsException($"{path}: too short for an IDX header ({data.Length} bytes)");
         int found = BinaryPrimitives.ReadInt32BigEndian(data);
-        if (found != magic) throw new LeanNetsException($"{path}: wrong IDX magic number 0x{found:x8}, expected 0x{magic:x8}");
-        var dims = Enumerable.Range(0, rank).Select(i => BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(4 + 4 * i))).ToArray();
-        if (dims.Any(d => d <= 0)) throw new LeanNetsException($"{path}: bad IDX dimensions {string.Join("x", dims)}");
+        if (found != magic)
+            throw new LeanNetsException($"{path}: wrong IDX magic number 0x{found:x8}, expected 0x{magic:x8}");
+        var dims = Enumerable
+            .Range(0, rank)
+            .Select(i => BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(4 + 4 * i)))
+            .ToArray();
+        if (dims.Any(d => d <= 0))
+            throw new LeanNetsException($"{path}: bad IDX dimensions {string.Join("x", dims)}");
         return dims;
     }
 
     private static byte[] ReadAll(string path)
     {
-        if (!File.Exists(path)) throw new LeanNetsException($"file not found: {path}");
+        if (!File.Exists(path))
+            throw new LeanNetsException($"file not found: {path}");
         try
         {
             using var file = File.OpenRead(path);

@@ -9,7 +9,15 @@ namespace LeanNets.Data;
 /// </summary>
 public sealed class ImageFolderDataset : IImageDataset
 {
-    private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".webp" };
+    private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".bmp",
+        ".webp",
+    };
+
     /// <summary>Images declaring more pixels than this are refused before decoding (a 74-byte PNG can declare
     /// 100000 x 100000 and would need 40 GB).</summary>
     public const long MaxPixels = 50_000_000;
@@ -18,18 +26,32 @@ public sealed class ImageFolderDataset : IImageDataset
     private readonly bool skipBad;
     private readonly ConcurrentDictionary<string, bool> badFiles;
 
-    /// <param name="skipBad">replace unreadable images by the next readable one and count them, instead of failing.</param>
+    /// <param name="skipBad">replace unreadable images by the next readable one and count them, instead of
+    /// failing.</param>
     public ImageFolderDataset(string root, bool skipBad = false)
     {
-        if (!Directory.Exists(root)) throw new LeanNetsException($"data folder not found: {root}");
-        var classes = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-        if (classes.Count == 0) throw new LeanNetsException($"{root}: no class sub-folders");
+        if (!Directory.Exists(root))
+            throw new LeanNetsException($"data folder not found: {root}");
+        var classes = Directory
+            .GetDirectories(root)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (classes.Count == 0)
+            throw new LeanNetsException($"{root}: no class sub-folders");
         var list = new List<(string, int)>();
         for (int c = 0; c < classes.Count; c++)
         {
-            var files = Directory.EnumerateFiles(Path.Combine(root, classes[c]), "*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal).ToList();
-            if (files.Count == 0) throw new LeanNetsException($"{Path.Combine(root, classes[c])}: empty class folder (no .jpg/.png images)");
+            var files = Directory
+                .EnumerateFiles(Path.Combine(root, classes[c]), "*", SearchOption.AllDirectories)
+                .Where(f => Extensions.Contains(Path.GetExtension(f)))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            if (files.Count == 0)
+                throw new LeanNetsException(
+                    $"{Path.Combine(root, classes[c])}: empty class folder (no .jpg/.png images)"
+                );
             list.AddRange(files.Select(f => (f, c)));
         }
         items = list.ToArray();
@@ -49,7 +71,8 @@ public sealed class ImageFolderDataset : IImageDataset
     /// <summary>An evenly spaced subset of <paramref name="count"/> images (every class keeps its share).</summary>
     public ImageFolderDataset TakeEvenly(int count)
     {
-        if (count >= items.Length) return this;
+        if (count >= items.Length)
+            return this;
         var subset = Enumerable.Range(0, count).Select(i => items[(int)((long)i * items.Length / count)]).ToArray();
         return new ImageFolderDataset(this, subset);
     }
@@ -58,7 +81,8 @@ public sealed class ImageFolderDataset : IImageDataset
     public int Channels => 3;
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>Distinct unreadable images met so far (only with skipBad): each file counts once, however many epochs.</summary>
+    /// <summary>Distinct unreadable images met so far (only with skipBad): each file counts once, however many
+    /// epochs.</summary>
     public int BadFiles => badFiles.Count;
 
     public ImageSample Get(int index)
@@ -67,8 +91,10 @@ public sealed class ImageFolderDataset : IImageDataset
         {
             var (path, label) = items[(index + attempt) % items.Length];
             var pixels = TryDecode(path, out int h, out int w);
-            if (pixels != null) return new ImageSample(pixels, 3, h, w, label);
-            if (!skipBad) throw new BadImageException($"{path}: unreadable, corrupt or oversized image");
+            if (pixels != null)
+                return new ImageSample(pixels, 3, h, w, label);
+            if (!skipBad)
+                throw new BadImageException($"{path}: unreadable, corrupt or oversized image");
             badFiles.TryAdd(path, true);
         }
         throw new LeanNetsException($"no readable image in the dataset ({items.Length} files)");
@@ -83,10 +109,12 @@ public sealed class ImageFolderDataset : IImageDataset
             // Read the declared size first: decoding allocates width x height x 4 bytes.
             using (var codec = SKCodec.Create(path))
             {
-                if (codec == null || (long)codec.Info.Width * codec.Info.Height is 0 or > MaxPixels) return null;
+                if (codec == null || (long)codec.Info.Width * codec.Info.Height is 0 or > MaxPixels)
+                    return null;
             }
             using var bitmap = SKBitmap.Decode(path);
-            if (bitmap == null || bitmap.Width == 0 || bitmap.Height == 0) return null;
+            if (bitmap == null || bitmap.Width == 0 || bitmap.Height == 0)
+                return null;
             using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
             var source = rgba ?? bitmap;
             (height, width) = (source.Height, source.Width);

@@ -7,9 +7,18 @@ namespace LeanNets.Data;
 /// <param name="Size">output height and width.</param>
 /// <param name="Pad">zero padding before a random crop of Size (CIFAR: 4).</param>
 /// <param name="RandomResizedCrop">Inception-style crop of 8-100% area, aspect 3/4-4/3, resized to Size.</param>
-/// <param name="ResizeShorter">for evaluation: resize the shorter side to this, then centre-crop Size (ImageNet: 256).</param>
-public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad = 0, bool RandomCrop = false,
-    bool RandomResizedCrop = false, bool HorizontalFlip = false, int ResizeShorter = 0)
+/// <param name="ResizeShorter">for evaluation: resize the shorter side to this, then centre-crop Size (ImageNet:
+/// 256).</param>
+public sealed record ImageTransform(
+    int Size,
+    float[] Mean,
+    float[] Std,
+    int Pad = 0,
+    bool RandomCrop = false,
+    bool RandomResizedCrop = false,
+    bool HorizontalFlip = false,
+    int ResizeShorter = 0
+)
 {
     public static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
     public static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
@@ -18,29 +27,48 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad
     public static readonly float[] FashionMnistMean = [0.2860f];
     public static readonly float[] FashionMnistStd = [0.3530f];
 
-    public static ImageTransform CifarTrain(int size = 32) => new(size, CifarMean, CifarStd, Pad: 4, RandomCrop: true, HorizontalFlip: true);
+    public static ImageTransform CifarTrain(int size = 32) =>
+        new(size, CifarMean, CifarStd, Pad: 4, RandomCrop: true, HorizontalFlip: true);
+
     public static ImageTransform CifarEval(int size = 32) => new(size, CifarMean, CifarStd);
-    public static ImageTransform ImageNetTrain(int size = 224) => new(size, ImageNetMean, ImageNetStd, RandomResizedCrop: true, HorizontalFlip: true);
-    public static ImageTransform ImageNetEval(int size = 224) => new(size, ImageNetMean, ImageNetStd, ResizeShorter: size * 256 / 224);
+
+    public static ImageTransform ImageNetTrain(int size = 224) =>
+        new(size, ImageNetMean, ImageNetStd, RandomResizedCrop: true, HorizontalFlip: true);
+
+    public static ImageTransform ImageNetEval(int size = 224) =>
+        new(size, ImageNetMean, ImageNetStd, ResizeShorter: size * 256 / 224);
+
     public static ImageTransform FashionMnist(int size = 28, bool train = false, int pad = 0, bool flip = false) =>
-        new(size, FashionMnistMean, FashionMnistStd, Pad: train ? pad : 0, RandomCrop: train && pad > 0, HorizontalFlip: train && flip);
+        new(
+            size,
+            FashionMnistMean,
+            FashionMnistStd,
+            Pad: train ? pad : 0,
+            RandomCrop: train && pad > 0,
+            HorizontalFlip: train && flip
+        );
 
     public float[] Apply(ImageSample image, Random rng)
     {
         if (image.Channels != Mean.Length)
-            throw new LeanNetsException($"image has {image.Channels} channels but the transform normalises {Mean.Length}");
+            throw new LeanNetsException(
+                $"image has {image.Channels} channels but the transform normalises {Mean.Length}"
+            );
         var (x0, y0, cropH, cropW) = ChooseRegion(image, rng);
         bool flip = HorizontalFlip && rng.NextDouble() < 0.5;
         var output = new float[image.Channels * Size * Size];
-        if (cropH == Size && cropW == Size) CopyCrop(image, x0, y0, flip, output);
-        else ResizeCrop(image, x0, y0, cropH, cropW, flip, output);
+        if (cropH == Size && cropW == Size)
+            CopyCrop(image, x0, y0, flip, output);
+        else
+            ResizeCrop(image, x0, y0, cropH, cropW, flip, output);
         return output;
     }
 
     /// <summary>The source region (may extend into the zero padding) that maps onto the output.</summary>
     private (double X, double Y, double H, double W) ChooseRegion(ImageSample image, Random rng)
     {
-        int h = image.Height, w = image.Width;
+        int h = image.Height,
+            w = image.Width;
         if (RandomResizedCrop)
         {
             double area = h * w;
@@ -49,7 +77,8 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad
                 double target = area * (0.08 + rng.NextDouble() * 0.92);
                 double logRatio = Math.Log(3.0 / 4) + rng.NextDouble() * (Math.Log(4.0 / 3) - Math.Log(3.0 / 4));
                 double ratio = Math.Exp(logRatio);
-                int cw = (int)Math.Round(Math.Sqrt(target * ratio)), ch = (int)Math.Round(Math.Sqrt(target / ratio));
+                int cw = (int)Math.Round(Math.Sqrt(target * ratio)),
+                    ch = (int)Math.Round(Math.Sqrt(target / ratio));
                 if (cw > 0 && ch > 0 && cw <= w && ch <= h)
                     return (rng.Next(w - cw + 1), rng.Next(h - ch + 1), ch, cw);
             }
@@ -68,7 +97,8 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad
             // centred instead, jittered by up to Pad.
             return (CropOffset(w, rng), CropOffset(h, rng), Size, Size);
         }
-        if (h == Size && w == Size) return (0, 0, Size, Size);
+        if (h == Size && w == Size)
+            return (0, 0, Size, Size);
         if (Pad > 0 || (h < Size && w < Size))
             return (-(Size - w) / 2.0, -(Size - h) / 2.0, Size, Size); // centre the image on a zero canvas
         return (0, 0, h, w); // plain resize
@@ -76,21 +106,27 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad
 
     private int CropOffset(int length, Random rng)
     {
-        int low = -Pad, high = length + Pad - Size;
-        if (high < low) (low, high) = ((length - Size) / 2 - Pad, (length - Size) / 2 + Pad);
+        int low = -Pad,
+            high = length + Pad - Size;
+        if (high < low)
+            (low, high) = ((length - Size) / 2 - Pad, (length - Size) / 2 + Pad);
         return low + rng.Next(high - low + 1);
     }
 
     private void CopyCrop(ImageSample image, double x0, double y0, bool flip, float[] output)
     {
-        int ix = (int)Math.Round(x0), iy = (int)Math.Round(y0);
+        int ix = (int)Math.Round(x0),
+            iy = (int)Math.Round(y0);
         for (int c = 0; c < image.Channels; c++)
         {
-            float mean = Mean[c], inv = 1f / Std[c], zero = (0 - mean) * inv;
+            float mean = Mean[c],
+                inv = 1f / Std[c],
+                zero = (0 - mean) * inv;
             for (int y = 0; y < Size; y++)
                 for (int x = 0; x < Size; x++)
                 {
-                    int sy = iy + y, sx = ix + (flip ? Size - 1 - x : x);
+                    int sy = iy + y,
+                        sx = ix + (flip ? Size - 1 - x : x);
                     bool inside = sy >= 0 && sy < image.Height && sx >= 0 && sx < image.Width;
                     output[(c * Size + y) * Size + x] = inside
                         ? (image.Pixels[(c * image.Height + sy) * image.Width + sx] / 255f - mean) * inv
@@ -99,12 +135,22 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad
         }
     }
 
-    private void ResizeCrop(ImageSample image, double x0, double y0, double cropH, double cropW, bool flip, float[] output)
+    private void ResizeCrop(
+        ImageSample image,
+        double x0,
+        double y0,
+        double cropH,
+        double cropW,
+        bool flip,
+        float[] output
+    )
     {
-        double sy = cropH / Size, sx = cropW / Size;
+        double sy = cropH / Size,
+            sx = cropW / Size;
         for (int c = 0; c < image.Channels; c++)
         {
-            float mean = Mean[c], inv = 1f / Std[c];
+            float mean = Mean[c],
+                inv = 1f / Std[c];
             for (int y = 0; y < Size; y++)
             {
                 double fy = y0 + (y + 0.5) * sy - 0.5;
@@ -120,10 +166,17 @@ public sealed record ImageTransform(int Size, float[] Mean, float[] Std, int Pad
 
     private static float Bilinear(ImageSample image, int c, double fy, double fx)
     {
-        int y0 = (int)Math.Floor(fy), x0 = (int)Math.Floor(fx);
-        double wy = fy - y0, wx = fx - x0;
-        double Pixel(int y, int x) => y < 0 || y >= image.Height || x < 0 || x >= image.Width ? 0
-            : image.Pixels[(c * image.Height + y) * image.Width + x];
-        return (float)((1 - wy) * ((1 - wx) * Pixel(y0, x0) + wx * Pixel(y0, x0 + 1)) + wy * ((1 - wx) * Pixel(y0 + 1, x0) + wx * Pixel(y0 + 1, x0 + 1)));
+        int y0 = (int)Math.Floor(fy),
+            x0 = (int)Math.Floor(fx);
+        double wy = fy - y0,
+            wx = fx - x0;
+        double Pixel(int y, int x) =>
+            y < 0 || y >= image.Height || x < 0 || x >= image.Width
+                ? 0
+                : image.Pixels[(c * image.Height + y) * image.Width + x];
+        return (float)(
+            (1 - wy) * ((1 - wx) * Pixel(y0, x0) + wx * Pixel(y0, x0 + 1))
+            + wy * ((1 - wx) * Pixel(y0 + 1, x0) + wx * Pixel(y0 + 1, x0 + 1))
+        );
     }
 }

@@ -6,12 +6,28 @@ public sealed class InMemoryDataset : IImageDataset
     private readonly byte[] pixels;
     private readonly int[] labels;
 
-    public InMemoryDataset(byte[] pixels, int[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
+    public InMemoryDataset(
+        byte[] pixels,
+        int[] labels,
+        int channels,
+        int height,
+        int width,
+        IReadOnlyList<string> classNames
+    )
     {
         long size = (long)channels * height * width;
         if (pixels.LongLength != size * labels.Length)
-            throw new ArgumentException($"pixel buffer holds {pixels.LongLength} bytes, expected {labels.Length} images of {size}");
-        (this.pixels, this.labels, Channels, Height, Width, ClassNames) = (pixels, labels, channels, height, width, classNames);
+            throw new ArgumentException(
+                $"pixel buffer holds {pixels.LongLength} bytes, expected {labels.Length} images of {size}"
+            );
+        (this.pixels, this.labels, Channels, Height, Width, ClassNames) = (
+            pixels,
+            labels,
+            channels,
+            height,
+            width,
+            classNames
+        );
     }
 
     public int Count => labels.Length;
@@ -30,8 +46,16 @@ public sealed class InMemoryDataset : IImageDataset
     /// <summary>The first <paramref name="count"/> images (or all), e.g. for a quick run.</summary>
     public InMemoryDataset Take(int count)
     {
-        if (count >= Count) return this;
+        if (count >= Count)
+            return this;
         int size = Channels * Height * Width;
-        return new InMemoryDataset(pixels.AsSpan(0, count * size).ToArray(), labels[..count], Channels, Height, Width, ClassNames);
+        return new InMemoryDataset(
+            pixels.AsSpan(0, count * size).ToArray(),
+            labels[..count],
+            Channels,
+            Height,
+            Width,
+            ClassNames
+        );
     }
 }

@@ -8,7 +8,8 @@ public static class StableSeed
 {
     public static int Mix(long a, long b, long c)
     {
-        ulong x = Finalise((ulong)a) ^ Finalise((ulong)b + 0x9e3779b97f4a7c15UL) ^ Finalise((ulong)c + 0x3c6ef372fe94f82aUL);
+        ulong x =
+            Finalise((ulong)a) ^ Finalise((ulong)b + 0x9e3779b97f4a7c15UL) ^ Finalise((ulong)c + 0x3c6ef372fe94f82aUL);
         return (int)(Finalise(x) & 0x7fffffff);
     }
 

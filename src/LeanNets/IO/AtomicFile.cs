@@ -10,14 +10,29 @@ public static class AtomicFile
     public const string TempSuffix = ".tmp";
 
     public static void WriteAllText(string path, string text) =>
-        Write(path, stream => { using var w = new StreamWriter(stream, leaveOpen: true); w.Write(text); });
+        Write(
+            path,
+            stream =>
+            {
+                using var w = new StreamWriter(stream, leaveOpen: true);
+                w.Write(text);
+            }
+        );
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
     public static void Copy(string source, string destination) =>
-        Write(destination, stream => { using var input = File.OpenRead(source); input.CopyTo(stream); });
+        Write(
+            destination,
+            stream =>
+            {
+                using var input = File.OpenRead(source);
+                input.CopyTo(stream);
+            }
+        );
 
-    /// <summary>Writes through <paramref name="write"/> into a temporary file, flushes it to disk, renames it.</summary>
+    /// <summary>Writes through <paramref name="write"/> into a temporary file, flushes it to disk, renames
+    /// it.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
@@ -41,7 +56,10 @@ public static class AtomicFile
 
     private static void TryDelete(string path)
     {
-        try { File.Delete(path); }
+        try
+        {
+            File.Delete(path);
+        }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

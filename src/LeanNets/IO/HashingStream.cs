@@ -11,7 +11,11 @@ public sealed class HashingStream(Stream inner) : Stream
     public override bool CanSeek => false;
     public override bool CanWrite => true;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
 
     public byte[] Hash() => hash.GetHashAndReset();
 
@@ -24,13 +28,17 @@ public sealed class HashingStream(Stream inner) : Stream
     }
 
     public override void Flush() => inner.Flush();
+
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
     public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) hash.Dispose();
+        if (disposing)
+            hash.Dispose();
         base.Dispose(disposing);
     }
 }

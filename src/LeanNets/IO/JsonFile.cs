@@ -25,7 +25,8 @@ public static class JsonFile
 
     public static string SerializeLine<T>(T value) => JsonSerializer.Serialize(value, LineOptions);
 
-    public static void Write<T>(string path, T value) => AtomicFile.WriteAllText(path, Serialize(value) + Environment.NewLine);
+    public static void Write<T>(string path, T value) =>
+        AtomicFile.WriteAllText(path, Serialize(value) + Environment.NewLine);
 
     private sealed class LowerCase : JsonNamingPolicy
     {

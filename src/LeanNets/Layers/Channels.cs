@@ -11,14 +11,16 @@ public static class Channels
     {
         int min = minValue ?? divisor;
         int rounded = Math.Max(min, (int)(value + divisor / 2.0) / divisor * divisor);
-        if (rounded < 0.9 * value) rounded += divisor;
+        if (rounded < 0.9 * value)
+            rounded += divisor;
         return rounded;
     }
 
     /// <summary>Throws a clear error unless <paramref name="channels"/> divides by <paramref name="groups"/>.</summary>
     public static void RequireDivisible(long channels, long groups, string what)
     {
-        if (groups <= 0) throw new ArgumentException($"{what}: groups must be positive, got {groups}");
+        if (groups <= 0)
+            throw new ArgumentException($"{what}: groups must be positive, got {groups}");
         if (channels % groups != 0)
             throw new ArgumentException($"{what}: {channels} channels are not divisible by {groups} groups");
     }

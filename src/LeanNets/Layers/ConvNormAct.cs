@@ -14,16 +14,36 @@ public sealed class ConvNormAct : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> act;
     private readonly bool normAfterActivation;
 
-    public ConvNormAct(long inChannels, long outChannels, long kernelSize = 3, long stride = 1, long groups = 1,
-        ActivationKind activation = ActivationKind.ReLU, bool normAfterActivation = false, bool bias = false,
-        bool norm = true)
-        : this(Conv(inChannels, outChannels, kernelSize, stride, groups, bias), outChannels, activation, normAfterActivation, norm)
-    {
-    }
+    public ConvNormAct(
+        long inChannels,
+        long outChannels,
+        long kernelSize = 3,
+        long stride = 1,
+        long groups = 1,
+        ActivationKind activation = ActivationKind.ReLU,
+        bool normAfterActivation = false,
+        bool bias = false,
+        bool norm = true
+    )
+        : this(
+            Conv(inChannels, outChannels, kernelSize, stride, groups, bias),
+            outChannels,
+            activation,
+            normAfterActivation,
+            norm
+        )
+    { }
 
-    /// <summary>Wraps any convolution-like module (DualConv, HetConv, a fixed filter) with norm and activation.</summary>
-    public ConvNormAct(nn.Module<Tensor, Tensor> convolution, long outChannels, ActivationKind activation = ActivationKind.ReLU,
-        bool normAfterActivation = false, bool norm = true) : base(nameof(ConvNormAct))
+    /// <summary>Wraps any convolution-like module (DualConv, HetConv, a fixed filter) with norm and
+    /// activation.</summary>
+    public ConvNormAct(
+        nn.Module<Tensor, Tensor> convolution,
+        long outChannels,
+        ActivationKind activation = ActivationKind.ReLU,
+        bool normAfterActivation = false,
+        bool norm = true
+    )
+        : base(nameof(ConvNormAct))
     {
         conv = convolution;
         bn = norm ? nn.BatchNorm2d(outChannels) : nn.Identity();
@@ -34,13 +54,28 @@ public sealed class ConvNormAct : nn.Module<Tensor, Tensor>
 
     public nn.Module<Tensor, Tensor> Convolution => conv;
 
-    public static nn.Module<Tensor, Tensor> Conv(long inChannels, long outChannels, long kernelSize, long stride = 1, long groups = 1, bool bias = false)
+    public static nn.Module<Tensor, Tensor> Conv(
+        long inChannels,
+        long outChannels,
+        long kernelSize,
+        long stride = 1,
+        long groups = 1,
+        bool bias = false
+    )
     {
         Channels.RequireDivisible(inChannels, groups, "conv input");
         Channels.RequireDivisible(outChannels, groups, "conv output");
         return kernelSize == 1 && stride > 1
             ? new StridedPointwiseConv(inChannels, outChannels, stride, groups, bias)
-            : nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: (kernelSize - 1) / 2, groups: groups, bias: bias);
+            : nn.Conv2d(
+                inChannels,
+                outChannels,
+                kernelSize,
+                stride: stride,
+                padding: (kernelSize - 1) / 2,
+                groups: groups,
+                bias: bias
+            );
     }
 
     public override Tensor forward(Tensor input)

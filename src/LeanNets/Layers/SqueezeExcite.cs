@@ -11,8 +11,13 @@ public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> fc2;
     private readonly nn.Module<Tensor, Tensor> gate;
 
-    public SqueezeExcite(long channels, long squeezeChannels, ActivationKind activation = ActivationKind.ReLU,
-        ActivationKind gateKind = ActivationKind.Sigmoid) : base(nameof(SqueezeExcite))
+    public SqueezeExcite(
+        long channels,
+        long squeezeChannels,
+        ActivationKind activation = ActivationKind.ReLU,
+        ActivationKind gateKind = ActivationKind.Sigmoid
+    )
+        : base(nameof(SqueezeExcite))
     {
         fc1 = nn.Conv2d(channels, squeezeChannels, 1);
         act = Activation.Create(activation);

@@ -14,7 +14,8 @@ public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly long stride;
 
-    public StridedPointwiseConv(long inChannels, long outChannels, long stride, long groups = 1, bool bias = false) : base(nameof(StridedPointwiseConv))
+    public StridedPointwiseConv(long inChannels, long outChannels, long stride, long groups = 1, bool bias = false)
+        : base(nameof(StridedPointwiseConv))
     {
         conv = nn.Conv2d(inChannels, outChannels, 1, groups: groups, bias: bias);
         this.stride = stride;
@@ -29,5 +30,10 @@ public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>
 
     /// <summary>Every <paramref name="stride"/>-th row and column: what a 1x1 kernel with that stride reads.</summary>
     public static Tensor Subsample(Tensor input, long stride) =>
-        input[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(null, null, stride), TensorIndex.Slice(null, null, stride)];
+        input[
+            TensorIndex.Colon,
+            TensorIndex.Colon,
+            TensorIndex.Slice(null, null, stride),
+            TensorIndex.Slice(null, null, stride)
+        ];
 }

@@ -7,7 +7,8 @@ namespace LeanNets.Layers;
 /// <summary>The initialisation torchvision's CNNs use: He-normal (fan-out) convs, unit BN, small linear.</summary>
 public static class WeightInit
 {
-    public static T Apply<T>(T model) where T : nn.Module
+    public static T Apply<T>(T model)
+        where T : nn.Module
     {
         using var _ = no_grad();
         foreach (var module in model.modules())
@@ -15,8 +16,13 @@ public static class WeightInit
             switch (module)
             {
                 case Conv2d conv when conv.weight is { requires_grad: true } w:
-                    nn.init.kaiming_normal_(w, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-                    if (conv.bias is { } cb) cb.zero_();
+                    nn.init.kaiming_normal_(
+                        w,
+                        mode: nn.init.FanInOut.FanOut,
+                        nonlinearity: nn.init.NonlinearityType.ReLU
+                    );
+                    if (conv.bias is { } cb)
+                        cb.zero_();
                     break;
                 case BatchNorm2d bn:
                     bn.weight?.fill_(1);

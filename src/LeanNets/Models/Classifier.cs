@@ -16,13 +16,17 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>
     private readonly ModuleList<nn.Module<Tensor, Tensor>> stages;
     private readonly ClassifierHead head;
 
-    public Classifier(string name, StagePart stem, IReadOnlyList<StagePart> stages, ClassifierHead head) : base(name)
+    public Classifier(string name, StagePart stem, IReadOnlyList<StagePart> stages, ClassifierHead head)
+        : base(name)
     {
-        if (stages.Count == 0) throw new ArgumentException("a model needs at least one stage", nameof(stages));
+        if (stages.Count == 0)
+            throw new ArgumentException("a model needs at least one stage", nameof(stages));
         if (stages[^1].Channels != head.InChannels)
         {
             throw new ArgumentException(
-                $"the last stage gives {stages[^1].Channels} channels but the head takes {head.InChannels}", nameof(head));
+                $"the last stage gives {stages[^1].Channels} channels but the head takes {head.InChannels}",
+                nameof(head)
+            );
         }
         this.stem = stem.Module;
         this.stages = nn.ModuleList(stages.Select(s => s.Module).ToArray());
@@ -60,11 +64,13 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = stem.call(input);
-        foreach (var stage in stages) x = stage.call(x);
+        foreach (var stage in stages)
+            x = stage.call(x);
         return x.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Class scores from a feature map; with <paramref name="preLogits"/>, the vector the last linear layer takes.</summary>
+    /// <summary>Class scores from a feature map; with <paramref name="preLogits"/>, the vector the last linear layer
+    /// takes.</summary>
     public Tensor ForwardHead(Tensor features, bool preLogits = false) => head.Forward(features, preLogits);
 
     /// <summary>
@@ -81,13 +87,16 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>
         for (int i = 0; i <= last; i++)
         {
             x = stages[i].call(x);
-            if (wanted.Contains(i)) outputs.Add(x);
+            if (wanted.Contains(i))
+                outputs.Add(x);
         }
-        foreach (var output in outputs) output.MoveToOuterDisposeScope();
+        foreach (var output in outputs)
+            output.MoveToOuterDisposeScope();
         return outputs;
     }
 
-    /// <summary>Stage indices checked against the model (negative from the end); an error names the valid range.</summary>
+    /// <summary>Stage indices checked against the model (negative from the end); an error names the valid
+    /// range.</summary>
     public SortedSet<int> ResolveStages(IEnumerable<int>? indices)
     {
         int count = stages.Count;
@@ -96,10 +105,13 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>
         {
             int resolved = index < 0 ? count + index : index;
             if (resolved < 0 || resolved >= count)
-                throw new LeanNetsUsageException($"stage {index} does not exist: {GetName()} has stages 0..{count - 1}");
+                throw new LeanNetsUsageException(
+                    $"stage {index} does not exist: {GetName()} has stages 0..{count - 1}"
+                );
             result.Add(resolved);
         }
-        if (result.Count == 0) throw new LeanNetsUsageException("no stage asked for");
+        if (result.Count == 0)
+            throw new LeanNetsUsageException("no stage asked for");
         return result;
     }
 

@@ -19,9 +19,16 @@ public sealed class ClassifierHead : nn.Module<Tensor, Tensor>
     private readonly TorchSharp.Modules.Linear fc;
 
     /// <param name="poolSize">output size of the adaptive average pool (1 = global; VGG's ImageNet head: 7).</param>
-    /// <param name="preLogits">layers between pooling and the last linear layer, taking the pooled 4-D map, with their output width.</param>
-    public ClassifierHead(long inChannels, long numClasses, double dropout = 0, int poolSize = 1,
-        (nn.Module<Tensor, Tensor> Module, long Features)? preLogits = null) : base(nameof(ClassifierHead))
+    /// <param name="preLogits">layers between pooling and the last linear layer, taking the pooled 4-D map, with their
+    /// output width.</param>
+    public ClassifierHead(
+        long inChannels,
+        long numClasses,
+        double dropout = 0,
+        int poolSize = 1,
+        (nn.Module<Tensor, Tensor> Module, long Features)? preLogits = null
+    )
+        : base(nameof(ClassifierHead))
     {
         InChannels = inChannels;
         NumClasses = numClasses;
@@ -46,10 +53,13 @@ public sealed class ClassifierHead : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = pool.call(features);
-        if (pre_logits != null) x = pre_logits.call(x);
+        if (pre_logits != null)
+            x = pre_logits.call(x);
         x = flatten.call(x);
-        if (preLogitsOnly) return x.MoveToOuterDisposeScope();
-        if (dropout != null) x = dropout.call(x);
+        if (preLogitsOnly)
+            return x.MoveToOuterDisposeScope();
+        if (dropout != null)
+            x = dropout.call(x);
         return fc.call(x).MoveToOuterDisposeScope();
     }
 

@@ -8,13 +8,14 @@ namespace LeanNets.Models;
 internal static class ModelFamilies
 {
     public static IEnumerable<ModelSpec> All() =>
-        VGNet.Specs()
-        .Concat(ResNet.Specs())
-        .Concat(MobileNetV2.Specs())
-        .Concat(MobileNetV1.Specs())
-        .Concat(Vgg.Specs())
-        .Concat(MobileNetV3.Specs())
-        .Concat(ShuffleNetV2.Specs())
-        .Concat(GhostNet.Specs())
-        .Concat(RegNet.Specs());
+        VGNet
+            .Specs()
+            .Concat(ResNet.Specs())
+            .Concat(MobileNetV2.Specs())
+            .Concat(MobileNetV1.Specs())
+            .Concat(Vgg.Specs())
+            .Concat(MobileNetV3.Specs())
+            .Concat(ShuffleNetV2.Specs())
+            .Concat(GhostNet.Specs())
+            .Concat(RegNet.Specs());
 }

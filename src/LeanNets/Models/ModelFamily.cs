@@ -1,10 +1,26 @@
 namespace LeanNets.Models;
 
 /// <summary>The builder a registry entry comes from (one file per family).</summary>
-public enum ModelFamily { VGNet, ResNet, MobileNetV2, MobileNetV1, Vgg, MobileNetV3, ShuffleNetV2, GhostNet, RegNet }
+public enum ModelFamily
+{
+    VGNet,
+    ResNet,
+    MobileNetV2,
+    MobileNetV1,
+    Vgg,
+    MobileNetV3,
+    ShuffleNetV2,
+    GhostNet,
+    RegNet,
+}
 
 /// <summary>Where a configuration comes from: one of the two papers, or a peer network they compare against.</summary>
-public enum Paper { VGNet, DualConv, Peer }
+public enum Paper
+{
+    VGNet,
+    DualConv,
+    Peer,
+}
 
 /// <summary>The lower-case names the command line and the JSON use for families and papers.</summary>
 public static class ModelNames

@@ -10,7 +10,8 @@ public static class ModelRegistry
     {
         var all = ModelFamilies.All().ToList();
         var duplicate = all.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate != null) throw new InvalidOperationException($"model '{duplicate.Key}' is registered twice");
+        if (duplicate != null)
+            throw new InvalidOperationException($"model '{duplicate.Key}' is registered twice");
         return all.ToDictionary(s => s.Name);
     });
 
@@ -19,16 +20,21 @@ public static class ModelRegistry
 
     /// <summary>The entries of one family and/or one paper (null: any).</summary>
     public static IReadOnlyList<ModelSpec> List(ModelFamily? family, Paper? paper) =>
-        Entries.Value.Values.Where(s => (family == null || s.Family == family) && (paper == null || s.Paper == paper)).ToList();
+        Entries
+            .Value.Values.Where(s => (family == null || s.Family == family) && (paper == null || s.Paper == paper))
+            .ToList();
 
     public static bool Contains(string name) => Entries.Value.ContainsKey(name);
 
     /// <summary>The entry for <paramref name="name"/>, or an error listing the closest names.</summary>
     public static ModelSpec Get(string name)
     {
-        if (Entries.Value.TryGetValue(name, out var spec)) return spec;
+        if (Entries.Value.TryGetValue(name, out var spec))
+            return spec;
         var closest = ClosestNames(name, 5);
-        throw new LeanNetsUsageException($"unknown model '{name}'; closest: {string.Join(", ", closest)} (see 'leannets models')");
+        throw new LeanNetsUsageException(
+            $"unknown model '{name}'; closest: {string.Join(", ", closest)} (see 'leannets models')"
+        );
     }
 
     /// <summary>
@@ -41,18 +47,23 @@ public static class ModelRegistry
         if (numClasses is <= 0 or > MaxClasses)
             throw new LeanNetsUsageException($"number of classes must be in 1..{MaxClasses}, got {numClasses}");
         if (inChannels is <= 0 or > InputShape.MaxChannels)
-            throw new LeanNetsUsageException($"input channels must be in 1..{InputShape.MaxChannels}, got {inChannels}");
-        return spec.Create(new ModelOptions(numClasses ?? spec.DefaultClasses, inChannels ?? spec.DefaultInput.Channels));
+            throw new LeanNetsUsageException(
+                $"input channels must be in 1..{InputShape.MaxChannels}, got {inChannels}"
+            );
+        return spec.Create(
+            new ModelOptions(numClasses ?? spec.DefaultClasses, inChannels ?? spec.DefaultInput.Channels)
+        );
     }
 
     public static IReadOnlyList<string> ClosestNames(string name, int count)
     {
         string query = name.ToLowerInvariant();
-        return Entries.Value.Keys
-            .OrderBy(k => k.Contains(query, StringComparison.Ordinal) ? 0 : 1)
+        return Entries
+            .Value.Keys.OrderBy(k => k.Contains(query, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(k => EditDistance(query, k))
             .ThenBy(k => k, StringComparer.Ordinal)
-            .Take(count).ToList();
+            .Take(count)
+            .ToList();
     }
 
     internal static int EditDistance(string a, string b)

@@ -12,8 +12,14 @@ public sealed record ModelOptions(int NumClasses = 1000, int InChannels = 3);
 /// <param name="DefaultInput">The input size the configuration is designed and counted at.</param>
 /// <param name="DefaultClasses">The class count the papers report it with.</param>
 /// <param name="Factory">Builds the architecture; <see cref="Create"/> adds the weight initialisation.</param>
-public sealed record ModelSpec(string Name, ModelFamily Family, Paper Paper, InputShape DefaultInput, int DefaultClasses,
-    Func<ModelOptions, Classifier> Factory)
+public sealed record ModelSpec(
+    string Name,
+    ModelFamily Family,
+    Paper Paper,
+    InputShape DefaultInput,
+    int DefaultClasses,
+    Func<ModelOptions, Classifier> Factory
+)
 {
     public ModelOptions DefaultOptions => new(DefaultClasses, DefaultInput.Channels);
 

@@ -8,18 +8,46 @@ public static class Canvas
 {
     private static readonly Lazy<SKTypeface> Face = new(() =>
     {
-        foreach (var path in new[] { "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf", "/Library/Fonts/Arial.ttf", @"C:\Windows\Fonts\arial.ttf" })
-            if (File.Exists(path) && SKTypeface.FromFile(path) is { } face) return face;
+        foreach (
+            var path in new[]
+            {
+                "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                "/usr/share/fonts/TTF/DejaVuSans.ttf",
+                "/Library/Fonts/Arial.ttf",
+                @"C:\Windows\Fonts\arial.ttf",
+            }
+        )
+            if (File.Exists(path) && SKTypeface.FromFile(path) is { } face)
+                return face;
         return SKTypeface.Default;
     });
 
     public static SKPaint Text(float size, SKColor? color = null, SKTextAlign align = SKTextAlign.Left) =>
-        new() { Typeface = Face.Value, TextSize = size, Color = color ?? SKColors.Black, IsAntialias = true, TextAlign = align };
+        new()
+        {
+            Typeface = Face.Value,
+            TextSize = size,
+            Color = color ?? SKColors.Black,
+            IsAntialias = true,
+            TextAlign = align,
+        };
 
     public static SKPaint Stroke(SKColor color, float width = 2) =>
-        new() { Color = color, StrokeWidth = width, IsStroke = true, IsAntialias = true };
+        new()
+        {
+            Color = color,
+            StrokeWidth = width,
+            IsStroke = true,
+            IsAntialias = true,
+        };
 
-    public static SKPaint Fill(SKColor color) => new() { Color = color, IsStroke = false, IsAntialias = true };
+    public static SKPaint Fill(SKColor color) =>
+        new()
+        {
+            Color = color,
+            IsStroke = false,
+            IsAntialias = true,
+        };
 
     /// <summary>Encodes and writes a PNG through a temporary file, so readers never see half a picture.</summary>
     public static void SavePng(SKSurface surface, string path)
@@ -31,7 +59,13 @@ public static class Canvas
 
     public static readonly SKColor[] Palette =
     [
-        new(0x1f, 0x77, 0xb4), new(0xff, 0x7f, 0x0e), new(0x2c, 0xa0, 0x2c), new(0xd6, 0x27, 0x28),
-        new(0x94, 0x67, 0xbd), new(0x8c, 0x56, 0x4b), new(0xe3, 0x77, 0xc2), new(0x7f, 0x7f, 0x7f),
+        new(0x1f, 0x77, 0xb4),
+        new(0xff, 0x7f, 0x0e),
+        new(0x2c, 0xa0, 0x2c),
+        new(0xd6, 0x27, 0x28),
+        new(0x94, 0x67, 0xbd),
+        new(0x8c, 0x56, 0x4b),
+        new(0xe3, 0x77, 0xc2),
+        new(0x7f, 0x7f, 0x7f),
     ];
 }

@@ -7,7 +7,9 @@ public static class ConfusionMatrixImage
 {
     public static void Save(string path, long[,] confusion, IReadOnlyList<string> classNames)
     {
-        int n = confusion.GetLength(0), cell = n <= 20 ? 40 : Math.Max(4, 800 / n), margin = n <= 20 ? 110 : 20;
+        int n = confusion.GetLength(0),
+            cell = n <= 20 ? 40 : Math.Max(4, 800 / n),
+            margin = n <= 20 ? 110 : 20;
         int size = margin + n * cell + 20;
         using var surface = SKSurface.Create(new SKImageInfo(size, size));
         var canvas = surface.Canvas;
@@ -17,15 +19,22 @@ public static class ConfusionMatrixImage
         for (int t = 0; t < n; t++)
         {
             long total = 0;
-            for (int p = 0; p < n; p++) total += confusion[t, p];
+            for (int p = 0; p < n; p++)
+                total += confusion[t, p];
             for (int p = 0; p < n; p++)
             {
                 double share = total == 0 ? 0 : (double)confusion[t, p] / total;
                 byte shade = (byte)(255 - 200 * share);
                 using var fill = Canvas.Fill(new SKColor(shade, shade, 255));
-                var rect = new SKRect(margin + p * cell, margin + t * cell, margin + (p + 1) * cell, margin + (t + 1) * cell);
+                var rect = new SKRect(
+                    margin + p * cell,
+                    margin + t * cell,
+                    margin + (p + 1) * cell,
+                    margin + (t + 1) * cell
+                );
                 canvas.DrawRect(rect, fill);
-                if (n <= 20) canvas.DrawText(confusion[t, p].ToString(), rect.MidX, rect.MidY + 4, text);
+                if (n <= 20)
+                    canvas.DrawText(confusion[t, p].ToString(), rect.MidX, rect.MidY + 4, text);
             }
             if (n <= 20)
             {

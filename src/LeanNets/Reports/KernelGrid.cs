@@ -13,11 +13,14 @@ public static class KernelGrid
     public static void Save(string path, Tensor weight, string title, int maxKernels = 64, int cell = 14)
     {
         using var w = weight.detach().to(float32).cpu();
-        long count = Math.Min(maxKernels, w.shape[0]), k = w.shape[2];
+        long count = Math.Min(maxKernels, w.shape[0]),
+            k = w.shape[2];
         var values = w.select(1, 0).narrow(0, 0, count).contiguous().data<float>().ToArray();
         float scale = Math.Max(1e-12f, values.Max(Math.Abs));
-        int columns = (int)Math.Min(16, count), rows = (int)((count + columns - 1) / columns);
-        int tile = (int)k * cell + 6, top = 28;
+        int columns = (int)Math.Min(16, count),
+            rows = (int)((count + columns - 1) / columns);
+        int tile = (int)k * cell + 6,
+            top = 28;
         using var surface = SKSurface.Create(new SKImageInfo(Math.Max(columns * tile + 8, 300), rows * tile + top + 8));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
@@ -25,7 +28,8 @@ public static class KernelGrid
         canvas.DrawText(title, 6, 18, text);
         for (int i = 0; i < count; i++)
         {
-            float x0 = 6 + i % columns * tile, y0 = top + i / columns * tile;
+            float x0 = 6 + i % columns * tile,
+                y0 = top + i / columns * tile;
             for (int u = 0; u < k; u++)
                 for (int v = 0; v < k; v++)
                 {

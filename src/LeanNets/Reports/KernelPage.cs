@@ -15,19 +15,34 @@ public static class KernelPage
     public static int Write(nn.Module model, string title, string folder, int maxLayers = 0)
     {
         var found = KernelInspector.SpatialKernels(model);
-        if (maxLayers > 0) found = found.Take(maxLayers).ToList();
+        if (maxLayers > 0)
+            found = found.Take(maxLayers).ToList();
         var html = new StringBuilder()
             .Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
-            .Append(WebUtility.HtmlEncode(title)).Append(" kernels</title></head><body style=\"font-family:sans-serif\">")
-            .Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append(": spatial kernels</h1>")
+            .Append(WebUtility.HtmlEncode(title))
+            .Append(" kernels</title></head><body style=\"font-family:sans-serif\">")
+            .Append("<h1>")
+            .Append(WebUtility.HtmlEncode(title))
+            .Append(": spatial kernels</h1>")
             .Append("<p>Blue negative, white zero, red positive; each layer scaled to its largest magnitude. ")
             .Append("The first input channel of each filter is shown.</p>");
         foreach (var (layer, index) in found.Select((l, i) => (l, i)))
         {
             string file = $"{index:D2}-{layer.Name.Replace('.', '_')}.png";
-            KernelGrid.Save(Path.Combine(folder, file), layer.Weight, $"{layer.Name}: {layer.Kind}, {layer.Weight.shape[0]} kernels");
-            html.Append("<h3>").Append(WebUtility.HtmlEncode(layer.Name)).Append(" (").Append(WebUtility.HtmlEncode(layer.Kind))
-                .Append(")</h3><img src=\"").Append(file).Append("\" alt=\"").Append(WebUtility.HtmlEncode(layer.Name)).Append("\">");
+            KernelGrid.Save(
+                Path.Combine(folder, file),
+                layer.Weight,
+                $"{layer.Name}: {layer.Kind}, {layer.Weight.shape[0]} kernels"
+            );
+            html.Append("<h3>")
+                .Append(WebUtility.HtmlEncode(layer.Name))
+                .Append(" (")
+                .Append(WebUtility.HtmlEncode(layer.Kind))
+                .Append(")</h3><img src=\"")
+                .Append(file)
+                .Append("\" alt=\"")
+                .Append(WebUtility.HtmlEncode(layer.Name))
+                .Append("\">");
         }
         html.Append("</body></html>");
         AtomicFile.WriteAllText(Path.Combine(folder, FileName), html.ToString());

@@ -37,10 +37,19 @@ public sealed class LineChart(string title, string xLabel, string yLabel)
         canvas.DrawText(yLabel, area.Left + 14, plot.MidY, label);
         canvas.Restore();
         var all = series.SelectMany(s => s.Points).ToList();
-        if (all.Count == 0) return;
-        double x0 = all.Min(p => p.X), x1 = all.Max(p => p.X), y0 = all.Min(p => p.Y), y1 = all.Max(p => p.Y);
-        if (x1 == x0) x1 = x0 + 1;
-        if (y1 == y0) { y0 -= 0.5; y1 += 0.5; }
+        if (all.Count == 0)
+            return;
+        double x0 = all.Min(p => p.X),
+            x1 = all.Max(p => p.X),
+            y0 = all.Min(p => p.Y),
+            y1 = all.Max(p => p.Y);
+        if (x1 == x0)
+            x1 = x0 + 1;
+        if (y1 == y0)
+        {
+            y0 -= 0.5;
+            y1 += 0.5;
+        }
         double pad = (y1 - y0) * 0.05;
         (y0, y1) = (y0 - pad, y1 + pad);
         float X(double v) => plot.Left + (float)((v - x0) / (x1 - x0)) * plot.Width;
@@ -64,8 +73,10 @@ public sealed class LineChart(string title, string xLabel, string yLabel)
             using var line = Canvas.Stroke(color, 2);
             using var dot = Canvas.Fill(color);
             var pts = series[s].Points;
-            for (int i = 1; i < pts.Count; i++) canvas.DrawLine(X(pts[i - 1].X), Y(pts[i - 1].Y), X(pts[i].X), Y(pts[i].Y), line);
-            foreach (var p in pts) canvas.DrawCircle(X(p.X), Y(p.Y), 3, dot);
+            for (int i = 1; i < pts.Count; i++)
+                canvas.DrawLine(X(pts[i - 1].X), Y(pts[i - 1].Y), X(pts[i].X), Y(pts[i].Y), line);
+            foreach (var p in pts)
+                canvas.DrawCircle(X(p.X), Y(p.Y), 3, dot);
             using var legend = Canvas.Text(12, color);
             canvas.DrawText(series[s].Name, plot.Left + 10, plot.Top + 16 + 16 * s, legend);
         }

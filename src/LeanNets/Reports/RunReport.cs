@@ -1,7 +1,7 @@
-using LeanNets.IO;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using LeanNets.IO;
 using LeanNets.Training;
 using SkiaSharp;
 
@@ -16,7 +16,8 @@ public sealed class RunReport : ITrainingObserver
 {
     public void OnStart(TrainingStart start)
     {
-        if (start.State.History.Count > 0) Write(start.RunDirectory, start.State);
+        if (start.State.History.Count > 0)
+            Write(start.RunDirectory, start.State);
     }
 
     public void OnEpoch(EpochEnd end) => Write(end.RunDirectory, end.State);
@@ -24,13 +25,33 @@ public sealed class RunReport : ITrainingObserver
     public static void Write(string runDirectory, TrainingState state)
     {
         var history = state.History;
-        var csv = new StringBuilder("epoch,lr,train_loss,train_top1,test_loss,test_top1,test_top5,seconds,train_images_per_second,ema_top1\n");
+        var csv = new StringBuilder(
+            "epoch,lr,train_loss,train_top1,test_loss,test_top1,test_top5,seconds,train_images_per_second,ema_top1\n"
+        );
         foreach (var m in history)
-            csv.AppendLine(string.Join(",", new object?[] { m.Epoch, m.LearningRate, m.TrainLoss, m.TrainTop1, m.TestLoss, m.TestTop1, m.TestTop5, m.Seconds, m.TrainImagesPerSecond, m.EmaTop1 }
-                .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+            csv.AppendLine(
+                string.Join(
+                    ",",
+                    new object?[]
+                    {
+                        m.Epoch,
+                        m.LearningRate,
+                        m.TrainLoss,
+                        m.TrainTop1,
+                        m.TestLoss,
+                        m.TestTop1,
+                        m.TestTop5,
+                        m.Seconds,
+                        m.TrainImagesPerSecond,
+                        m.EmaTop1,
+                    }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))
+                )
+            );
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), csv.ToString());
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.jsonl"),
-            string.Concat(history.Select(m => JsonFile.SerializeLine(m) + "\n")));
+        AtomicFile.WriteAllText(
+            Path.Combine(runDirectory, "metrics.jsonl"),
+            string.Concat(history.Select(m => JsonFile.SerializeLine(m) + "\n"))
+        );
         SaveCurves(Path.Combine(runDirectory, "curves.png"), history);
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "report.html"), Html(state));
     }
@@ -45,7 +66,8 @@ public sealed class RunReport : ITrainingObserver
         var accuracy = new LineChart("Accuracy", "epoch", "top-1 (%)")
             .Add("train", history.Select(m => ((double)m.Epoch, 100 * m.TrainTop1)))
             .Add("test", history.Select(m => ((double)m.Epoch, 100 * m.TestTop1)));
-        if (history.Any(m => m.EmaTop1.HasValue)) accuracy.Add("test (EMA)", history.Select(m => ((double)m.Epoch, 100 * (m.EmaTop1 ?? double.NaN))));
+        if (history.Any(m => m.EmaTop1.HasValue))
+            accuracy.Add("test (EMA)", history.Select(m => ((double)m.Epoch, 100 * (m.EmaTop1 ?? double.NaN))));
         accuracy.Draw(surface.Canvas, new SKRect(640, 0, 1280, 400));
         Canvas.SavePng(surface, path);
     }
@@ -55,17 +77,40 @@ public sealed class RunReport : ITrainingObserver
         var o = state.Options;
         var best = state.History.OrderByDescending(m => m.TestTop1).FirstOrDefault();
         var sb = new StringBuilder();
-        sb.Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>LeanNets run: ").Append(WebUtility.HtmlEncode(o.Model))
-          .Append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1300px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}</style></head><body>");
-        sb.Append("<h1>").Append(WebUtility.HtmlEncode(o.Model)).Append(" on ").Append(WebUtility.HtmlEncode(o.Data)).Append("</h1>");
+        sb.Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>LeanNets run: ")
+            .Append(WebUtility.HtmlEncode(o.Model))
+            .Append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1300px}")
+            .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+            .Append("th{background:#f4f4f4}</style></head><body>");
+        sb.Append("<h1>")
+            .Append(WebUtility.HtmlEncode(o.Model))
+            .Append(" on ")
+            .Append(WebUtility.HtmlEncode(o.Data))
+            .Append("</h1>");
         if (best != null)
-            sb.Append(CultureInfo.InvariantCulture, $"<p>Best test top-1 <b>{100 * best.TestTop1:F2}%</b> (top-5 {100 * best.TestTop5:F2}%) at epoch {best.Epoch} of {state.CompletedEpochs} completed; recipe <code>{WebUtility.HtmlEncode(o.Recipe)}</code>.</p>");
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"<p>Best test top-1 <b>{100 * best.TestTop1:F2}%</b> (top-5 {100 * best.TestTop5:F2}%) at epoch "
+                + $"{best.Epoch} of {state.CompletedEpochs} completed; recipe "
+                  + $"<code>{WebUtility.HtmlEncode(o.Recipe)}</code>.</p>"
+            );
         sb.Append("<img src=\"curves.png\" width=\"1280\" alt=\"loss and accuracy curves\">");
-        sb.Append("<h2>Epochs</h2><table><tr><th>epoch</th><th>lr</th><th>train loss</th><th>train top-1</th><th>test loss</th><th>test top-1</th><th>test top-5</th><th>seconds</th><th>img/s</th></tr>");
+        sb.Append(
+            "<h2>Epochs</h2><table><tr><th>epoch</th><th>lr</th><th>train loss</th><th>train top-1</th><th>test "
+            + "loss</th><th>test top-1</th><th>test top-5</th><th>seconds</th><th>img/s</th></tr>"
+        );
         foreach (var m in state.History)
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{m.Epoch}</td><td>{m.LearningRate:G4}</td><td>{m.TrainLoss:F4}</td><td>{100 * m.TrainTop1:F2}</td><td>{m.TestLoss:F4}</td><td>{100 * m.TestTop1:F2}</td><td>{100 * m.TestTop5:F2}</td><td>{m.Seconds:F1}</td><td>{m.TrainImagesPerSecond:F0}</td></tr>");
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"<tr><td>{m.Epoch}</td><td>{m.LearningRate:G4}</td><td>{m.TrainLoss:F4}</td>"
+                    + $"<td>{100 * m.TrainTop1:F2}</td><td>{m.TestLoss:F4}</td><td>{100 * m.TestTop1:F2}</td>"
+                    + $"<td>{100 * m.TestTop5:F2}</td>"
+                    + $"<td>{m.Seconds:F1}</td><td>{m.TrainImagesPerSecond:F0}</td></tr>"
+            );
         sb.Append("</table>");
-        sb.Append("<h2>Options</h2><pre>").Append(WebUtility.HtmlEncode(JsonFile.Serialize(o))).Append("</pre></body></html>");
+        sb.Append("<h2>Options</h2><pre>")
+            .Append(WebUtility.HtmlEncode(JsonFile.Serialize(o)))
+            .Append("</pre></body></html>");
         return sb.ToString();
     }
 }

@@ -17,7 +17,8 @@ public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
     public void OnStart(TrainingStart start)
     {
         writer = utils.tensorboard.SummaryWriter(Path.Combine(start.RunDirectory, Folder));
-        if (start.State.CompletedEpochs > 0) return;
+        if (start.State.CompletedEpochs > 0)
+            return;
         using var scope = NewDisposeScope();
         var (images, _) = start.SampleBatch.ToTensors();
         var count = Math.Min(4, start.SampleBatch.Count);
@@ -32,14 +33,16 @@ public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
 
     public void OnBatch(BatchProgress p)
     {
-        if (writer == null || p.Step % everySteps != 0) return;
+        if (writer == null || p.Step % everySteps != 0)
+            return;
         writer.add_scalar("train/loss", (float)p.Loss, (int)p.Step);
         writer.add_scalar("train/lr", (float)p.LearningRate, (int)p.Step);
     }
 
     public void OnEpoch(EpochEnd end)
     {
-        if (writer == null) return;
+        if (writer == null)
+            return;
         var m = end.Metrics;
         writer.add_scalar("epoch/train_loss", (float)m.TrainLoss, m.Epoch);
         writer.add_scalar("epoch/train_top1", (float)m.TrainTop1, m.Epoch);
@@ -48,7 +51,8 @@ public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
         writer.add_scalar("epoch/test_top5", (float)m.TestTop5, m.Epoch);
         foreach (var (name, parameter) in end.Model.named_parameters())
         {
-            if (parameter.dim() > 1) writer.add_histogram($"weights/{name}", parameter.detach(), m.Epoch);
+            if (parameter.dim() > 1)
+                writer.add_histogram($"weights/{name}", parameter.detach(), m.Epoch);
         }
     }
 }

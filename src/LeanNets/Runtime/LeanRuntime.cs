@@ -14,7 +14,8 @@ public static class LeanRuntime
     public static RuntimeOptions Initialize(RuntimeOptions? options = null)
     {
         options ??= new RuntimeOptions();
-        if (options.Threads < 0) throw new ArgumentOutOfRangeException(nameof(options), "threads must be 0 (all cores) or positive");
+        if (options.Threads < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), "threads must be 0 (all cores) or positive");
         lock (Gate)
         {
             // Must precede the first large libtorch allocation to have full effect.
@@ -25,7 +26,8 @@ public static class LeanRuntime
             // libtorch's CPU kernels are deterministic for a fixed thread count; what deterministic mode
             // adds is a fixed seed (0 unless given) so weights, data order and augmentation repeat.
             long? seed = options.Seed ?? (options.Deterministic ? 0 : null);
-            if (seed is long s) torch.random.manual_seed(s);
+            if (seed is long s)
+                torch.random.manual_seed(s);
             Current = options with { Threads = threads, Seed = seed };
             return Current;
         }

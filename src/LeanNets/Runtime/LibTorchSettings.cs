@@ -14,9 +14,12 @@ internal static class LibTorchSettings
 
     public static bool TryDisableNnpack()
     {
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libtorch_cpu.so", out var lib)) return false;
-        if (!NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var contextFn)
-            || !NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setFn))
+        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libtorch_cpu.so", out var lib))
+            return false;
+        if (
+            !NativeLibrary.TryGetExport(lib, "_ZN2at13globalContextEv", out var contextFn)
+            || !NativeLibrary.TryGetExport(lib, "_ZN2at7Context20setUserEnabledNNPACKEb", out var setFn)
+        )
             return false;
         var context = Marshal.GetDelegateForFunctionPointer<GlobalContext>(contextFn)();
         Marshal.GetDelegateForFunctionPointer<SetFlag>(setFn)(context, false);

@@ -9,8 +9,8 @@ namespace LeanNets.Runtime;
 /// </summary>
 public static partial class NativeAllocator
 {
-    private const int M_TRIM_THRESHOLD = -1;
-    private const int M_MMAP_MAX = -4;
+    private const int TrimThreshold = -1; // glibc M_TRIM_THRESHOLD
+    private const int MmapMax = -4; // glibc M_MMAP_MAX
 
     /// <summary>Set to "0" to disable the tuning (the allocator benchmark uses it for the untuned run).</summary>
     public const string EnvironmentSwitch = "LEANNETS_MALLOC_TUNING";
@@ -24,12 +24,14 @@ public static partial class NativeAllocator
     /// <summary>Applies the tuning once; a no-op off glibc or when disabled by the environment switch.</summary>
     public static bool TryTune()
     {
-        if (IsTuned) return true;
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(EnvironmentSwitch) == "0") return false;
+        if (IsTuned)
+            return true;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(EnvironmentSwitch) == "0")
+            return false;
         try
         {
-            bool ok = MallOpt(M_MMAP_MAX, 0) == 1;
-            ok &= MallOpt(M_TRIM_THRESHOLD, int.MaxValue) == 1;
+            bool ok = MallOpt(MmapMax, 0) == 1;
+            ok &= MallOpt(TrimThreshold, int.MaxValue) == 1;
             IsTuned = ok;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)

@@ -28,32 +28,42 @@ public static class Checkpoint
     private const string Magic = "LEANNETS-CKPT-2";
     private const int HashLength = 32;
 
-    public static void Save(string path, TrainingState state, nn.Module model, OptimizerHelper optimizer, nn.Module? ema)
+    public static void Save(
+        string path,
+        TrainingState state,
+        nn.Module model,
+        OptimizerHelper optimizer,
+        nn.Module? ema
+    )
     {
-        AtomicFile.Write(path, file =>
-        {
-            using (var header = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+        AtomicFile.Write(
+            path,
+            file =>
             {
-                header.Write(Magic);
-                header.Write(JsonFile.Serialize(state));
+                using (var header = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+                {
+                    header.Write(Magic);
+                    header.Write(JsonFile.Serialize(state));
+                }
+                using var hashing = new HashingStream(file);
+                using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
+                {
+                    model.save(writer);
+                    optimizer.save_state_dict(writer);
+                    using var rng = torch.random.get_rng_state();
+                    var rngBytes = rng.data<byte>().ToArray();
+                    writer.Write(rngBytes.Length);
+                    writer.Write(rngBytes);
+                    writer.Write(ema != null);
+                    ema?.save(writer);
+                }
+                file.Write(hashing.Hash());
             }
-            using var hashing = new HashingStream(file);
-            using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
-            {
-                model.save(writer);
-                optimizer.save_state_dict(writer);
-                using var rng = torch.random.get_rng_state();
-                var rngBytes = rng.data<byte>().ToArray();
-                writer.Write(rngBytes.Length);
-                writer.Write(rngBytes);
-                writer.Write(ema != null);
-                ema?.save(writer);
-            }
-            file.Write(hashing.Hash());
-        });
+        );
     }
 
-    /// <summary>Reads only the state (options, epochs, history), e.g. to rebuild the model before loading weights.</summary>
+    /// <summary>Reads only the state (options, epochs, history), e.g. to rebuild the model before loading
+    /// weights.</summary>
     public static TrainingState ReadState(string path)
     {
         using var file = Open(path);
@@ -62,8 +72,13 @@ public static class Checkpoint
     }
 
     /// <summary>Loads weights (and optimizer, RNG, EMA when given) into already built modules.</summary>
-    public static TrainingState Load(string path, nn.Module model, OptimizerHelper? optimizer = null, nn.Module? ema = null,
-        bool restoreRng = false)
+    public static TrainingState Load(
+        string path,
+        nn.Module model,
+        OptimizerHelper? optimizer = null,
+        nn.Module? ema = null,
+        bool restoreRng = false
+    )
     {
         using var file = Open(path);
         using var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
@@ -74,37 +89,50 @@ public static class Checkpoint
         try
         {
             model.load(reader);
-            if (optimizer == null && ema == null && !restoreRng) return state;
-            if (optimizer != null) optimizer.load_state_dict(reader);
-            else SkipOptimizer(reader, model, state.Options);
+            if (optimizer == null && ema == null && !restoreRng)
+                return state;
+            if (optimizer != null)
+                optimizer.load_state_dict(reader);
+            else
+                SkipOptimizer(reader, model, state.Options);
             var rngBytes = reader.ReadBytes(reader.ReadInt32());
             if (restoreRng)
             {
                 using var rng = tensor(rngBytes, dtype: ScalarType.Byte);
                 torch.random.set_rng_state(rng);
             }
-            if (reader.ReadBoolean() && ema != null) ema.load(reader);
+            if (reader.ReadBoolean() && ema != null)
+                ema.load(reader);
             return state;
         }
-        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException
-            or System.Runtime.InteropServices.ExternalException)
+        catch (Exception e)
+            when (e
+                    is EndOfStreamException
+                        or ArgumentException
+                        or InvalidOperationException
+                        or System.Runtime.InteropServices.ExternalException
+            )
         {
             throw new LeanNetsException(
-                $"{path}: checkpoint does not match the model '{state.Options.Model}' ({e.Message.Split('\n')[0]})", e);
+                $"{path}: checkpoint does not match the model '{state.Options.Model}' ({e.Message.Split('\n')[0]})",
+                e
+            );
         }
     }
 
     private static void VerifyChecksum(string path, FileStream file, long payloadStart)
     {
         long payloadLength = file.Length - payloadStart - HashLength;
-        if (payloadLength <= 0) throw new LeanNetsException($"{path}: truncated checkpoint (no weights)");
+        if (payloadLength <= 0)
+            throw new LeanNetsException($"{path}: truncated checkpoint (no weights)");
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
         long left = payloadLength;
         while (left > 0)
         {
             int read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-            if (read == 0) break;
+            if (read == 0)
+                break;
             sha.AppendData(buffer, 0, read);
             left -= read;
         }
@@ -123,7 +151,8 @@ public static class Checkpoint
 
     private static FileStream Open(string path)
     {
-        if (!File.Exists(path)) throw new LeanNetsException($"checkpoint not found: {path}");
+        if (!File.Exists(path))
+            throw new LeanNetsException($"checkpoint not found: {path}");
         return File.OpenRead(path);
     }
 
@@ -134,16 +163,20 @@ public static class Checkpoint
             string magic = reader.ReadString();
             if (magic != Magic)
             {
-                throw new LeanNetsException(magic.StartsWith("LEANNETS-CKPT", StringComparison.Ordinal)
-                    ? $"{path}: checkpoint format {magic} is from an older LeanNets (expected {Magic}); retrain or convert it"
-                    : $"{path}: not a LeanNets checkpoint");
+                throw new LeanNetsException(
+                    magic.StartsWith("LEANNETS-CKPT", StringComparison.Ordinal)
+                        ? $"{path}: checkpoint format {magic} is from an older LeanNets (expected {Magic}); retrain "
+                          + $"or convert it"
+                        : $"{path}: not a LeanNets checkpoint"
+                );
             }
-            var state = JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), JsonFile.Options)
+            var state =
+                JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), JsonFile.Options)
                 ?? throw new LeanNetsException($"{path}: empty checkpoint header");
             return state;
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException or IOException or FormatException
-            or NotSupportedException)
+        catch (Exception e)
+            when (e is EndOfStreamException or JsonException or IOException or FormatException or NotSupportedException)
         {
             throw new LeanNetsException($"{path}: corrupt or truncated checkpoint ({e.GetType().Name})", e);
         }

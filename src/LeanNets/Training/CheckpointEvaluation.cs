@@ -3,8 +3,14 @@ using LeanNets.Data;
 namespace LeanNets.Training;
 
 /// <summary>What to evaluate: a checkpoint on a dataset's evaluation split.</summary>
-public sealed record EvalRequest(string Checkpoint, string Data, string? ExpectedModel = null, int BatchSize = 256, int Limit = 0,
-    bool SkipBad = false);
+public sealed record EvalRequest(
+    string Checkpoint,
+    string Data,
+    string? ExpectedModel = null,
+    int BatchSize = 256,
+    int Limit = 0,
+    bool SkipBad = false
+);
 
 /// <summary>An evaluation with what it was run on, as eval.json records it.</summary>
 public sealed record EvalReport(string Model, string Checkpoint, string Data, EvalResult Result, int SkippedImages);
@@ -14,20 +20,32 @@ public static class CheckpointEvaluation
 {
     public static EvalReport Run(EvalRequest request)
     {
-        if (request.BatchSize is <= 0 or > 65_536) throw new LeanNetsUsageException($"batch size must be in 1..65536, got {request.BatchSize}");
-        if (request.Limit < 0) throw new LeanNetsUsageException($"image limit must be >= 0, got {request.Limit}");
+        if (request.BatchSize is <= 0 or > 65_536)
+            throw new LeanNetsUsageException($"batch size must be in 1..65536, got {request.BatchSize}");
+        if (request.Limit < 0)
+            throw new LeanNetsUsageException($"image limit must be >= 0, got {request.Limit}");
         var saved = Checkpoint.ReadState(request.Checkpoint).Options;
         var format = DataSource.Detect(request.Data);
         var test = DataSource.Load(request.Data, train: false, request.SkipBad, request.Limit, format);
         if (saved.Classes is int trained && test.NumClasses != trained)
-            throw new LeanNetsUsageException($"the data has {test.NumClasses} classes but the checkpoint was trained for {trained}");
+            throw new LeanNetsUsageException(
+                $"the data has {test.NumClasses} classes but the checkpoint was trained for {trained}"
+            );
         if (saved.InChannels is int channels && test.Channels != channels)
-            throw new LeanNetsUsageException($"the data has {test.Channels} channels but the checkpoint was trained on {channels}");
+            throw new LeanNetsUsageException(
+                $"the data has {test.Channels} channels but the checkpoint was trained on {channels}"
+            );
         var (model, state) = ModelLoader.FromCheckpoint(request.Checkpoint, request.ExpectedModel, test);
         using var _ = model;
         var data = DataConfig.Resolve(format, test, state.Options.InputSize, state.Options.Augment, 0, false);
         var loader = new BatchLoader(test, data.EvalTransform(), request.BatchSize, false, 0);
         var result = Evaluator.Evaluate(model, loader);
-        return new EvalReport(state.Options.Model, request.Checkpoint, request.Data, result, DataSource.SkippedImages(test));
+        return new EvalReport(
+            state.Options.Model,
+            request.Checkpoint,
+            request.Data,
+            result,
+            DataSource.SkippedImages(test)
+        );
     }
 }

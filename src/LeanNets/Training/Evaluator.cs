@@ -6,8 +6,16 @@ using static TorchSharp.torch;
 namespace LeanNets.Training;
 
 /// <summary>Accuracy of a model over a dataset: top-1, top-5, loss, per class, confusion matrix, speed.</summary>
-public sealed record EvalResult(long Images, double Loss, double Top1, double Top5, double[] PerClassAccuracy, long[,] Confusion,
-    double ImagesPerSecond, IReadOnlyList<string> ClassNames);
+public sealed record EvalResult(
+    long Images,
+    double Loss,
+    double Top1,
+    double Top5,
+    double[] PerClassAccuracy,
+    long[,] Confusion,
+    double ImagesPerSecond,
+    IReadOnlyList<string> ClassNames
+);
 
 public static class Evaluator
 {
@@ -15,7 +23,9 @@ public static class Evaluator
     {
         int classes = loader.Dataset.NumClasses;
         var confusion = new long[classes, classes];
-        long images = 0, top1 = 0, top5 = 0;
+        long images = 0,
+            top1 = 0,
+            top5 = 0;
         double lossSum = 0;
         bool wasTraining = model.training;
         model.eval();
@@ -29,13 +39,16 @@ public static class Evaluator
                 var (x, y) = batch.ToTensors();
                 var logits = model.call(x);
                 if (logits.shape[1] != classes)
-                    throw new LeanNetsException($"the model has {logits.shape[1]} outputs but the data has {classes} classes");
+                    throw new LeanNetsException(
+                        $"the model has {logits.shape[1]} outputs but the data has {classes} classes"
+                    );
                 lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
                 var correct = Metrics.CorrectTopK(logits, y, 1, 5);
                 top1 += correct[0];
                 top5 += correct[1];
                 var predicted = logits.argmax(1).data<long>().ToArray();
-                for (int i = 0; i < batch.Count; i++) confusion[batch.Labels[i], predicted[i]]++;
+                for (int i = 0; i < batch.Count; i++)
+                    confusion[batch.Labels[i], predicted[i]]++;
                 images += batch.Count;
             }
         }
@@ -44,12 +57,23 @@ public static class Evaluator
             model.train(wasTraining);
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        var perClass = Enumerable.Range(0, classes).Select(c =>
-        {
-            long total = Enumerable.Range(0, classes).Sum(p => confusion[c, p]);
-            return total == 0 ? double.NaN : (double)confusion[c, c] / total;
-        }).ToArray();
-        return new EvalResult(images, lossSum / Math.Max(1, images), (double)top1 / Math.Max(1, images), (double)top5 / Math.Max(1, images),
-            perClass, confusion, images / Math.Max(seconds, 1e-9), loader.Dataset.ClassNames);
+        var perClass = Enumerable
+            .Range(0, classes)
+            .Select(c =>
+            {
+                long total = Enumerable.Range(0, classes).Sum(p => confusion[c, p]);
+                return total == 0 ? double.NaN : (double)confusion[c, c] / total;
+            })
+            .ToArray();
+        return new EvalResult(
+            images,
+            lossSum / Math.Max(1, images),
+            (double)top1 / Math.Max(1, images),
+            (double)top5 / Math.Max(1, images),
+            perClass,
+            confusion,
+            images / Math.Max(seconds, 1e-9),
+            loader.Dataset.ClassNames
+        );
     }
 }

@@ -8,7 +8,8 @@ public static class LearningRateSchedule
     {
         double epoch = (double)step / stepsPerEpoch;
         long warmupSteps = (long)Math.Round(o.WarmupEpochs * stepsPerEpoch);
-        if (step < warmupSteps) return o.LearningRate * (step + 1) / warmupSteps;
+        if (step < warmupSteps)
+            return o.LearningRate * (step + 1) / warmupSteps;
         return o.Schedule switch
         {
             ScheduleKind.Cosine => CosineAfterWarmup(o, step, warmupSteps, (long)o.Epochs * stepsPerEpoch),

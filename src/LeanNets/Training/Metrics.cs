@@ -16,5 +16,15 @@ public static class Metrics
 }
 
 /// <summary>One epoch's results, as written to metrics.csv and metrics.jsonl.</summary>
-public sealed record EpochMetrics(int Epoch, double LearningRate, double TrainLoss, double TrainTop1, double TestLoss, double TestTop1,
-    double TestTop5, double Seconds, double TrainImagesPerSecond, double? EmaTop1 = null);
+public sealed record EpochMetrics(
+    int Epoch,
+    double LearningRate,
+    double TrainLoss,
+    double TrainTop1,
+    double TestLoss,
+    double TestTop1,
+    double TestTop5,
+    double Seconds,
+    double TrainImagesPerSecond,
+    double? EmaTop1 = null
+);

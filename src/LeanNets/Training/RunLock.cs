@@ -20,7 +20,8 @@ public sealed class RunLock : IDisposable
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             stream.SetLength(0);
-            using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write(Environment.ProcessId);
+            using (var writer = new StreamWriter(stream, leaveOpen: true))
+                writer.Write(Environment.ProcessId);
             stream.Flush();
             return new RunLock(stream, path);
         }

@@ -6,14 +6,26 @@ namespace LeanNets.Training;
 
 /// <summary>A trained run summarised for comparison: accuracy, size, cost and single-thread CPU time.</summary>
 /// <param name="TrainImages">the training images used, null for all.</param>
-public sealed record RunSummary(string Run, string Model, int Epochs, int? TrainImages, double BestTop1, double FinalTop1,
-    long Params, long Macs, double CpuMsPerImage, double TrainImagesPerSecond)
+public sealed record RunSummary(
+    string Run,
+    string Model,
+    int Epochs,
+    int? TrainImages,
+    double BestTop1,
+    double FinalTop1,
+    long Params,
+    long Macs,
+    double CpuMsPerImage,
+    double TrainImagesPerSecond
+)
 {
-    /// <summary>Reads a run directory's last checkpoint and measures the model (latency on one thread, as the papers).</summary>
+    /// <summary>Reads a run directory's last checkpoint and measures the model (latency on one thread, as the
+    /// papers).</summary>
     public static RunSummary Read(string runDirectory)
     {
         var state = Checkpoint.ReadState(Path.Combine(runDirectory, Trainer.LastCheckpoint));
-        if (state.History.Count == 0) throw new LeanNetsException($"{runDirectory}: the run has no completed epoch");
+        if (state.History.Count == 0)
+            throw new LeanNetsException($"{runDirectory}: the run has no completed epoch");
         var o = state.Options;
         using var model = ModelRegistry.Create(o.Model, o.Classes, o.InChannels);
         var shape = new InputShape(o.InChannels ?? 1, o.InputSize, o.InputSize);
@@ -29,8 +41,17 @@ public sealed record RunSummary(string Run, string Model, int Epochs, int? Train
         {
             set_num_threads(threads);
         }
-        return new RunSummary(runDirectory, o.Model, state.CompletedEpochs, o.LimitTrain > 0 ? o.LimitTrain : null, state.BestTop1,
-            state.History[^1].TestTop1, profile.Params, profile.Macs, latency.MsPerImage,
-            state.History.Average(h => h.TrainImagesPerSecond));
+        return new RunSummary(
+            runDirectory,
+            o.Model,
+            state.CompletedEpochs,
+            o.LimitTrain > 0 ? o.LimitTrain : null,
+            state.BestTop1,
+            state.History[^1].TestTop1,
+            profile.Params,
+            profile.Macs,
+            latency.MsPerImage,
+            state.History.Average(h => h.TrainImagesPerSecond)
+        );
     }
 }

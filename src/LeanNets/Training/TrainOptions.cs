@@ -2,17 +2,30 @@ using LeanNets.Data;
 
 namespace LeanNets.Training;
 
-public enum OptimizerKind { Sgd, AdamW }
-public enum ScheduleKind { Cosine, Step, Constant }
+public enum OptimizerKind
+{
+    Sgd,
+    AdamW,
+}
 
-/// <summary>Everything a training run depends on; saved in every checkpoint so a resume continues the same run.</summary>
+public enum ScheduleKind
+{
+    Cosine,
+    Step,
+    Constant,
+}
+
+/// <summary>Everything a training run depends on; saved in every checkpoint so a resume continues the same
+/// run.</summary>
 public sealed record TrainOptions
 {
     public required string Model { get; init; }
     public required string Data { get; init; }
     public int? Classes { get; init; }
     public int? InChannels { get; init; }
-    /// <summary>Input size fed to the model (the data is resized, padded or cropped to it); 0 = the data's own.</summary>
+
+    /// <summary>Input size fed to the model (the data is resized, padded or cropped to it); 0 = the data's
+    /// own.</summary>
     public int InputSize { get; init; }
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 128;
@@ -23,25 +36,34 @@ public sealed record TrainOptions
     public double WeightDecay { get; init; } = 5e-4;
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
     public double WarmupEpochs { get; init; }
+
     /// <summary>Step schedule: multiply by <see cref="StepGamma"/> every this many epochs.</summary>
     public int StepEvery { get; init; } = 30;
     public double StepGamma { get; init; } = 0.1;
     public double LabelSmoothing { get; init; }
+
     /// <summary>Clip the global gradient norm to this; 0 = off.</summary>
     public double ClipGradNorm { get; init; }
+
     /// <summary>Exponential moving average of the weights with this decay per step; 0 = off.</summary>
     public double EmaDecay { get; init; }
     public Augmentation Augment { get; init; } = Augmentation.None;
+
     /// <summary>Zero padding before a random crop back to the input size (0 = no random crop).</summary>
     public int Pad { get; init; }
     public bool Flip { get; init; }
     public long Seed { get; init; }
-    /// <summary>Bit-identical reruns and resumes: the thread count is recorded and reused (docs/reproducibility.md).</summary>
+
+    /// <summary>Bit-identical reruns and resumes: the thread count is recorded and reused
+    /// (docs/reproducibility.md).</summary>
     public bool Deterministic { get; init; }
+
     /// <summary>The intra-op thread count a deterministic run recorded; null otherwise.</summary>
     public int? Threads { get; init; }
+
     /// <summary>Batches prepared ahead on background threads; 0 loads on the training thread.</summary>
     public int Prefetch { get; init; } = 4;
+
     /// <summary>Use only N training / test images (0 = all): quick runs and tests.</summary>
     public int LimitTrain { get; init; }
     public int LimitTest { get; init; }
@@ -60,17 +82,32 @@ public sealed record TrainOptions
     {
         Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");
         Require(BatchSize is > 0 and <= 65_536, "batch size", BatchSize, "1..65536");
-        Require(double.IsFinite(LearningRate) && LearningRate is > 0 and <= 100, "learning rate", LearningRate, "(0, 100]");
+        Require(
+            double.IsFinite(LearningRate) && LearningRate is > 0 and <= 100,
+            "learning rate",
+            LearningRate,
+            "(0, 100]"
+        );
         Require(Momentum is >= 0 and < 1, "momentum", Momentum, "[0, 1)");
         Require(WeightDecay is >= 0 and < 1, "weight decay", WeightDecay, "[0, 1)");
-        Require(WarmupEpochs >= 0 && WarmupEpochs <= Epochs, "warmup epochs", WarmupEpochs, $"0..{Epochs} (the epochs)");
+        Require(
+            WarmupEpochs >= 0 && WarmupEpochs <= Epochs,
+            "warmup epochs",
+            WarmupEpochs,
+            $"0..{Epochs} (the epochs)"
+        );
         Require(StepEvery is > 0 and <= 100_000, "step-schedule interval", StepEvery, "1..100000 epochs");
         Require(StepGamma is > 0 and <= 1, "step-schedule factor", StepGamma, "(0, 1]");
         Require(LabelSmoothing is >= 0 and < 1, "label smoothing", LabelSmoothing, "[0, 1)");
         Require(ClipGradNorm >= 0 && double.IsFinite(ClipGradNorm), "gradient clipping norm", ClipGradNorm, ">= 0");
         Require(EmaDecay is >= 0 and < 1, "EMA decay", EmaDecay, "[0, 1)");
         Require(Pad is >= 0 and <= 256, "padding", Pad, "0..256");
-        Require(InputSize == 0 || InputSize is >= 8 and <= 4096, "input size", InputSize, "8..4096 (or 0: the data's own)");
+        Require(
+            InputSize == 0 || InputSize is >= 8 and <= 4096,
+            "input size",
+            InputSize,
+            "8..4096 (or 0: the data's own)"
+        );
         Require(Classes is null or (> 0 and <= 100_000), "classes", Classes ?? 0, "1..100000");
         Require(InChannels is null or (> 0 and <= 16), "input channels", InChannels ?? 0, "1..16");
         Require(Prefetch is >= 0 and <= 64, "prefetch", Prefetch, "0..64");
@@ -80,6 +117,7 @@ public sealed record TrainOptions
 
     private static void Require(bool ok, string name, object value, string range)
     {
-        if (!ok) throw new LeanNetsUsageException(FormattableString.Invariant($"{name} must be in {range}, got {value}"));
+        if (!ok)
+            throw new LeanNetsUsageException(FormattableString.Invariant($"{name} must be in {range}, got {value}"));
     }
 }

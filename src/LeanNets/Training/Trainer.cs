@@ -13,11 +13,18 @@ namespace LeanNets.Training;
 /// <param name="SkippedImages">distinct unreadable images skipped with SkipBad.</param>
 public sealed record TrainResult(string RunDirectory, TrainingState State, EvalResult FinalEval, int SkippedImages);
 
-/// <summary>What a resume may change: only more epochs, another run directory; the rest must agree with the run.</summary>
+/// <summary>What a resume may change: only more epochs, another run directory; the rest must agree with the
+/// run.</summary>
 /// <param name="Model">the model the caller expects the run to hold (an error if it holds another).</param>
 /// <param name="Data">the data folder the caller expects the run to use (an error if it used another).</param>
-public sealed record ResumeRequest(string Run, int? Epochs = null, string? OutputDir = null, string? Model = null,
-    string? Data = null, bool Force = false);
+public sealed record ResumeRequest(
+    string Run,
+    int? Epochs = null,
+    string? OutputDir = null,
+    string? Model = null,
+    string? Data = null,
+    bool Force = false
+);
 
 /// <summary>
 /// Supervised training with a checkpoint committed after every epoch. Everything random derives from the seed
@@ -25,7 +32,8 @@ public sealed record ResumeRequest(string Run, int? Epochs = null, string? Outpu
 /// </summary>
 public static class Trainer
 {
-    public const string LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt";
+    public const string LastCheckpoint = "last.ckpt",
+        BestCheckpoint = "best.ckpt";
 
     /// <summary>
     /// Test hook: called with the epoch and the name of each step of the end-of-epoch commit ("before-commit",
@@ -37,16 +45,24 @@ public static class Trainer
     private static Action<int, string>? KillAtFromEnvironment()
     {
         string? at = Environment.GetEnvironmentVariable("LEANNETS_TEST_KILL_AT");
-        if (string.IsNullOrEmpty(at)) return null;
+        if (string.IsNullOrEmpty(at))
+            return null;
         return (epoch, step) =>
         {
-            if (at == $"{epoch}:{step}") Process.GetCurrentProcess().Kill();
+            if (at == $"{epoch}:{step}")
+                Process.GetCurrentProcess().Kill();
         };
     }
 
-    /// <summary>Starts a new run in <paramref name="runDirectory"/>; refuses a directory that holds a run unless forced.</summary>
-    public static TrainResult Run(TrainOptions options, string runDirectory, IReadOnlyList<ITrainingObserver>? observers = null,
-        bool force = false, CancellationToken cancel = default)
+    /// <summary>Starts a new run in <paramref name="runDirectory"/>; refuses a directory that holds a run unless
+    /// forced.</summary>
+    public static TrainResult Run(
+        TrainOptions options,
+        string runDirectory,
+        IReadOnlyList<ITrainingObserver>? observers = null,
+        bool force = false,
+        CancellationToken cancel = default
+    )
     {
         options.Validate();
         ModelRegistry.Get(options.Model);
@@ -57,10 +73,13 @@ public static class Trainer
             if (!force && HoldsRun(runDirectory))
             {
                 throw new LeanNetsUsageException(
-                    $"{runDirectory} already holds a training run; resume it, choose another run directory, or force a restart");
+                    $"{runDirectory} already holds a training run; resume it, choose another run directory, or "
+                    + $"force a restart"
+                );
             }
             RemoveStaleFiles(runDirectory);
-            foreach (var name in new[] { LastCheckpoint, BestCheckpoint }) File.Delete(Path.Combine(runDirectory, name));
+            foreach (var name in new[] { LastCheckpoint, BestCheckpoint })
+                File.Delete(Path.Combine(runDirectory, name));
             return Train(options, runDirectory, null, observers ?? [], cancel);
         }
         catch when (created && !HoldsRun(runDirectory))
@@ -71,11 +90,17 @@ public static class Trainer
         }
     }
 
-    /// <summary>Continues a run from its directory (or a checkpoint file in it) to its own or a larger epoch count.</summary>
-    public static TrainResult Resume(ResumeRequest request, IReadOnlyList<ITrainingObserver>? observers = null,
-        CancellationToken cancel = default)
+    /// <summary>Continues a run from its directory (or a checkpoint file in it) to its own or a larger epoch
+    /// count.</summary>
+    public static TrainResult Resume(
+        ResumeRequest request,
+        IReadOnlyList<ITrainingObserver>? observers = null,
+        CancellationToken cancel = default
+    )
     {
-        string source = Directory.Exists(request.Run) ? request.Run : Path.GetDirectoryName(Path.GetFullPath(request.Run))!;
+        string source = Directory.Exists(request.Run)
+            ? request.Run
+            : Path.GetDirectoryName(Path.GetFullPath(request.Run))!;
         string sourceCheckpoint = Path.Combine(source, LastCheckpoint);
         var saved = Checkpoint.ReadState(sourceCheckpoint).Options;
         if (request.Model != null && request.Model != saved.Model)
@@ -92,18 +117,23 @@ public static class Trainer
         if (elsewhere)
         {
             if (!request.Force && HoldsRun(target))
-                throw new LeanNetsUsageException($"{target} already holds another training run; choose another run directory");
+                throw new LeanNetsUsageException(
+                    $"{target} already holds another training run; choose another run directory"
+                );
             // The source run is only read: its checkpoints are copied, then the run goes on in the new directory.
             foreach (var name in new[] { BestCheckpoint, LastCheckpoint })
             {
                 string from = Path.Combine(source, name);
-                if (File.Exists(from)) AtomicFile.Copy(from, Path.Combine(target, name));
+                if (File.Exists(from))
+                    AtomicFile.Copy(from, Path.Combine(target, name));
             }
         }
         RemoveStaleFiles(target);
         var state = Checkpoint.ReadState(Path.Combine(target, LastCheckpoint));
         if (epochs < state.CompletedEpochs)
-            throw new LeanNetsUsageException($"the run has completed {state.CompletedEpochs} epochs; cannot resume to {epochs}");
+            throw new LeanNetsUsageException(
+                $"the run has completed {state.CompletedEpochs} epochs; cannot resume to {epochs}"
+            );
         return Train(options, target, Path.Combine(target, LastCheckpoint), observers ?? [], cancel);
     }
 
@@ -113,33 +143,72 @@ public static class Trainer
     /// <summary>Temporary files of a write that a kill interrupted: never part of the run.</summary>
     private static void RemoveStaleFiles(string dir)
     {
-        foreach (var temp in Directory.EnumerateFiles(dir, "*" + AtomicFile.TempSuffix)) File.Delete(temp);
+        foreach (var temp in Directory.EnumerateFiles(dir, "*" + AtomicFile.TempSuffix))
+            File.Delete(temp);
     }
 
-    private static TrainResult Train(TrainOptions options, string runDir, string? resumeFrom,
-        IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel)
+    private static TrainResult Train(
+        TrainOptions options,
+        string runDir,
+        string? resumeFrom,
+        IReadOnlyList<ITrainingObserver> observers,
+        CancellationToken cancel
+    )
     {
         if (options.Deterministic)
         {
             // CPU kernels repeat exactly for a fixed thread count: the run records it and every resume uses it.
-            options = options with { Threads = options.Threads ?? torch.get_num_threads() };
+            options = options with
+            {
+                Threads = options.Threads ?? torch.get_num_threads(),
+            };
             torch.set_num_threads(options.Threads.Value);
         }
-        var (format, trainSet, testSet) = DataSource.LoadPair(options.Data, options.SkipBad, options.LimitTrain, options.LimitTest);
+        var (format, trainSet, testSet) = DataSource.LoadPair(
+            options.Data,
+            options.SkipBad,
+            options.LimitTrain,
+            options.LimitTest
+        );
         int classes = options.Classes ?? trainSet.NumClasses;
         if (classes != trainSet.NumClasses)
             throw new LeanNetsUsageException($"{classes} classes asked for but the data has {trainSet.NumClasses}");
         if (options.InChannels is int channels && channels != trainSet.Channels)
-            throw new LeanNetsUsageException($"{channels} input channels asked for but the data has {trainSet.Channels}");
+            throw new LeanNetsUsageException(
+                $"{channels} input channels asked for but the data has {trainSet.Channels}"
+            );
         var data = DataConfig.Resolve(format, trainSet, options.InputSize, options.Augment, options.Pad, options.Flip);
         // Saved resolved, so evaluation and resume rebuild exactly this model.
-        options = options with { Classes = classes, InChannels = trainSet.Channels, InputSize = data.InputSize };
-        var trainLoader = new BatchLoader(trainSet, data.TrainTransform(), options.BatchSize, true, options.Seed, options.Prefetch);
-        var testLoader = new BatchLoader(testSet, data.EvalTransform(), options.BatchSize, false, options.Seed, options.Prefetch);
+        options = options with
+        {
+            Classes = classes,
+            InChannels = trainSet.Channels,
+            InputSize = data.InputSize,
+        };
+        var trainLoader = new BatchLoader(
+            trainSet,
+            data.TrainTransform(),
+            options.BatchSize,
+            true,
+            options.Seed,
+            options.Prefetch
+        );
+        var testLoader = new BatchLoader(
+            testSet,
+            data.EvalTransform(),
+            options.BatchSize,
+            false,
+            options.Seed,
+            options.Prefetch
+        );
 
         torch.random.manual_seed(options.Seed);
         using var model = ModelRegistry.Create(options.Model, classes, options.InChannels);
-        MemoryEstimate.RequireFits(model, new InputShape(data.Channels, data.InputSize, data.InputSize), options.BatchSize);
+        MemoryEstimate.RequireFits(
+            model,
+            new InputShape(data.Channels, data.InputSize, data.InputSize),
+            options.BatchSize
+        );
         using var ema = options.EmaDecay > 0 ? ModelRegistry.Create(options.Model, classes, options.InChannels) : null;
         ema?.load_state_dict(model.state_dict());
         using var optimizer = OptimizerFactory.Create(model, options);
@@ -152,68 +221,131 @@ public static class Trainer
         }
 
         int batches = trainLoader.BatchesPerEpoch;
-        var sample = new BatchLoader(trainSet, data.TrainTransform(), Math.Min(16, trainSet.Count), false, options.Seed, 0)
-            .Epoch(0).First();
+        var sample = new BatchLoader(
+            trainSet,
+            data.TrainTransform(),
+            Math.Min(16, trainSet.Count),
+            false,
+            options.Seed,
+            0
+        )
+            .Epoch(0)
+            .First();
         var start = new TrainingStart(runDir, state, batches, ModelProfiler.CountParams(model), model, sample);
-        foreach (var o in observers) o.OnStart(start);
+        foreach (var o in observers)
+            o.OnStart(start);
         EvalResult? lastEval = null;
         var step = new TrainStep(model, optimizer, options, ema);
         for (int epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
-            var (trainLoss, trainTop1, lr, seconds, imagesPerSecond) =
-                TrainEpoch(step, model, trainLoader, options, epoch, state.Step, observers, cancel);
+            var (trainLoss, trainTop1, lr, seconds, imagesPerSecond) = TrainEpoch(
+                step,
+                model,
+                trainLoader,
+                options,
+                epoch,
+                state.Step,
+                observers,
+                cancel
+            );
             lastEval = Evaluator.Evaluate(model, testLoader, epoch);
             RequireFinite(lastEval.Loss, $"test loss after epoch {epoch + 1}");
             double? emaTop1 = ema != null ? Evaluator.Evaluate(ema, testLoader, epoch).Top1 : null;
-            var metrics = new EpochMetrics(epoch + 1, lr, trainLoss, trainTop1, lastEval.Loss, lastEval.Top1, lastEval.Top5, seconds,
-                imagesPerSecond, emaTop1);
+            var metrics = new EpochMetrics(
+                epoch + 1,
+                lr,
+                trainLoss,
+                trainTop1,
+                lastEval.Loss,
+                lastEval.Top1,
+                lastEval.Top5,
+                seconds,
+                imagesPerSecond,
+                emaTop1
+            );
             bool best = lastEval.Top1 > state.BestTop1 || state.History.Count == 0;
-            state = state with { CompletedEpochs = epoch + 1, Step = state.Step + batches, History = [.. state.History, metrics] };
+            state = state with
+            {
+                CompletedEpochs = epoch + 1,
+                Step = state.Step + batches,
+                History = [.. state.History, metrics],
+            };
             CommitHook?.Invoke(epoch + 1, "before-commit");
             Commit(runDir, state, model, optimizer, ema, best);
-            foreach (var o in observers) o.OnEpoch(new EpochEnd(runDir, state, metrics, best, model));
+            foreach (var o in observers)
+                o.OnEpoch(new EpochEnd(runDir, state, metrics, best, model));
         }
         lastEval ??= Evaluator.Evaluate(model, testLoader, options.Epochs);
-        return new TrainResult(runDir, state, lastEval, DataSource.SkippedImages(trainSet) + DataSource.SkippedImages(testSet));
+        return new TrainResult(
+            runDir,
+            state,
+            lastEval,
+            DataSource.SkippedImages(trainSet) + DataSource.SkippedImages(testSet)
+        );
     }
 
     /// <summary>
     /// The end-of-epoch commit: last.ckpt (atomic) records the epoch and which epoch is best; then best.ckpt is
     /// copied from it. A kill between the two is finished by the next resume (<see cref="FinishCommit"/>).
     /// </summary>
-    private static void Commit(string runDir, TrainingState state, nn.Module model, OptimizerHelper optimizer, nn.Module? ema,
-        bool best)
+    private static void Commit(
+        string runDir,
+        TrainingState state,
+        nn.Module model,
+        OptimizerHelper optimizer,
+        nn.Module? ema,
+        bool best
+    )
     {
         Checkpoint.Save(Path.Combine(runDir, LastCheckpoint), state, model, optimizer, ema);
         CommitHook?.Invoke(state.CompletedEpochs, "last-written");
-        if (best) AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
+        if (best)
+            AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
         CommitHook?.Invoke(state.CompletedEpochs, "best-written");
     }
 
     /// <summary>Redoes the best.ckpt copy when the last commit stopped before it.</summary>
     private static void FinishCommit(string runDir, TrainingState state)
     {
-        if (state.BestEpoch != state.CompletedEpochs || state.CompletedEpochs == 0) return;
+        if (state.BestEpoch != state.CompletedEpochs || state.CompletedEpochs == 0)
+            return;
         string best = Path.Combine(runDir, BestCheckpoint);
         bool current = File.Exists(best) && ReadEpochOrNull(best) == state.CompletedEpochs;
-        if (!current) AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), best);
+        if (!current)
+            AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), best);
     }
 
     private static int? ReadEpochOrNull(string checkpoint)
     {
-        try { return Checkpoint.ReadState(checkpoint).CompletedEpochs; }
-        catch (LeanNetsException) { return null; }
+        try
+        {
+            return Checkpoint.ReadState(checkpoint).CompletedEpochs;
+        }
+        catch (LeanNetsException)
+        {
+            return null;
+        }
     }
 
     private static (double Loss, double Top1, double LastLr, double Seconds, double ImagesPerSecond) TrainEpoch(
-        TrainStep step, nn.Module model, BatchLoader loader, TrainOptions o, int epoch, long globalStep,
-        IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel)
+        TrainStep step,
+        nn.Module model,
+        BatchLoader loader,
+        TrainOptions o,
+        int epoch,
+        long globalStep,
+        IReadOnlyList<ITrainingObserver> observers,
+        CancellationToken cancel
+    )
     {
         model.train();
-        int batches = loader.BatchesPerEpoch, done = 0;
-        long images = 0, correct = 0;
-        double lossSum = 0, lr = 0;
+        int batches = loader.BatchesPerEpoch,
+            done = 0;
+        long images = 0,
+            correct = 0;
+        double lossSum = 0,
+            lr = 0;
         var clock = Stopwatch.StartNew();
         foreach (var batch in loader.Epoch(epoch, cancel))
         {
@@ -227,15 +359,34 @@ public static class Trainer
             done++;
             double rate = images / clock.Elapsed.TotalSeconds;
             var eta = TimeSpan.FromSeconds((batches - done) * clock.Elapsed.TotalSeconds / done);
-            var progress = new BatchProgress(epoch + 1, o.Epochs, done, batches, globalStep, lossSum / images, lr, rate, eta);
-            foreach (var observer in observers) observer.OnBatch(progress);
+            var progress = new BatchProgress(
+                epoch + 1,
+                o.Epochs,
+                done,
+                batches,
+                globalStep,
+                lossSum / images,
+                lr,
+                rate,
+                eta
+            );
+            foreach (var observer in observers)
+                observer.OnBatch(progress);
         }
-        return (lossSum / images, (double)correct / images, lr, clock.Elapsed.TotalSeconds, images / clock.Elapsed.TotalSeconds);
+        return (
+            lossSum / images,
+            (double)correct / images,
+            lr,
+            clock.Elapsed.TotalSeconds,
+            images / clock.Elapsed.TotalSeconds
+        );
     }
 
     private static void RequireFinite(double value, string what)
     {
         if (!double.IsFinite(value))
-            throw new LeanNetsException($"training diverged: {what} is {value}; lower the learning rate (the last checkpoint is kept)");
+            throw new LeanNetsException(
+                $"training diverged: {what} is {value}; lower the learning rate (the last checkpoint is kept)"
+            );
     }
 }

@@ -12,22 +12,27 @@ public class PaperTableTests
     {
         var counted = Rows.Value.Where(r => r.ModelName != null).ToList();
         Assert.True(counted.Count >= 70, $"only {counted.Count} rows counted");
-        var outside = counted.Where(r => !r.WithinTarget)
-            .Select(r => $"{r.Figure.Table} {r.Figure.Model} {r.Figure.Dataset}: {r.Params} params, {r.Macs} MACs").ToList();
+        var outside = counted
+            .Where(r => !r.WithinTarget)
+            .Select(r => $"{r.Figure.Table} {r.Figure.Model} {r.Figure.Dataset}: {r.Params} params, {r.Macs} MACs")
+            .ToList();
         Assert.Empty(outside);
     }
 
     [Fact]
     public void EveryRowWithoutAModelSaysWhy()
     {
-        var unexplained = Rows.Value.Where(r => r.ModelName == null && r.Figure.Note.Length == 0).Select(r => r.Figure.Model);
+        var unexplained = Rows
+            .Value.Where(r => r.ModelName == null && r.Figure.Note.Length == 0)
+            .Select(r => r.Figure.Model);
         Assert.Empty(unexplained);
     }
 
     [Fact]
     public void RegistryNamesInTheFiguresExist()
     {
-        var unknown = PaperFigures.All.Where(f => f.RegistryName != null && !LeanNets.Models.ModelRegistry.Contains(f.RegistryName))
+        var unknown = PaperFigures
+            .All.Where(f => f.RegistryName != null && !LeanNets.Models.ModelRegistry.Contains(f.RegistryName))
             .Select(f => f.RegistryName);
         Assert.Empty(unknown);
     }
@@ -60,5 +65,6 @@ public class PaperTableTests
     [InlineData(14_730_000, 5_000)]
     [InlineData(916_920, 5)]
     [InlineData(1_300_000_000, 5_000_000)]
-    public void PrintedPrecisionIsHalfTheLastDigit(long value, long half) => Assert.Equal(half, PaperTables.PrintedHalfUnit(value));
+    public void PrintedPrecisionIsHalfTheLastDigit(long value, long half) =>
+        Assert.Equal(half, PaperTables.PrintedHalfUnit(value));
 }

@@ -20,9 +20,21 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             Data = Path.Combine(dir.Path, "data");
             SyntheticData.WriteToyIdx(Data, train: 16, test: 8);
             Run = Path.Combine(dir.Path, "run");
-            var (code, _, error) = CliTests.Run("train", "vgnetg_1_0mp_cifar", "--data", Data, "--output", Run, "--epochs", "1",
-                "--batch-size", "8", "--no-tensorboard");
-            if (code != 0) throw new InvalidOperationException(error);
+            var (code, _, error) = CliTests.Run(
+                "train",
+                "vgnetg_1_0mp_cifar",
+                "--data",
+                Data,
+                "--output",
+                Run,
+                "--epochs",
+                "1",
+                "--batch-size",
+                "8",
+                "--no-tensorboard"
+            );
+            if (code != 0)
+                throw new InvalidOperationException(error);
             Corrupt = Path.Combine(dir.Path, "corrupt.ckpt");
             var bytes = File.ReadAllBytes(Path.Combine(Run, "last.ckpt"));
             File.WriteAllBytes(Corrupt, bytes[..(bytes.Length / 2)]);
@@ -37,54 +49,55 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
 
     private const string M = "vgnetg_1_0mp_cifar";
 
-    public static TheoryData<int, string[]> BadInvocations() => new()
-    {
-        { 2, ["frobnicate"] },
-        { 2, ["info", "resnet05"] },
-        { 2, ["info", "resnet50", "--input", "3x0x224"] },
-        { 2, ["info", "resnet50", "--input", "3x100000x100000"] },
-        { 2, ["info", "resnet50", "--bogus"] },
-        { 2, ["info", "resnet50", "--classes", "0"] },
-        { 2, ["models", "--family", "nosuchfamily"] },
-        { 2, ["models", "--paper", "nosuchpaper"] },
-        { 2, ["tables", "yolo"] },
-        { 2, ["bench", "resnet50", "--batch", "0"] },
-        { 2, ["kernels", "resnet50", "--layers", "-1"] },
-        { 2, ["info", "resnet50", "--threads", "100000"] },
-        { 2, ["info", "resnet50", "--threads", "-1"] },
-        { 2, ["train", "nosuchmodel", "--data", "DATA", "--output", "OUT"] },
-        { 2, ["train", M, "--output", "OUT"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--epochs", "0"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--batch-size", "0"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--batch-size", "1000000"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--lr", "-1"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--lr", "NaN"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--momentum", "1.5"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--wd", "-0.1"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--pad", "-1"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--clip-grad", "-1"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--step-every", "0"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--limit-train", "-5"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--input-size", "3"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--classes", "0"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--classes", "7"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--in-channels", "3"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--batch-size", "65536", "--input-size", "4096"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--augment", "autoaugment"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--recipe", "nope"] },
-        { 2, ["train", M, "--data", "DATA", "--output", "RUN"] },
-        { 2, ["train", M, "--resume", "RUN", "--lr", "0.5"] },
-        { 2, ["train", "resnet50_cifar", "--resume", "RUN"] },
-        { 2, ["train", M, "--resume", "RUN", "--data", "OUT"] },
-        { 1, ["train", M, "--data", "/nonexistent/data", "--output", "OUT"] },
-        { 1, ["train", M, "--resume", "/nonexistent/run"] },
-        { 1, ["eval", M, "--checkpoint", "/nonexistent.ckpt", "--data", "DATA"] },
-        { 1, ["eval", M, "--checkpoint", "CORRUPT", "--data", "DATA"] },
-        { 2, ["eval", "resnet50", "--checkpoint", "RUN/last.ckpt", "--data", "DATA"] },
-        { 2, ["eval", M, "--checkpoint", "RUN/last.ckpt", "--data", "DATA", "--batch-size", "0"] },
-        { 1, ["compare", "/nonexistent/run"] },
-        { 1, ["kernels", M, "--checkpoint", "CORRUPT", "--output", "OUT"] },
-    };
+    public static TheoryData<int, string[]> BadInvocations() =>
+        new()
+        {
+            { 2, ["frobnicate"] },
+            { 2, ["info", "resnet05"] },
+            { 2, ["info", "resnet50", "--input", "3x0x224"] },
+            { 2, ["info", "resnet50", "--input", "3x100000x100000"] },
+            { 2, ["info", "resnet50", "--bogus"] },
+            { 2, ["info", "resnet50", "--classes", "0"] },
+            { 2, ["models", "--family", "nosuchfamily"] },
+            { 2, ["models", "--paper", "nosuchpaper"] },
+            { 2, ["tables", "yolo"] },
+            { 2, ["bench", "resnet50", "--batch", "0"] },
+            { 2, ["kernels", "resnet50", "--layers", "-1"] },
+            { 2, ["info", "resnet50", "--threads", "100000"] },
+            { 2, ["info", "resnet50", "--threads", "-1"] },
+            { 2, ["train", "nosuchmodel", "--data", "DATA", "--output", "OUT"] },
+            { 2, ["train", M, "--output", "OUT"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--epochs", "0"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--batch-size", "0"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--batch-size", "1000000"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--lr", "-1"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--lr", "NaN"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--momentum", "1.5"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--wd", "-0.1"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--pad", "-1"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--clip-grad", "-1"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--step-every", "0"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--limit-train", "-5"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--input-size", "3"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--classes", "0"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--classes", "7"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--in-channels", "3"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--batch-size", "65536", "--input-size", "4096"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--augment", "autoaugment"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "OUT", "--recipe", "nope"] },
+            { 2, ["train", M, "--data", "DATA", "--output", "RUN"] },
+            { 2, ["train", M, "--resume", "RUN", "--lr", "0.5"] },
+            { 2, ["train", "resnet50_cifar", "--resume", "RUN"] },
+            { 2, ["train", M, "--resume", "RUN", "--data", "OUT"] },
+            { 1, ["train", M, "--data", "/nonexistent/data", "--output", "OUT"] },
+            { 1, ["train", M, "--resume", "/nonexistent/run"] },
+            { 1, ["eval", M, "--checkpoint", "/nonexistent.ckpt", "--data", "DATA"] },
+            { 1, ["eval", M, "--checkpoint", "CORRUPT", "--data", "DATA"] },
+            { 2, ["eval", "resnet50", "--checkpoint", "RUN/last.ckpt", "--data", "DATA"] },
+            { 2, ["eval", M, "--checkpoint", "RUN/last.ckpt", "--data", "DATA", "--batch-size", "0"] },
+            { 1, ["compare", "/nonexistent/run"] },
+            { 1, ["kernels", M, "--checkpoint", "CORRUPT", "--output", "OUT"] },
+        };
 
     [Theory]
     [MemberData(nameof(BadInvocations))]
@@ -92,8 +105,13 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
     {
         using var scratch = new TempFolder();
         string output = Path.Combine(scratch.Path, "out");
-        var resolved = args.Select(a => a.Replace("RUN", fixture.Run).Replace("DATA", fixture.Data)
-            .Replace("CORRUPT", fixture.Corrupt).Replace("OUT", output)).ToArray();
+        var resolved = args.Select(a =>
+                a.Replace("RUN", fixture.Run)
+                    .Replace("DATA", fixture.Data)
+                    .Replace("CORRUPT", fixture.Corrupt)
+                    .Replace("OUT", output)
+            )
+            .ToArray();
         var runFiles = Directory.GetFiles(fixture.Run).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList();
 
         var (code, _, error) = CliTests.Run(resolved);
@@ -117,7 +135,15 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
     [Fact]
     public void VerboseAddsTheTrace()
     {
-        var (code, _, error) = CliTests.Run("eval", M, "--checkpoint", fixture.Corrupt, "--data", fixture.Data, "--verbose");
+        var (code, _, error) = CliTests.Run(
+            "eval",
+            M,
+            "--checkpoint",
+            fixture.Corrupt,
+            "--data",
+            fixture.Data,
+            "--verbose"
+        );
         Assert.Equal(1, code);
         Assert.Contains("   at ", error);
     }
@@ -125,7 +151,9 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
     [Fact]
     public void UnexpectedExceptionsBecomeOneLine()
     {
-        var (code, message) = LeanNets.Cli.LeanNetsCli.Describe(new DivideByZeroException("Attempted to divide by zero."));
+        var (code, message) = LeanNets.Cli.LeanNetsCli.Describe(
+            new DivideByZeroException("Attempted to divide by zero.")
+        );
         Assert.Equal(1, code);
         Assert.Contains("DivideByZeroException", message);
         Assert.DoesNotContain("\n", message);

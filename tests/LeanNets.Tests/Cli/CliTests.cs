@@ -38,7 +38,10 @@ public class CliTests
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
         var rows = doc.RootElement.EnumerateArray().ToList();
-        Assert.Contains(rows, r => r.GetProperty("name").GetString() == "ghostnet_100" && r.GetProperty("params").GetInt64() == 5_182_508);
+        Assert.Contains(
+            rows,
+            r => r.GetProperty("name").GetString() == "ghostnet_100" && r.GetProperty("params").GetInt64() == 5_182_508
+        );
         Assert.All(rows, r => Assert.Equal("peer", r.GetProperty("paper").GetString()));
         (code, output, _) = Run("models", "--family", "vgnet", "--names");
         Assert.Equal(0, code);

@@ -7,7 +7,14 @@ public class TrainCliTests
     [Fact]
     public void MissingDataFolderIsAFailureWithOneLine()
     {
-        var (code, _, error) = CliTests.Run("train", "vgnetg_1_0mp_cifar", "--data", "/nonexistent/folder", "--epochs", "1");
+        var (code, _, error) = CliTests.Run(
+            "train",
+            "vgnetg_1_0mp_cifar",
+            "--data",
+            "/nonexistent/folder",
+            "--epochs",
+            "1"
+        );
         Assert.Equal(1, code);
         Assert.Equal("leannets: error: data folder not found: /nonexistent/folder", error.Trim());
     }
@@ -30,14 +37,35 @@ public class TrainCliTests
     public void TrainEvalAndKernelsEndToEnd()
     {
         using var dir = new TempFolder();
-        string data = Path.Combine(dir.Path, "data"), run = Path.Combine(dir.Path, "run");
+        string data = Path.Combine(dir.Path, "data"),
+            run = Path.Combine(dir.Path, "run");
         SyntheticData.WriteToyIdx(data, 64, 32);
-        var (code, output, error) = CliTests.Run("train", "vgnetg_1_0mp_cifar", "--data", data, "--epochs", "2", "--batch-size", "16", "--output", run, "--lr", "0.05");
+        var (code, output, error) = CliTests.Run(
+            "train",
+            "vgnetg_1_0mp_cifar",
+            "--data",
+            data,
+            "--epochs",
+            "2",
+            "--batch-size",
+            "16",
+            "--output",
+            run,
+            "--lr",
+            "0.05"
+        );
         Assert.True(code == 0, error);
         Assert.Contains("epoch 2:", output);
         Assert.Contains("final test top-1", output);
 
-        (code, _, error) = CliTests.Run("eval", "vgnetg_1_0mp_cifar", "--checkpoint", Path.Combine(run, "best.ckpt"), "--data", data);
+        (code, _, error) = CliTests.Run(
+            "eval",
+            "vgnetg_1_0mp_cifar",
+            "--checkpoint",
+            Path.Combine(run, "best.ckpt"),
+            "--data",
+            data
+        );
         Assert.True(code == 0, error);
         Assert.True(File.Exists(Path.Combine(run, "confusion.png")));
         // The evaluation of best.ckpt repeats exactly what the run recorded for its best epoch.
@@ -54,12 +82,28 @@ public class TrainCliTests
         Assert.Contains("\"test_top1\":", jsonl[0]);
         Assert.True(Directory.GetFiles(Path.Combine(run, "tensorboard")).Length > 0, "TensorBoard events written");
 
-        (code, _, error) = CliTests.Run("eval", "resnet50", "--checkpoint", Path.Combine(run, "best.ckpt"), "--data", data);
+        (code, _, error) = CliTests.Run(
+            "eval",
+            "resnet50",
+            "--checkpoint",
+            Path.Combine(run, "best.ckpt"),
+            "--data",
+            data
+        );
         Assert.Equal(2, code);
         Assert.Contains("holds a 'vgnetg_1_0mp_cifar'", error);
 
         string kernels = Path.Combine(dir.Path, "kernels");
-        (code, _, error) = CliTests.Run("kernels", "vgnetg_1_0mp_cifar", "--checkpoint", Path.Combine(run, "last.ckpt"), "--output", kernels, "--layers", "3");
+        (code, _, error) = CliTests.Run(
+            "kernels",
+            "vgnetg_1_0mp_cifar",
+            "--checkpoint",
+            Path.Combine(run, "last.ckpt"),
+            "--output",
+            kernels,
+            "--layers",
+            "3"
+        );
         Assert.True(code == 0, error);
         Assert.Equal(3, Directory.GetFiles(kernels, "*.png").Length);
         Assert.Contains("<img", File.ReadAllText(Path.Combine(kernels, "kernels.html")));

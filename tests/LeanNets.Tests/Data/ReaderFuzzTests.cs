@@ -12,8 +12,12 @@ public class ReaderFuzzTests
 {
     private const int Iterations = 150;
 
-    private static readonly Gen<(int Kind, int Position, byte Value, int Count)> Mutation =
-        Gen.Select(Gen.Int[0, 2], Gen.Int[0, int.MaxValue], Gen.Byte, Gen.Int[1, 8]);
+    private static readonly Gen<(int Kind, int Position, byte Value, int Count)> Mutation = Gen.Select(
+        Gen.Int[0, 2],
+        Gen.Int[0, int.MaxValue],
+        Gen.Byte,
+        Gen.Int[1, 8]
+    );
 
     private static byte[] Mutate(byte[] original, (int Kind, int Position, byte Value, int Count) m)
     {
@@ -21,24 +25,42 @@ public class ReaderFuzzTests
         int at = m.Position % Math.Max(1, bytes.Count);
         switch (m.Kind)
         {
-            case 0: for (int i = 0; i < m.Count && at + i < bytes.Count; i++) bytes[at + i] ^= (byte)(m.Value | 1); break;
-            case 1: bytes.RemoveRange(at, bytes.Count - at); break;
-            default: bytes.InsertRange(at, Enumerable.Repeat(m.Value, m.Count)); break;
+            case 0:
+                for (int i = 0; i < m.Count && at + i < bytes.Count; i++)
+                    bytes[at + i] ^= (byte)(m.Value | 1);
+                break;
+            case 1:
+                bytes.RemoveRange(at, bytes.Count - at);
+                break;
+            default:
+                bytes.InsertRange(at, Enumerable.Repeat(m.Value, m.Count));
+                break;
         }
         return [.. bytes];
     }
 
-    /// <summary>Runs <paramref name="read"/> on mutations of <paramref name="file"/>; only LeanNets errors may escape.</summary>
+    /// <summary>Runs <paramref name="read"/> on mutations of <paramref name="file"/>; only LeanNets errors may
+    /// escape.</summary>
     private static int Fuzz(string file, Action read)
     {
         var original = File.ReadAllBytes(file);
         int failures = 0;
-        Mutation.Sample(m =>
-        {
-            File.WriteAllBytes(file, Mutate(original, m));
-            try { read(); }
-            catch (LeanNetsException) { failures++; }
-        }, iter: Iterations, threads: 1);
+        Mutation.Sample(
+            m =>
+            {
+                File.WriteAllBytes(file, Mutate(original, m));
+                try
+                {
+                    read();
+                }
+                catch (LeanNetsException)
+                {
+                    failures++;
+                }
+            },
+            iter: Iterations,
+            threads: 1
+        );
         File.WriteAllBytes(file, original);
         return failures;
     }
@@ -91,8 +113,14 @@ public class ReaderFuzzTests
         using var dir = new TempFolder();
         string data = Path.Combine(dir.Path, "data");
         SyntheticData.WriteToyIdx(data, 16, 8);
-        var run = Trainer.Run(Training.ResumeTests.Tiny(data, 1) with { Model = "mobilenetv1_cifar_dualconv_g32", EmaDecay = 0 },
-            Path.Combine(dir.Path, "run"));
+        var run = Trainer.Run(
+            Training.ResumeTests.Tiny(data, 1) with
+            {
+                Model = "mobilenetv1_cifar_dualconv_g32",
+                EmaDecay = 0,
+            },
+            Path.Combine(dir.Path, "run")
+        );
         string checkpoint = Path.Combine(run.RunDirectory, Trainer.LastCheckpoint);
         int failures = Fuzz(checkpoint, () => ModelLoader.FromCheckpoint(checkpoint).Model.Dispose());
         Assert.True(failures > Iterations / 2, $"only {failures} of {Iterations} mutations detected");

@@ -13,9 +13,18 @@ public class ReaderTests
         using var dir = new TempFolder();
         var images = SyntheticData.IdxImages(3, 4, 5, (n, y, x) => (byte)(n * 20 + y * 5 + x));
         var labels = SyntheticData.IdxLabels([2, 0, 1]);
-        string ip = dir.File("i.idx"), lp = dir.File("l.idx");
-        if (gzip) { SyntheticData.WriteGzip(ip, images); SyntheticData.WriteGzip(lp, labels); }
-        else { File.WriteAllBytes(ip, images); File.WriteAllBytes(lp, labels); }
+        string ip = dir.File("i.idx"),
+            lp = dir.File("l.idx");
+        if (gzip)
+        {
+            SyntheticData.WriteGzip(ip, images);
+            SyntheticData.WriteGzip(lp, labels);
+        }
+        else
+        {
+            File.WriteAllBytes(ip, images);
+            File.WriteAllBytes(lp, labels);
+        }
         var data = IdxReader.Load(ip, lp);
         Assert.Equal(3, data.Count);
         var second = data.Get(1);
@@ -49,11 +58,25 @@ public class ReaderTests
         File.WriteAllBytes(dir.File("images"), good);
         File.WriteAllBytes(dir.File("bad.gz"), [0x1f, 0x8b, 1, 2, 3, 4, 5]);
 
-        Assert.Contains("truncated", Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("truncated"))).Message);
-        Assert.Contains("wrong IDX magic", Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("magic"))).Message);
-        Assert.Contains("not found", Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("missing"))).Message);
-        Assert.Contains("corrupt gzip", Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("bad.gz"))).Message);
-        var outOfRange = Assert.Throws<LeanNetsException>(() => IdxReader.Load(dir.File("images"), dir.File("labels"), ["a", "b"]));
+        Assert.Contains(
+            "truncated",
+            Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("truncated"))).Message
+        );
+        Assert.Contains(
+            "wrong IDX magic",
+            Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("magic"))).Message
+        );
+        Assert.Contains(
+            "not found",
+            Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("missing"))).Message
+        );
+        Assert.Contains(
+            "corrupt gzip",
+            Assert.Throws<LeanNetsException>(() => IdxReader.ReadImages(dir.File("bad.gz"))).Message
+        );
+        var outOfRange = Assert.Throws<LeanNetsException>(() =>
+            IdxReader.Load(dir.File("images"), dir.File("labels"), ["a", "b"])
+        );
         Assert.Contains("label 7", outOfRange.Message);
         Assert.Contains(dir.File("labels"), outOfRange.Message);
     }
@@ -73,22 +96,30 @@ public class ReaderTests
 
         using var dir100 = new TempFolder();
         var record100 = new byte[2 + 3072];
-        record100[0] = 3; record100[1] = 42;
+        record100[0] = 3;
+        record100[1] = 42;
         File.WriteAllBytes(dir100.File("test.bin"), record100);
         Assert.Equal(42, CifarReader.LoadSplit(dir100.Path, train: false).Get(0).Label);
 
         File.WriteAllBytes(dir.File("test_batch.bin"), record10[..100]);
-        Assert.Contains("not a whole number", Assert.Throws<LeanNetsException>(() => CifarReader.LoadSplit(dir.Path, false)).Message);
+        Assert.Contains(
+            "not a whole number",
+            Assert.Throws<LeanNetsException>(() => CifarReader.LoadSplit(dir.Path, false)).Message
+        );
         record10[0] = 12;
         File.WriteAllBytes(dir.File("test_batch.bin"), record10);
-        Assert.Contains("label 12", Assert.Throws<LeanNetsException>(() => CifarReader.LoadSplit(dir.Path, false)).Message);
+        Assert.Contains(
+            "label 12",
+            Assert.Throws<LeanNetsException>(() => CifarReader.LoadSplit(dir.Path, false)).Message
+        );
     }
 
     [Fact]
     public void ImageFolderSortsClassesAndReportsBadFiles()
     {
         using var dir = new TempFolder();
-        foreach (var cls in new[] { "zebra", "Apple", "cat" }) Directory.CreateDirectory(Path.Combine(dir.Path, cls));
+        foreach (var cls in new[] { "zebra", "Apple", "cat" })
+            Directory.CreateDirectory(Path.Combine(dir.Path, cls));
         SyntheticData.WritePng(Path.Combine(dir.Path, "zebra", "a.png"), 6, 4, SKColors.Red);
         SyntheticData.WritePng(Path.Combine(dir.Path, "Apple", "a.png"), 5, 5, SKColors.Blue);
         SyntheticData.WritePng(Path.Combine(dir.Path, "cat", "a.png"), 5, 5, SKColors.Lime);
@@ -98,8 +129,8 @@ public class ReaderTests
         Assert.Equal(["Apple", "cat", "zebra"], data.ClassNames);
         var red = data.Get(3);
         Assert.Equal((2, 4, 6), (red.Label, red.Height, red.Width));
-        Assert.Equal(255, red.Pixels[0]);          // R plane
-        Assert.Equal(0, red.Pixels[4 * 6]);        // G plane
+        Assert.Equal(255, red.Pixels[0]); // R plane
+        Assert.Equal(0, red.Pixels[4 * 6]); // G plane
         var e = Assert.Throws<BadImageException>(() => data.Get(2));
         Assert.Contains("b.png", e.Message);
 
@@ -108,6 +139,9 @@ public class ReaderTests
         Assert.Equal(1, skipping.BadFiles);
 
         Directory.CreateDirectory(Path.Combine(dir.Path, "empty"));
-        Assert.Contains("empty class folder", Assert.Throws<LeanNetsException>(() => new ImageFolderDataset(dir.Path)).Message);
+        Assert.Contains(
+            "empty class folder",
+            Assert.Throws<LeanNetsException>(() => new ImageFolderDataset(dir.Path)).Message
+        );
     }
 }

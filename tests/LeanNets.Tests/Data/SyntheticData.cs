@@ -14,7 +14,10 @@ internal static class SyntheticData
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), count);
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), h);
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(12), w);
-        for (int n = 0; n < count; n++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) bytes[16 + (n * h + y) * w + x] = pixel(n, y, x);
+        for (int n = 0; n < count; n++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    bytes[16 + (n * h + y) * w + x] = pixel(n, y, x);
         return bytes;
     }
 
@@ -23,7 +26,8 @@ internal static class SyntheticData
         var bytes = new byte[8 + labels.Length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, 0x0801);
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), labels.Length);
-        for (int i = 0; i < labels.Length; i++) bytes[8 + i] = (byte)labels[i];
+        for (int i = 0; i < labels.Length; i++)
+            bytes[8 + i] = (byte)labels[i];
         return bytes;
     }
 
@@ -43,11 +47,23 @@ internal static class SyntheticData
             var labels = Enumerable.Range(0, count).Select(i => (i * 7 + prefix.Length) % classes).ToArray();
             var rng = new Random(count);
             var noise = Enumerable.Range(0, count * size * size).Select(_ => (byte)rng.Next(40)).ToArray();
-            WriteGzip(Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz"), IdxImages(count, size, size, (n, y, x) =>
-            {
-                int c = labels[n], cy = 2 + (c / 2) * 5, cx = 2 + (c % 2) * 5;
-                return y >= cy && y < cy + 4 && x >= cx && x < cx + 4 ? (byte)220 : noise[(n * size + y) * size + x];
-            }));
+            WriteGzip(
+                Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz"),
+                IdxImages(
+                    count,
+                    size,
+                    size,
+                    (n, y, x) =>
+                    {
+                        int c = labels[n],
+                            cy = 2 + (c / 2) * 5,
+                            cx = 2 + (c % 2) * 5;
+                        return y >= cy && y < cy + 4 && x >= cx && x < cx + 4
+                            ? (byte)220
+                            : noise[(n * size + y) * size + x];
+                    }
+                )
+            );
             WriteGzip(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte.gz"), IdxLabels(labels));
         }
     }

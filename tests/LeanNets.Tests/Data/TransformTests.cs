@@ -8,14 +8,14 @@ public class TransformTests
         new(Enumerable.Range(0, channels * h * w).Select(i => (byte)(i % 251)).ToArray(), channels, h, w, 0);
 
     public static IEnumerable<object[]> Transforms() =>
-    [
-        [ImageTransform.CifarTrain(), 3, 32, 32],
-        [ImageTransform.CifarEval(), 3, 32, 32],
-        [ImageTransform.ImageNetTrain(64), 3, 80, 100],
-        [ImageTransform.ImageNetEval(64), 3, 80, 100],
-        [ImageTransform.FashionMnist(32, train: true, pad: 2, flip: true), 1, 28, 28],
-        [ImageTransform.FashionMnist(28), 1, 28, 28],
-    ];
+        [
+            [ImageTransform.CifarTrain(), 3, 32, 32],
+            [ImageTransform.CifarEval(), 3, 32, 32],
+            [ImageTransform.ImageNetTrain(64), 3, 80, 100],
+            [ImageTransform.ImageNetEval(64), 3, 80, 100],
+            [ImageTransform.FashionMnist(32, train: true, pad: 2, flip: true), 1, 28, 28],
+            [ImageTransform.FashionMnist(28), 1, 28, 28],
+        ];
 
     [Theory]
     [MemberData(nameof(Transforms))]
@@ -53,7 +53,14 @@ public class TransformTests
     [Fact]
     public void LoaderRepeatsAnEpochWhateverThePrefetch()
     {
-        var data = new InMemoryDataset(Enumerable.Range(0, 10 * 16).Select(i => (byte)i).ToArray(), Enumerable.Range(0, 10).Select(i => i % 3).ToArray(), 1, 4, 4, ["a", "b", "c"]);
+        var data = new InMemoryDataset(
+            Enumerable.Range(0, 10 * 16).Select(i => (byte)i).ToArray(),
+            Enumerable.Range(0, 10).Select(i => i % 3).ToArray(),
+            1,
+            4,
+            4,
+            ["a", "b", "c"]
+        );
         var t = new ImageTransform(4, [0f], [1f], Pad: 1, RandomCrop: true, HorizontalFlip: true);
         var background = new BatchLoader(data, t, 3, shuffle: true, seed: 9, prefetch: 3).Epoch(2).ToList();
         var inline = new BatchLoader(data, t, 3, shuffle: true, seed: 9, prefetch: 0).Epoch(2).ToList();

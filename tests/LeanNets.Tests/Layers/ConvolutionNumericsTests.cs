@@ -8,8 +8,13 @@ public class ConvolutionNumericsTests
 {
     private static double[,,] NaiveConv(double[,,] x, double[,,,] w, int stride, int pad)
     {
-        int cin = x.GetLength(0), h = x.GetLength(1), wd = x.GetLength(2), cout = w.GetLength(0), k = w.GetLength(2);
-        int oh = (h + 2 * pad - k) / stride + 1, ow = (wd + 2 * pad - k) / stride + 1;
+        int cin = x.GetLength(0),
+            h = x.GetLength(1),
+            wd = x.GetLength(2),
+            cout = w.GetLength(0),
+            k = w.GetLength(2);
+        int oh = (h + 2 * pad - k) / stride + 1,
+            ow = (wd + 2 * pad - k) / stride + 1;
         var y = new double[cout, oh, ow];
         for (int o = 0; o < cout; o++)
             for (int i = 0; i < oh; i++)
@@ -20,8 +25,10 @@ public class ConvolutionNumericsTests
                         for (int u = 0; u < k; u++)
                             for (int v = 0; v < k; v++)
                             {
-                                int r = i * stride + u - pad, s = j * stride + v - pad;
-                                if (r >= 0 && r < h && s >= 0 && s < wd) sum += x[c, r, s] * w[o, c, u, v];
+                                int r = i * stride + u - pad,
+                                    s = j * stride + v - pad;
+                                if (r >= 0 && r < h && s >= 0 && s < wd)
+                                    sum += x[c, r, s] * w[o, c, u, v];
                             }
                     y[o, i, j] = sum;
                 }
@@ -36,8 +43,15 @@ public class ConvolutionNumericsTests
         var rng = new Random(3);
         var x = new double[2, 5, 5];
         var w = new double[3, 2, 3, 3];
-        for (int c = 0; c < 2; c++) for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) x[c, i, j] = rng.NextDouble() - 0.5;
-        for (int o = 0; o < 3; o++) for (int c = 0; c < 2; c++) for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) w[o, c, i, j] = rng.NextDouble() - 0.5;
+        for (int c = 0; c < 2; c++)
+            for (int i = 0; i < 5; i++)
+                for (int j = 0; j < 5; j++)
+                    x[c, i, j] = rng.NextDouble() - 0.5;
+        for (int o = 0; o < 3; o++)
+            for (int c = 0; c < 2; c++)
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++)
+                        w[o, c, i, j] = rng.NextDouble() - 0.5;
         using var xt = tensor(x.Cast<double>().ToArray(), float64).view(1, 2, 5, 5);
         using var wt = tensor(w.Cast<double>().ToArray(), float64).view(3, 2, 3, 3);
         using var y = nn.functional.conv2d(xt, wt, null, new long[] { stride }, new long[] { pad });
@@ -65,8 +79,10 @@ public class ConvolutionNumericsTests
                         for (int i = 0; i < 4; i++)
                             for (int j = 0; j < 4; j++)
                             {
-                                int r = i + u - 1, s = j + v - 1;
-                                if (r >= 0 && r < 4 && s >= 0 && s < 4) expected += xs[c * 16 + r * 4 + s];
+                                int r = i + u - 1,
+                                    s = j + v - 1;
+                                if (r >= 0 && r < 4 && s >= 0 && s < 4)
+                                    expected += xs[c * 16 + r * 4 + s];
                             }
                         Assert.Equal(expected, grad[((o * 2 + c) * 3 + u) * 3 + v], 10);
                     }
@@ -76,5 +92,6 @@ public class ConvolutionNumericsTests
 internal sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
 {
     public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance * Math.Max(1, Math.Abs(x));
+
     public int GetHashCode(double obj) => 0;
 }

@@ -3,10 +3,11 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Tests.Models;
 
-/// <summary>The model contract, checked for every registry entry: stem, stages, feature info, head, gradients.</summary>
+/// <summary>The model contract, checked for every registry entry: stem, stages, feature info, head,
+/// gradients.</summary>
 public class ModelContractTests
 {
-    private const int Size = 64;  // with Size + 32, exact for reductions up to 32
+    private const int Size = 64; // with Size + 32, exact for reductions up to 32
 
     public static IEnumerable<object[]> AllModels() => ModelRegistry.List().Select(s => new object[] { s.Name });
 
@@ -41,7 +42,10 @@ public class ModelContractTests
         var logits = model.call(x);
         Assert.Equal(new long[] { 2, 10 }, logits.shape);
         Assert.True(model.ForwardHead(features).allclose(logits), "forward = head(features)");
-        Assert.Equal(new long[] { 2, model.Head.PreLogitsFeatures }, model.ForwardHead(features, preLogits: true).shape);
+        Assert.Equal(
+            new long[] { 2, model.Head.PreLogitsFeatures },
+            model.ForwardHead(features, preLogits: true).shape
+        );
     }
 
     [Theory]
@@ -56,11 +60,17 @@ public class ModelContractTests
             loss.backward();
             Assert.True(float.IsFinite(loss.item<float>()));
         }
-        var missing = model.named_parameters().Where(p => p.parameter.requires_grad && p.parameter.grad is null)
-            .Select(p => p.name).ToList();
+        var missing = model
+            .named_parameters()
+            .Where(p => p.parameter.requires_grad && p.parameter.grad is null)
+            .Select(p => p.name)
+            .ToList();
         Assert.Empty(missing);
-        var nonFinite = model.named_parameters().Where(p => p.parameter.grad is { } g && !g.isfinite().all().item<bool>())
-            .Select(p => p.name).ToList();
+        var nonFinite = model
+            .named_parameters()
+            .Where(p => p.parameter.grad is { } g && !g.isfinite().all().item<bool>())
+            .Select(p => p.name)
+            .ToList();
         Assert.Empty(nonFinite);
     }
 

@@ -13,23 +13,48 @@ public class KillTests
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "LeanNets.Cli.dll");
 
     private static string[] TrainArgs(string data, string run) =>
-    [
-        "train", "vgnetg_1_0mp_cifar", "--data", data, "--output", run, "--epochs", "3", "--batch-size", "16",
-        "--lr", "0.05", "--warmup", "1", "--deterministic", "--threads", "1", "--seed", "5", "--no-tensorboard",
-    ];
+        [
+            "train",
+            "vgnetg_1_0mp_cifar",
+            "--data",
+            data,
+            "--output",
+            run,
+            "--epochs",
+            "3",
+            "--batch-size",
+            "16",
+            "--lr",
+            "0.05",
+            "--warmup",
+            "1",
+            "--deterministic",
+            "--threads",
+            "1",
+            "--seed",
+            "5",
+            "--no-tensorboard",
+        ];
 
     /// <param name="killWhen">kill the child when it prints a line starting with this (mid-epoch progress).</param>
-    private static (int Code, string Error) Leannets(IEnumerable<string> args, string? killAt = null, string? killWhen = null)
+    private static (int Code, string Error) Leannets(
+        IEnumerable<string> args,
+        string? killAt = null,
+        string? killWhen = null
+    )
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Cli);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        if (killAt != null) start.Environment["LEANNETS_TEST_KILL_AT"] = killAt;
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        if (killAt != null)
+            start.Environment["LEANNETS_TEST_KILL_AT"] = killAt;
         using var child = Process.Start(start)!;
         var stderr = child.StandardError.ReadToEndAsync();
         while (child.StandardOutput.ReadLine() is { } line)
         {
-            if (killWhen != null && line.StartsWith(killWhen, StringComparison.Ordinal)) child.Kill();
+            if (killWhen != null && line.StartsWith(killWhen, StringComparison.Ordinal))
+                child.Kill();
         }
         child.WaitForExit();
         return (child.ExitCode, stderr.Result);
@@ -41,7 +66,8 @@ public class KillTests
         using (model)
         {
             using var stream = new MemoryStream();
-            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) model.save(writer);
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+                model.save(writer);
             return stream.ToArray();
         }
     }
@@ -59,7 +85,10 @@ public class KillTests
 
         var points = new List<(string? KillAt, string? KillWhen)>
         {
-            ("1:before-commit", null), ("1:last-written", null), ("2:best-written", null), ("3:last-written", null),
+            ("1:before-commit", null),
+            ("1:last-written", null),
+            ("2:best-written", null),
+            ("3:last-written", null),
             (null, "epoch 2/3 batch"),
         };
         foreach (var (killAt, killWhen) in points)

@@ -6,12 +6,24 @@ namespace LeanNets.Tests.Training;
 /// <summary>A stopped and resumed run ends with exactly the weights of an uninterrupted one.</summary>
 public class ResumeTests
 {
-    internal static TrainOptions Tiny(string data, int epochs) => new()
-    {
-        Model = "vgnetg_1_0mp_cifar", Data = data, Epochs = epochs, BatchSize = 16, LearningRate = 0.05, WarmupEpochs = 1,
-        Schedule = ScheduleKind.Cosine, Pad = 1, Flip = true, LabelSmoothing = 0.1, EmaDecay = 0.9, Deterministic = true, Seed = 3,
-        Prefetch = 2,
-    };
+    internal static TrainOptions Tiny(string data, int epochs) =>
+        new()
+        {
+            Model = "vgnetg_1_0mp_cifar",
+            Data = data,
+            Epochs = epochs,
+            BatchSize = 16,
+            LearningRate = 0.05,
+            WarmupEpochs = 1,
+            Schedule = ScheduleKind.Cosine,
+            Pad = 1,
+            Flip = true,
+            LabelSmoothing = 0.1,
+            EmaDecay = 0.9,
+            Deterministic = true,
+            Seed = 3,
+            Prefetch = 2,
+        };
 
     [Fact]
     public void ResumedRunEqualsUninterruptedRun()
@@ -32,7 +44,9 @@ public class ResumeTests
         var sb = b.state_dict();
         foreach (var (name, tensor) in a.state_dict())
             Assert.True(tensor.equal(sb[name]).all().item<bool>(), name);
-        foreach (var file in new[] { "metrics.csv", "metrics.jsonl", "curves.png", "report.html", Trainer.BestCheckpoint })
+        foreach (
+            var file in new[] { "metrics.csv", "metrics.jsonl", "curves.png", "report.html", Trainer.BestCheckpoint }
+        )
             Assert.True(File.Exists(Path.Combine(interrupted, file)), file);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(interrupted, "metrics.csv")).Length); // header + 3 epochs
     }
@@ -44,7 +58,15 @@ public class ResumeTests
         string data = Path.Combine(dir.Path, "data");
         SyntheticData.WriteToyIdx(data, train: 256, test: 64);
         // No flips: the toy classes differ by where the square is, so a mirror would swap labels.
-        var result = Trainer.Run(Tiny(data, 4) with { EmaDecay = 0, LearningRate = 0.1, Flip = false }, Path.Combine(dir.Path, "run"));
+        var result = Trainer.Run(
+            Tiny(data, 4) with
+            {
+                EmaDecay = 0,
+                LearningRate = 0.1,
+                Flip = false,
+            },
+            Path.Combine(dir.Path, "run")
+        );
         // Four classes: chance is 25%.
         Assert.True(result.FinalEval.Top1 >= 0.9, $"top-1 {result.FinalEval.Top1}");
     }
@@ -58,13 +80,16 @@ public class ResumeTests
             {
                 string folder = Path.Combine(dir.Path, "data", split, cls);
                 Directory.CreateDirectory(folder);
-                for (int i = 0; i < 4; i++) SyntheticData.WritePng(Path.Combine(folder, $"{i}.png"), 20, 20, color);
+                for (int i = 0; i < 4; i++)
+                    SyntheticData.WritePng(Path.Combine(folder, $"{i}.png"), 20, 20, color);
             }
         File.WriteAllBytes(Path.Combine(dir.Path, "data", "train", "a", "broken.png"), [1, 2, 3]);
         var options = Tiny(Path.Combine(dir.Path, "data"), 2) with { SkipBad = true, InputSize = 16, EmaDecay = 0 };
         var result = Trainer.Run(options, Path.Combine(dir.Path, "run"));
         Assert.Equal(1, result.SkippedImages); // the one broken file, counted once over two epochs
-        Assert.Throws<BadImageException>(() => Trainer.Run(options with { SkipBad = false }, Path.Combine(dir.Path, "run2")));
+        Assert.Throws<BadImageException>(() =>
+            Trainer.Run(options with { SkipBad = false }, Path.Combine(dir.Path, "run2"))
+        );
     }
 
     [Fact]

@@ -6,7 +6,8 @@ using LeanNets.Training;
 
 namespace LeanNets.Tests.Training;
 
-/// <summary>No run is ever lost: other directories, existing runs, interrupted commits, locks, corrupted files.</summary>
+/// <summary>No run is ever lost: other directories, existing runs, interrupted commits, locks, corrupted
+/// files.</summary>
 public class RunSafetyTests
 {
     private static (TempFolder Dir, string Data) ToyData()
@@ -26,7 +27,8 @@ public class RunSafetyTests
     {
         var (dir, data) = ToyData();
         using var _ = dir;
-        string original = Path.Combine(dir.Path, "original"), copy = Path.Combine(dir.Path, "copy");
+        string original = Path.Combine(dir.Path, "original"),
+            copy = Path.Combine(dir.Path, "copy");
         Trainer.Run(Tiny(data, 1), original, [new RunReport()]);
         var before = Directory.GetFiles(original).ToDictionary(f => Path.GetFileName(f)!, Hash);
 
@@ -78,7 +80,11 @@ public class RunSafetyTests
         try
         {
             // Stop after last.ckpt is written and before best.ckpt is (a kill there used to lose the best weights).
-            Trainer.CommitHook = (_, step) => { if (step == "last-written") throw new OperationCanceledException("killed"); };
+            Trainer.CommitHook = (_, step) =>
+            {
+                if (step == "last-written")
+                    throw new OperationCanceledException("killed");
+            };
             Assert.Throws<OperationCanceledException>(() => Trainer.Run(Tiny(data, 1), run, [new RunReport()]));
         }
         finally
@@ -153,7 +159,8 @@ public class RunSafetyTests
         using (mb)
         {
             var sb = mb.state_dict();
-            foreach (var (name, tensor) in ma.state_dict()) Assert.True(tensor.equal(sb[name]).all().item<bool>(), name);
+            foreach (var (name, tensor) in ma.state_dict())
+                Assert.True(tensor.equal(sb[name]).all().item<bool>(), name);
         }
     }
 }

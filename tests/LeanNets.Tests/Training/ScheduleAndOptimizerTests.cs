@@ -6,7 +6,13 @@ namespace LeanNets.Tests.Training;
 
 public class ScheduleAndOptimizerTests
 {
-    private static readonly TrainOptions Base = new() { Model = "resnet50", Data = ".", LearningRate = 0.2, Epochs = 10 };
+    private static readonly TrainOptions Base = new()
+    {
+        Model = "resnet50",
+        Data = ".",
+        LearningRate = 0.2,
+        Epochs = 10,
+    };
 
     [Fact]
     public void WarmupThenCosine()
@@ -15,15 +21,22 @@ public class ScheduleAndOptimizerTests
         const int perEpoch = 100;
         Assert.Equal(0.2 / 200, LearningRateSchedule.At(o, 0, perEpoch), 12);
         Assert.Equal(0.2 * 100 / 200, LearningRateSchedule.At(o, 99, perEpoch), 12);
-        Assert.Equal(0.2, LearningRateSchedule.At(o, 200, perEpoch), 12);             // warmup done: the peak
-        Assert.Equal(0.1, LearningRateSchedule.At(o, 600, perEpoch), 12);             // half-way through the cosine
+        Assert.Equal(0.2, LearningRateSchedule.At(o, 200, perEpoch), 12); // warmup done: the peak
+        Assert.Equal(0.1, LearningRateSchedule.At(o, 600, perEpoch), 12); // half-way through the cosine
         Assert.Equal(0.0, LearningRateSchedule.At(o, 1000, perEpoch), 12);
     }
 
     [Fact]
     public void StepDecay()
     {
-        var o = Base with { Schedule = ScheduleKind.Step, LearningRate = 0.1, StepEvery = 50, StepGamma = 0.1, Epochs = 150 };
+        var o = Base with
+        {
+            Schedule = ScheduleKind.Step,
+            LearningRate = 0.1,
+            StepEvery = 50,
+            StepGamma = 0.1,
+            Epochs = 150,
+        };
         Assert.Equal(0.1, LearningRateSchedule.At(o, 49 * 10 + 9, 10), 12);
         Assert.Equal(0.01, LearningRateSchedule.At(o, 50 * 10, 10), 12);
         Assert.Equal(0.001, LearningRateSchedule.At(o, 120 * 10, 10), 12);
@@ -42,7 +55,11 @@ public class ScheduleAndOptimizerTests
     [Fact]
     public void WeightDecaySkipsBiasesAndNormParameters()
     {
-        using var block = nn.Sequential(("conv", nn.Conv2d(3, 8, 3, bias: true)), ("bn", nn.BatchNorm2d(8)), ("fc", nn.Linear(8, 2)));
+        using var block = nn.Sequential(
+            ("conv", nn.Conv2d(3, 8, 3, bias: true)),
+            ("bn", nn.BatchNorm2d(8)),
+            ("fc", nn.Linear(8, 2))
+        );
         var (decay, noDecay) = OptimizerFactory.SplitForWeightDecay(block);
         Assert.Equal([8 * 3 * 9, 2 * 8], decay.Select(p => p.numel()));
         Assert.Equal(8 + 8 + 8 + 2, noDecay.Sum(p => p.numel())); // conv bias, BN weight and bias, fc bias
@@ -56,7 +73,8 @@ public class ScheduleAndOptimizerTests
         var options = Base with { LearningRate = 0.5, Momentum = 0, WeightDecay = 0.1 };
         using var optimizer = OptimizerFactory.Create(model, options);
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
-        foreach (var p in model.parameters()) p.grad = zeros_like(p);
+        foreach (var p in model.parameters())
+            p.grad = zeros_like(p);
         optimizer.step();
         var after = model.parameters().ToList();
         for (int i = 0; i < after.Count; i++)

@@ -4,13 +4,22 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Models.DualConvPaper;
 
-/// <summary>1x1 reduce, 3x3 (any <see cref="ConvKind"/>), 1x1 expand, each with BN; ReLU after the residual sum.</summary>
+/// <summary>1x1 reduce, 3x3 (any <see cref="ConvKind"/>), 1x1 expand, each with BN; ReLU after the residual
+/// sum.</summary>
 public sealed class Bottleneck : nn.Module<Tensor, Tensor>
 {
     public const long Expansion = 4;
-    private readonly nn.Module<Tensor, Tensor> conv1, bn1, conv2, bn2, conv3, bn3, relu, downsample;
+    private readonly nn.Module<Tensor, Tensor> conv1,
+        bn1,
+        conv2,
+        bn2,
+        conv3,
+        bn3,
+        relu,
+        downsample;
 
-    public Bottleneck(long inplanes, long width, long stride, ConvKind kind) : base(nameof(Bottleneck))
+    public Bottleneck(long inplanes, long width, long stride, ConvKind kind)
+        : base(nameof(Bottleneck))
     {
         long outplanes = width * Expansion;
         conv1 = nn.Conv2d(inplanes, width, 1, bias: false);
@@ -20,9 +29,13 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
         conv3 = nn.Conv2d(width, outplanes, 1, bias: false);
         bn3 = nn.BatchNorm2d(outplanes);
         relu = nn.ReLU(inplace: true);
-        downsample = stride != 1 || inplanes != outplanes
-            ? nn.Sequential(("0", ConvNormAct.Conv(inplanes, outplanes, 1, stride)), ("1", nn.BatchNorm2d(outplanes)))
-            : nn.Identity();
+        downsample =
+            stride != 1 || inplanes != outplanes
+                ? nn.Sequential(
+                    ("0", ConvNormAct.Conv(inplanes, outplanes, 1, stride)),
+                    ("1", nn.BatchNorm2d(outplanes))
+                )
+                : nn.Identity();
         RegisterComponents();
     }
 

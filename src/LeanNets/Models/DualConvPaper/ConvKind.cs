@@ -28,45 +28,80 @@ public abstract record ConvKind
     public abstract string Suffix { get; }
 
     /// <summary>Builds the convolution (no norm, no activation) replacing a 3x3 conv.</summary>
-    public abstract nn.Module<Tensor, Tensor> Create3x3(long inChannels, long outChannels, long stride, bool bias = false);
+    public abstract nn.Module<Tensor, Tensor> Create3x3(
+        long inChannels,
+        long outChannels,
+        long stride,
+        bool bias = false
+    );
 
     public static ConvKind Dual(int groups) => new DualConvKind(groups);
+
     public static ConvKind Group(int groups) => new GroupConvKind(groups);
+
     public static ConvKind Het(int part) => new HetConvKind(part);
 
     private sealed record StandardConv : ConvKind
     {
         public override int Groups => 1;
+
         public override ConvKind WithGroups(int groups) => this;
+
         public override string Suffix => "";
-        public override nn.Module<Tensor, Tensor> Create3x3(long inChannels, long outChannels, long stride, bool bias = false)
-            => ConvNormAct.Conv(inChannels, outChannels, 3, stride, 1, bias);
+
+        public override nn.Module<Tensor, Tensor> Create3x3(
+            long inChannels,
+            long outChannels,
+            long stride,
+            bool bias = false
+        ) => ConvNormAct.Conv(inChannels, outChannels, 3, stride, 1, bias);
     }
 
     private sealed record DualConvKind(int G) : ConvKind
     {
         public override int Groups => G;
+
         public override ConvKind WithGroups(int groups) => new DualConvKind(groups);
+
         public override string Suffix => $"_dualconv_g{G}";
-        public override nn.Module<Tensor, Tensor> Create3x3(long inChannels, long outChannels, long stride, bool bias = false)
-            => new DualConv(inChannels, outChannels, stride, G);
+
+        public override nn.Module<Tensor, Tensor> Create3x3(
+            long inChannels,
+            long outChannels,
+            long stride,
+            bool bias = false
+        ) => new DualConv(inChannels, outChannels, stride, G);
     }
 
     private sealed record GroupConvKind(int G) : ConvKind
     {
         public override int Groups => G;
+
         public override ConvKind WithGroups(int groups) => new GroupConvKind(groups);
+
         public override string Suffix => $"_gc_g{G}";
-        public override nn.Module<Tensor, Tensor> Create3x3(long inChannels, long outChannels, long stride, bool bias = false)
-            => ConvNormAct.Conv(inChannels, outChannels, 3, stride, G, bias);
+
+        public override nn.Module<Tensor, Tensor> Create3x3(
+            long inChannels,
+            long outChannels,
+            long stride,
+            bool bias = false
+        ) => ConvNormAct.Conv(inChannels, outChannels, 3, stride, G, bias);
     }
 
     private sealed record HetConvKind(int P) : ConvKind
     {
         public override int Groups => P;
+
         public override ConvKind WithGroups(int groups) => new HetConvKind(groups);
+
         public override string Suffix => $"_hetconv_p{P}";
-        public override nn.Module<Tensor, Tensor> Create3x3(long inChannels, long outChannels, long stride, bool bias = false)
-            => new HetConv(inChannels, outChannels, stride, P);
+
+        public override nn.Module<Tensor, Tensor> Create3x3(
+            long inChannels,
+            long outChannels,
+            long stride,
+            bool bias = false
+        ) => new HetConv(inChannels, outChannels, stride, P);
     }
 }

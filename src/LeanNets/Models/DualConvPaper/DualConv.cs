@@ -14,7 +14,8 @@ public sealed class DualConv : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> gc;
     private readonly nn.Module<Tensor, Tensor> pwc;
 
-    public DualConv(long inChannels, long outChannels, long stride, long groups) : base(nameof(DualConv))
+    public DualConv(long inChannels, long outChannels, long stride, long groups)
+        : base(nameof(DualConv))
     {
         Channels.RequireDivisible(inChannels, groups, "DualConv input");
         Channels.RequireDivisible(outChannels, groups, "DualConv output");

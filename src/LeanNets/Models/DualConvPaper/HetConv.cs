@@ -13,29 +13,42 @@ namespace LeanNets.Models.DualConvPaper;
 /// </summary>
 public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable
 {
-    private readonly Parameter weight3x3;       // [N, M/P, 3, 3], filters ordered by group (residue)
-    private readonly Parameter weight1x1;       // [N, M - M/P], compact
-    private readonly Tensor inputOrder;         // channel indices regrouped by residue mod P
-    private readonly Tensor outputOrder;        // filter j's position in the grouped output
-    private readonly Tensor scatterIndex;       // [N, M - M/P]: where each compact 1x1 weight sits
-    private readonly long inChannels, outChannels, stride, part;
+    private readonly Parameter weight3x3; // [N, M/P, 3, 3], filters ordered by group (residue)
+    private readonly Parameter weight1x1; // [N, M - M/P], compact
+    private readonly Tensor inputOrder; // channel indices regrouped by residue mod P
+    private readonly Tensor outputOrder; // filter j's position in the grouped output
+    private readonly Tensor scatterIndex; // [N, M - M/P]: where each compact 1x1 weight sits
+    private readonly long inChannels,
+        outChannels,
+        stride,
+        part;
 
-    public HetConv(long inChannels, long outChannels, long stride, long part) : base(nameof(HetConv))
+    public HetConv(long inChannels, long outChannels, long stride, long part)
+        : base(nameof(HetConv))
     {
         Channels.RequireDivisible(inChannels, part, "HetConv input");
         Channels.RequireDivisible(outChannels, part, "HetConv output");
         (this.inChannels, this.outChannels, this.stride, this.part) = (inChannels, outChannels, stride, part);
-        long perGroupIn = inChannels / part, perGroupOut = outChannels / part;
+        long perGroupIn = inChannels / part,
+            perGroupOut = outChannels / part;
 
-        var inOrder = Enumerable.Range(0, (int)part).SelectMany(r => Enumerable.Range(0, (int)perGroupIn).Select(k => (long)(r + k * part))).ToArray();
+        var inOrder = Enumerable
+            .Range(0, (int)part)
+            .SelectMany(r => Enumerable.Range(0, (int)perGroupIn).Select(k => (long)(r + k * part)))
+            .ToArray();
         // Grouped output position o = g * perGroupOut + k holds filter j = g + k * P.
-        var filterAt = Enumerable.Range(0, (int)outChannels).Select(o => (long)(o / perGroupOut + o % perGroupOut * part)).ToArray();
+        var filterAt = Enumerable
+            .Range(0, (int)outChannels)
+            .Select(o => (long)(o / perGroupOut + o % perGroupOut * part))
+            .ToArray();
         var positionOf = new long[outChannels];
-        for (int o = 0; o < outChannels; o++) positionOf[filterAt[o]] = o;
+        for (int o = 0; o < outChannels; o++)
+            positionOf[filterAt[o]] = o;
         var scatter = new long[outChannels * (inChannels - perGroupIn)];
         for (long j = 0, i = 0; j < outChannels; j++)
             for (long c = 0; c < inChannels; c++)
-                if ((c - j % part + part) % part != 0) scatter[i++] = c;
+                if ((c - j % part + part) % part != 0)
+                    scatter[i++] = c;
 
         inputOrder = tensor(inOrder);
         outputOrder = tensor(positionOf);
@@ -54,7 +67,8 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable
 
     public long Part => part;
 
-    /// <summary>The equivalent dense [N, M, 3, 3] kernel: the reference arrangement, used by tests and export.</summary>
+    /// <summary>The equivalent dense [N, M, 3, 3] kernel: the reference arrangement, used by tests and
+    /// export.</summary>
     public Tensor DenseWeight()
     {
         using var scope = NewDisposeScope();
@@ -72,11 +86,23 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var grouped = nn.functional.conv2d(input.index_select(1, inputOrder), weight3x3, null, new[] { stride }, new long[] { 1 }, groups: part)
+        var grouped = nn
+            .functional.conv2d(
+                input.index_select(1, inputOrder),
+                weight3x3,
+                null,
+                new[] { stride },
+                new long[] { 1 },
+                groups: part
+            )
             .index_select(1, outputOrder);
-        var pointwiseWeight = zeros(outChannels, inChannels, dtype: weight1x1.dtype).scatter(1, scatterIndex, weight1x1);
+        var pointwiseWeight = zeros(outChannels, inChannels, dtype: weight1x1.dtype)
+            .scatter(1, scatterIndex, weight1x1);
         // Subsample then stride 1: libtorch's strided 1x1 backward can crash (see StridedPointwiseConv).
-        var pointwise = nn.functional.conv2d(StridedPointwiseConv.Subsample(input, stride), pointwiseWeight.view(outChannels, inChannels, 1, 1));
+        var pointwise = nn.functional.conv2d(
+            StridedPointwiseConv.Subsample(input, stride),
+            pointwiseWeight.view(outChannels, inChannels, 1, 1)
+        );
         return grouped.add_(pointwise).MoveToOuterDisposeScope();
     }
 

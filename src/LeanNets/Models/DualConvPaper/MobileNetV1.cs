@@ -13,8 +13,19 @@ public static class MobileNetV1
     /// <summary>Block output widths and strides.</summary>
     public static readonly IReadOnlyList<(int Channels, int Stride)> Blocks =
     [
-        (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
-        (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1),
+        (64, 1),
+        (128, 2),
+        (128, 1),
+        (256, 2),
+        (256, 1),
+        (512, 2),
+        (512, 1),
+        (512, 1),
+        (512, 1),
+        (512, 1),
+        (512, 1),
+        (1024, 2),
+        (1024, 1),
     ];
 
     public sealed record Config
@@ -33,17 +44,33 @@ public static class MobileNetV1
     public static IEnumerable<ModelSpec> Specs()
     {
         var imagenet = new Config { Prefix = "mobilenetv1_100" };
-        foreach (var kind in ConvKind.PaperDualConvs.Prepend(ConvKind.Standard).Append(ConvKind.Group(2)).Append(ConvKind.Het(4)))
+        foreach (
+            var kind in ConvKind
+                .PaperDualConvs.Prepend(ConvKind.Standard)
+                .Append(ConvKind.Group(2))
+                .Append(ConvKind.Het(4))
+        )
             yield return Spec(imagenet with { Kind = kind });
         var cifar = new Config { Prefix = "mobilenetv1_cifar", Cifar = true };
-        foreach (var kind in ConvKind.PaperDualConvs.Prepend(ConvKind.Standard)
-            .Append(ConvKind.Group(4)).Append(ConvKind.Het(4)).Append(ConvKind.Het(32)))
+        foreach (
+            var kind in ConvKind
+                .PaperDualConvs.Prepend(ConvKind.Standard)
+                .Append(ConvKind.Group(4))
+                .Append(ConvKind.Het(4))
+                .Append(ConvKind.Het(32))
+        )
             yield return Spec(cifar with { Kind = kind });
     }
 
-    private static ModelSpec Spec(Config c) => new(c.Name, ModelFamily.MobileNetV1,
-        c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer : Paper.DualConv,
-        c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Cifar ? 10 : 1000, o => Build(c, o));
+    private static ModelSpec Spec(Config c) =>
+        new(
+            c.Name,
+            ModelFamily.MobileNetV1,
+            c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer : Paper.DualConv,
+            c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224),
+            c.Cifar ? 10 : 1000,
+            o => Build(c, o)
+        );
 
     public static Classifier Build(Config config, ModelOptions options)
     {
@@ -58,11 +85,13 @@ public static class MobileNetV1
             foreach (var (width, stride) in rows)
             {
                 long outChannels = Width(width);
-                nn.Module<Tensor, Tensor> block = config.Kind == ConvKind.Standard
-                    ? nn.Sequential(
-                        ("depthwise", new ConvNormAct(channels, channels, 3, stride, channels)),
-                        ("pointwise", new ConvNormAct(channels, outChannels, 1)))
-                    : new ConvNormAct(config.Kind.Create3x3(channels, outChannels, stride), outChannels);
+                nn.Module<Tensor, Tensor> block =
+                    config.Kind == ConvKind.Standard
+                        ? nn.Sequential(
+                            ("depthwise", new ConvNormAct(channels, channels, 3, stride, channels)),
+                            ("pointwise", new ConvNormAct(channels, outChannels, 1))
+                        )
+                        : new ConvNormAct(config.Kind.Create3x3(channels, outChannels, stride), outChannels);
                 blocks.Add(($"{blocks.Count}", block));
                 channels = outChannels;
             }

@@ -15,15 +15,26 @@ public static class MobileNetV2
 
     public static readonly IReadOnlyList<Stage> Stages =
     [
-        new(1, 16, 1, 1), new(6, 24, 2, 2), new(6, 32, 3, 2), new(6, 64, 4, 2),
-        new(6, 96, 3, 1), new(6, 160, 3, 2), new(6, 320, 1, 1),
+        new(1, 16, 1, 1),
+        new(6, 24, 2, 2),
+        new(6, 32, 3, 2),
+        new(6, 64, 4, 2),
+        new(6, 96, 3, 1),
+        new(6, 160, 3, 2),
+        new(6, 320, 1, 1),
     ];
 
-    /// <summary>The CIFAR network's rows (weiaicunzai/pytorch-cifar100 layout): the 160-wide stage keeps stride 1.</summary>
+    /// <summary>The CIFAR network's rows (weiaicunzai/pytorch-cifar100 layout): the 160-wide stage keeps stride
+    /// 1.</summary>
     public static readonly IReadOnlyList<Stage> CifarStages =
     [
-        new(1, 16, 1, 1), new(6, 24, 2, 2), new(6, 32, 3, 2), new(6, 64, 4, 2),
-        new(6, 96, 3, 1), new(6, 160, 3, 1), new(6, 320, 1, 1),
+        new(1, 16, 1, 1),
+        new(6, 24, 2, 2),
+        new(6, 32, 3, 2),
+        new(6, 64, 4, 2),
+        new(6, 96, 3, 1),
+        new(6, 160, 3, 1),
+        new(6, 320, 1, 1),
     ];
 
     public sealed record Config
@@ -50,13 +61,26 @@ public static class MobileNetV2
         foreach (var prefix in new[] { "mobilenetv2_100", "mobilenetv2_cifar" })
         {
             foreach (var kind in ConvKind.PaperDualConvs.Prepend(ConvKind.Standard))
-                yield return Spec(new Config { Prefix = prefix, Cifar = prefix.EndsWith("cifar"), Kind = kind });
+                yield return Spec(
+                    new Config
+                    {
+                        Prefix = prefix,
+                        Cifar = prefix.EndsWith("cifar"),
+                        Kind = kind,
+                    }
+                );
         }
     }
 
-    private static ModelSpec Spec(Config c) => new(c.Name, ModelFamily.MobileNetV2,
-        c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer : Paper.DualConv,
-        c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Cifar ? 10 : 1000, o => Build(c, o));
+    private static ModelSpec Spec(Config c) =>
+        new(
+            c.Name,
+            ModelFamily.MobileNetV2,
+            c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer : Paper.DualConv,
+            c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224),
+            c.Cifar ? 10 : 1000,
+            o => Build(c, o)
+        );
 
     public static Classifier Build(Config config, ModelOptions options)
     {
@@ -64,9 +88,16 @@ public static class MobileNetV2
         long channels = Channels.MakeDivisible(32 * wm);
         long lastChannels = Channels.MakeDivisible(1280 * Math.Max(1.0, wm));
         var stem = config.Cifar
-            ? new StagePart(new ConvNormAct(nn.Conv2d(options.InChannels, channels, 1, padding: 1), channels,
-                ActivationKind.ReLU6), channels, 1)
-            : new StagePart(new ConvNormAct(options.InChannels, channels, 3, 2, activation: ActivationKind.ReLU6), channels, 2);
+            ? new StagePart(
+                new ConvNormAct(nn.Conv2d(options.InChannels, channels, 1, padding: 1), channels, ActivationKind.ReLU6),
+                channels,
+                1
+            )
+            : new StagePart(
+                new ConvNormAct(options.InChannels, channels, 3, 2, activation: ActivationKind.ReLU6),
+                channels,
+                2
+            );
         var rows = config.Cifar ? CifarStages : Stages;
         var stages = new List<StagePart>();
         for (int s = 0; s < rows.Count; s++)
@@ -78,11 +109,25 @@ public static class MobileNetV2
             {
                 int stride = i == 0 ? row.Stride : 1;
                 // The paper keeps "the convolution stride as 1": only stride-1 blocks are replaced, without residual.
-                nn.Module<Tensor, Tensor> block = config.Kind == ConvKind.Standard || stride != 1
-                    ? new InvertedResidual(channels, channels * row.Expansion, outChannels, 3, stride, ActivationKind.ReLU6,
-                        bias: config.Cifar, alwaysExpand: config.Cifar)
-                    : new ConvNormAct(config.Kind.WithGroups(Groups(config, s, channels, outChannels))
-                        .Create3x3(channels, outChannels, 1), outChannels, ActivationKind.ReLU6);
+                nn.Module<Tensor, Tensor> block =
+                    config.Kind == ConvKind.Standard || stride != 1
+                        ? new InvertedResidual(
+                            channels,
+                            channels * row.Expansion,
+                            outChannels,
+                            3,
+                            stride,
+                            ActivationKind.ReLU6,
+                            bias: config.Cifar,
+                            alwaysExpand: config.Cifar
+                        )
+                        : new ConvNormAct(
+                            config
+                                .Kind.WithGroups(Groups(config, s, channels, outChannels))
+                                .Create3x3(channels, outChannels, 1),
+                            outChannels,
+                            ActivationKind.ReLU6
+                        );
                 blocks.Add(($"{i}", block));
                 channels = outChannels;
             }
@@ -103,7 +148,8 @@ public static class MobileNetV2
     private static int Groups(Config config, int stage, long inChannels, long outChannels)
     {
         int g = config.Kind.Groups;
-        if (config.Cifar) return stage < 3 ? Math.Min(g, 8) : g;
+        if (config.Cifar)
+            return stage < 3 ? Math.Min(g, 8) : g;
         return inChannels % g == 0 && outChannels % g == 0 ? g : 8;
     }
 }

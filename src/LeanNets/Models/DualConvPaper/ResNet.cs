@@ -30,31 +30,56 @@ public static class ResNet
 
     public static IEnumerable<ModelSpec> Specs()
     {
-        var imagenet = new Config { Prefix = "resnet50", Layers = ResNet50Layers, ReplaceStrided = true };
-        var cifar = new Config { Prefix = "resnet50_cifar", Layers = ResNet50Layers, Cifar = true };
-        foreach (var (baseline, extra) in new[] { (imagenet, new[] { ConvKind.Group(2), ConvKind.Het(4) }),
-            (cifar, new[] { ConvKind.Group(4), ConvKind.Het(4) }) })
+        var imagenet = new Config
+        {
+            Prefix = "resnet50",
+            Layers = ResNet50Layers,
+            ReplaceStrided = true,
+        };
+        var cifar = new Config
+        {
+            Prefix = "resnet50_cifar",
+            Layers = ResNet50Layers,
+            Cifar = true,
+        };
+        foreach (
+            var (baseline, extra) in new[]
+            {
+                (imagenet, new[] { ConvKind.Group(2), ConvKind.Het(4) }),
+                (cifar, new[] { ConvKind.Group(4), ConvKind.Het(4) }),
+            }
+        )
         {
             foreach (var kind in ConvKind.PaperDualConvs.Prepend(ConvKind.Standard).Concat(extra))
                 yield return Spec(baseline with { Kind = kind });
         }
     }
 
-    private static ModelSpec Spec(Config c) => new(c.Name, ModelFamily.ResNet,
-        c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer : Paper.DualConv,
-        c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Cifar ? 10 : 1000, o => Build(c, o));
+    private static ModelSpec Spec(Config c) =>
+        new(
+            c.Name,
+            ModelFamily.ResNet,
+            c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer : Paper.DualConv,
+            c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224),
+            c.Cifar ? 10 : 1000,
+            o => Build(c, o)
+        );
 
     public static Classifier Build(Config config, ModelOptions options)
     {
         var stem = new List<(string, nn.Module<Tensor, Tensor>)>
         {
-            ("conv1", config.Cifar
-                ? nn.Conv2d(options.InChannels, 64, 3, stride: 1, padding: 1, bias: false)
-                : nn.Conv2d(options.InChannels, 64, 7, stride: 2, padding: 3, bias: false)),
+            (
+                "conv1",
+                config.Cifar
+                    ? nn.Conv2d(options.InChannels, 64, 3, stride: 1, padding: 1, bias: false)
+                    : nn.Conv2d(options.InChannels, 64, 7, stride: 2, padding: 3, bias: false)
+            ),
             ("bn1", nn.BatchNorm2d(64)),
             ("relu", nn.ReLU(inplace: true)),
         };
-        if (!config.Cifar) stem.Add(("maxpool", nn.MaxPool2d(3, stride: 2, padding: 1)));
+        if (!config.Cifar)
+            stem.Add(("maxpool", nn.MaxPool2d(3, stride: 2, padding: 1)));
         long inplanes = 64;
         var stages = new List<StagePart>();
         for (int stage = 0; stage < config.Layers.Length; stage++)
@@ -63,11 +88,21 @@ public static class ResNet
             var layer = MakeLayer(ref inplanes, 64L << stage, config.Layers[stage], stride, config);
             stages.Add(new StagePart(layer, inplanes, stride));
         }
-        return new Classifier(config.Name, new StagePart(nn.Sequential(stem), 64, config.Cifar ? 1 : 4), stages,
-            new ClassifierHead(inplanes, options.NumClasses));
+        return new Classifier(
+            config.Name,
+            new StagePart(nn.Sequential(stem), 64, config.Cifar ? 1 : 4),
+            stages,
+            new ClassifierHead(inplanes, options.NumClasses)
+        );
     }
 
-    private static nn.Module<Tensor, Tensor> MakeLayer(ref long inplanes, long width, int blocks, long stride, Config config)
+    private static nn.Module<Tensor, Tensor> MakeLayer(
+        ref long inplanes,
+        long width,
+        int blocks,
+        long stride,
+        Config config
+    )
     {
         var layer = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < blocks; i++)

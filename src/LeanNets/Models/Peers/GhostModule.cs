@@ -14,7 +14,8 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> cheap;
     private readonly long outChannels;
 
-    public GhostModule(long inChannels, long outChannels, bool relu) : base(nameof(GhostModule))
+    public GhostModule(long inChannels, long outChannels, bool relu)
+        : base(nameof(GhostModule))
     {
         long intrinsic = (outChannels + 1) / 2;
         var act = relu ? ActivationKind.ReLU : ActivationKind.None;
@@ -33,25 +34,58 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>GhostNet bottleneck: ghost module, optional strided depthwise conv and SE, linear ghost module, shortcut.</summary>
+/// <summary>GhostNet bottleneck: ghost module, optional strided depthwise conv and SE, linear ghost module,
+/// shortcut.</summary>
 public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> body;
     private readonly nn.Module<Tensor, Tensor> shortcut;
 
-    public GhostBottleneck(long inChannels, long midChannels, long outChannels, long kernel, long stride, double seRatio) : base(nameof(GhostBottleneck))
+    public GhostBottleneck(
+        long inChannels,
+        long midChannels,
+        long outChannels,
+        long kernel,
+        long stride,
+        double seRatio
+    )
+        : base(nameof(GhostBottleneck))
     {
-        var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("ghost1", new GhostModule(inChannels, midChannels, relu: true)) };
-        if (stride > 1) layers.Add(("depthwise", new ConvNormAct(midChannels, midChannels, kernel, stride, midChannels, ActivationKind.None)));
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>
+        {
+            ("ghost1", new GhostModule(inChannels, midChannels, relu: true)),
+        };
+        if (stride > 1)
+            layers.Add(
+                (
+                    "depthwise",
+                    new ConvNormAct(midChannels, midChannels, kernel, stride, midChannels, ActivationKind.None)
+                )
+            );
         if (seRatio > 0)
-            layers.Add(("se", new SqueezeExcite(midChannels, Channels.MakeDivisible(midChannels * seRatio, 4), ActivationKind.ReLU, ActivationKind.HardSigmoid)));
+            layers.Add(
+                (
+                    "se",
+                    new SqueezeExcite(
+                        midChannels,
+                        Channels.MakeDivisible(midChannels * seRatio, 4),
+                        ActivationKind.ReLU,
+                        ActivationKind.HardSigmoid
+                    )
+                )
+            );
         layers.Add(("ghost2", new GhostModule(midChannels, outChannels, relu: false)));
         body = nn.Sequential(layers);
-        shortcut = inChannels == outChannels && stride == 1
-            ? nn.Identity()
-            : nn.Sequential(
-                ("depthwise", new ConvNormAct(inChannels, inChannels, kernel, stride, inChannels, ActivationKind.None)),
-                ("pointwise", new ConvNormAct(inChannels, outChannels, 1, activation: ActivationKind.None)));
+        shortcut =
+            inChannels == outChannels && stride == 1
+                ? nn.Identity()
+                : nn.Sequential(
+                    (
+                        "depthwise",
+                        new ConvNormAct(inChannels, inChannels, kernel, stride, inChannels, ActivationKind.None)
+                    ),
+                    ("pointwise", new ConvNormAct(inChannels, outChannels, 1, activation: ActivationKind.None))
+                );
         RegisterComponents();
     }
 

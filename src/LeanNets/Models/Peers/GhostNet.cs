@@ -20,7 +20,13 @@ public static class GhostNet
         [new(5, 72, 40, 0.25, 2)],
         [new(5, 120, 40, 0.25, 1)],
         [new(3, 240, 80, 0, 2)],
-        [new(3, 200, 80, 0, 1), new(3, 184, 80, 0, 1), new(3, 184, 80, 0, 1), new(3, 480, 112, 0.25, 1), new(3, 672, 112, 0.25, 1)],
+        [
+            new(3, 200, 80, 0, 1),
+            new(3, 184, 80, 0, 1),
+            new(3, 184, 80, 0, 1),
+            new(3, 480, 112, 0.25, 1),
+            new(3, 672, 112, 0.25, 1),
+        ],
         [new(5, 672, 160, 0.25, 2)],
         [new(5, 960, 160, 0, 1), new(5, 960, 160, 0.25, 1), new(5, 960, 160, 0, 1), new(5, 960, 160, 0.25, 1)],
     ];
@@ -28,8 +34,14 @@ public static class GhostNet
     public static IEnumerable<ModelSpec> Specs()
     {
         var config = new Config("ghostnet_100", 1.0);
-        yield return new ModelSpec(config.Name, ModelFamily.GhostNet, Paper.Peer, new InputShape(3, 224, 224), 1000,
-            o => Build(config, o));
+        yield return new ModelSpec(
+            config.Name,
+            ModelFamily.GhostNet,
+            Paper.Peer,
+            new InputShape(3, 224, 224),
+            1000,
+            o => Build(config, o)
+        );
     }
 
     public static Classifier Build(Config config, ModelOptions options)
@@ -44,14 +56,22 @@ public static class GhostNet
             foreach (var row in rows)
             {
                 long output = Scale(row.Out);
-                blocks.Add(($"{blocks.Count}", new GhostBottleneck(channels, Scale(row.Expanded), output, row.Kernel, row.Stride, row.SE)));
+                blocks.Add(
+                    (
+                        $"{blocks.Count}",
+                        new GhostBottleneck(channels, Scale(row.Expanded), output, row.Kernel, row.Stride, row.SE)
+                    )
+                );
                 channels = output;
             }
             stages.Add(new StagePart(nn.Sequential(blocks), channels, rows[0].Stride));
         }
         long last = Scale(960);
         stages.Add(new StagePart(new ConvNormAct(channels, last, 1), last, 1));
-        var preLogits = nn.Sequential(("conv", nn.Conv2d(last, 1280, 1, bias: true)), ("act", Activation.Create(ActivationKind.ReLU)));
+        var preLogits = nn.Sequential(
+            ("conv", nn.Conv2d(last, 1280, 1, bias: true)),
+            ("act", Activation.Create(ActivationKind.ReLU))
+        );
         var head = new ClassifierHead(last, options.NumClasses, dropout: 0.2, preLogits: (preLogits, 1280));
         return new Classifier(config.Name, stem, stages, head);
     }

@@ -28,7 +28,12 @@ public static class RegNet
             var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
             for (int i = 0; i < config.Depths[s]; i++)
             {
-                blocks.Add(($"{i}", new RegNetBlock(channels, config.Widths[s], i == 0 ? 2 : 1, config.GroupWidth, config.SERatio)));
+                blocks.Add(
+                    (
+                        $"{i}",
+                        new RegNetBlock(channels, config.Widths[s], i == 0 ? 2 : 1, config.GroupWidth, config.SERatio)
+                    )
+                );
                 channels = config.Widths[s];
             }
             stages.Add(new StagePart(nn.Sequential(blocks), channels, 2));

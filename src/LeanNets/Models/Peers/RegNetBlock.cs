@@ -14,19 +14,22 @@ public sealed class RegNetBlock : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> shortcut;
     private readonly nn.Module<Tensor, Tensor> relu;
 
-    public RegNetBlock(long inChannels, long outChannels, long stride, long groupWidth, double seRatio) : base(nameof(RegNetBlock))
+    public RegNetBlock(long inChannels, long outChannels, long stride, long groupWidth, double seRatio)
+        : base(nameof(RegNetBlock))
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
         {
             ("a", new ConvNormAct(inChannels, outChannels, 1)),
             ("b", new ConvNormAct(outChannels, outChannels, 3, stride, outChannels / groupWidth)),
         };
-        if (seRatio > 0) layers.Add(("se", new SqueezeExcite(outChannels, (long)Math.Round(seRatio * inChannels))));
+        if (seRatio > 0)
+            layers.Add(("se", new SqueezeExcite(outChannels, (long)Math.Round(seRatio * inChannels))));
         layers.Add(("c", new ConvNormAct(outChannels, outChannels, 1, activation: ActivationKind.None)));
         body = nn.Sequential(layers);
-        shortcut = inChannels != outChannels || stride != 1
-            ? new ConvNormAct(inChannels, outChannels, 1, stride, activation: ActivationKind.None)
-            : nn.Identity();
+        shortcut =
+            inChannels != outChannels || stride != 1
+                ? new ConvNormAct(inChannels, outChannels, 1, stride, activation: ActivationKind.None)
+                : nn.Identity();
         relu = nn.ReLU(inplace: true);
         RegisterComponents();
     }

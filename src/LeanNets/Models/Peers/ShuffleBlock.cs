@@ -14,20 +14,25 @@ public sealed class ShuffleBlock : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> branch2;
     private readonly long stride;
 
-    public ShuffleBlock(long inChannels, long outChannels, long stride) : base(nameof(ShuffleBlock))
+    public ShuffleBlock(long inChannels, long outChannels, long stride)
+        : base(nameof(ShuffleBlock))
     {
         long half = outChannels / 2;
-        if (stride == 1 && inChannels != 2 * half) throw new ArgumentException("ShuffleBlock: stride-1 units keep the width");
+        if (stride == 1 && inChannels != 2 * half)
+            throw new ArgumentException("ShuffleBlock: stride-1 units keep the width");
         this.stride = stride;
-        branch1 = stride > 1
-            ? nn.Sequential(
-                ("depthwise", new ConvNormAct(inChannels, inChannels, 3, stride, inChannels, ActivationKind.None)),
-                ("pointwise", new ConvNormAct(inChannels, half, 1)))
-            : nn.Identity();
+        branch1 =
+            stride > 1
+                ? nn.Sequential(
+                    ("depthwise", new ConvNormAct(inChannels, inChannels, 3, stride, inChannels, ActivationKind.None)),
+                    ("pointwise", new ConvNormAct(inChannels, half, 1))
+                )
+                : nn.Identity();
         branch2 = nn.Sequential(
             ("reduce", new ConvNormAct(stride > 1 ? inChannels : half, half, 1)),
             ("depthwise", new ConvNormAct(half, half, 3, stride, half, ActivationKind.None)),
-            ("expand", new ConvNormAct(half, half, 1)));
+            ("expand", new ConvNormAct(half, half, 1))
+        );
         RegisterComponents();
     }
 
@@ -50,7 +55,10 @@ public sealed class ShuffleBlock : nn.Module<Tensor, Tensor>
     /// <summary>Interleaves the channels of <paramref name="groups"/> groups (ShuffleNet's channel shuffle).</summary>
     public static Tensor Shuffle(Tensor x, long groups)
     {
-        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        long n = x.shape[0],
+            c = x.shape[1],
+            h = x.shape[2],
+            w = x.shape[3];
         return x.view(n, groups, c / groups, h, w).transpose(1, 2).contiguous().view(n, c, h, w);
     }
 }

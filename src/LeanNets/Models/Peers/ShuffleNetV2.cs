@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Models.Peers;
 
-/// <summary>ShuffleNetV2 (Ma et al. 2018) as torchvision builds it: stem (conv + max-pool), three stages, conv5.</summary>
+/// <summary>ShuffleNetV2 (Ma et al. 2018) as torchvision builds it: stem (conv + max-pool), three stages,
+/// conv5.</summary>
 public static class ShuffleNetV2
 {
     /// <param name="Widths">stem, three stage widths, final 1x1 conv width.</param>
@@ -26,7 +27,10 @@ public static class ShuffleNetV2
     public static Classifier Build(Config config, ModelOptions options)
     {
         var w = config.Widths;
-        var stem = nn.Sequential(("conv", new ConvNormAct(options.InChannels, w[0], 3, 2)), ("maxpool", nn.MaxPool2d(3, 2, 1)));
+        var stem = nn.Sequential(
+            ("conv", new ConvNormAct(options.InChannels, w[0], 3, 2)),
+            ("maxpool", nn.MaxPool2d(3, 2, 1))
+        );
         long channels = w[0];
         var stages = new List<StagePart>();
         for (int s = 0; s < Repeats.Length; s++)
@@ -38,6 +42,11 @@ public static class ShuffleNetV2
             channels = w[s + 1];
         }
         stages.Add(new StagePart(new ConvNormAct(channels, w[4], 1), w[4], 1));
-        return new Classifier(config.Name, new StagePart(stem, w[0], 4), stages, new ClassifierHead(w[4], options.NumClasses));
+        return new Classifier(
+            config.Name,
+            new StagePart(stem, w[0], 4),
+            stages,
+            new ClassifierHead(w[4], options.NumClasses)
+        );
     }
 }

@@ -13,7 +13,8 @@ public sealed class FixedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountabl
     private readonly Tensor weight;
     private readonly long stride;
 
-    public FixedDepthwiseConv(long channels, FixedKernels.Set kernels, long stride = 1) : base(nameof(FixedDepthwiseConv))
+    public FixedDepthwiseConv(long channels, FixedKernels.Set kernels, long stride = 1)
+        : base(nameof(FixedDepthwiseConv))
     {
         weight = FixedKernels.DepthwiseWeight(kernels, channels);
         this.stride = stride;
@@ -29,5 +30,6 @@ public sealed class FixedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountabl
     public override Tensor forward(Tensor input) =>
         nn.functional.conv2d(input, weight, null, new[] { stride }, new long[] { 1 }, groups: weight.shape[0]);
 
-    public long CountMacs(long[] inputShape, long[] outputShape) => outputShape.Skip(1).Aggregate(1L, (a, b) => a * b) * 9;
+    public long CountMacs(long[] inputShape, long[] outputShape) =>
+        outputShape.Skip(1).Aggregate(1L, (a, b) => a * b) * 9;
 }

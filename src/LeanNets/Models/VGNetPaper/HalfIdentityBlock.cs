@@ -16,7 +16,8 @@ public sealed class HalfIdentityBlock : nn.Module<(Tensor Left, Tensor Right), (
     public HalfIdentityBlock(long channels, DepthwiseKernels kernels, ActivationKind activation, bool squeezeExcite)
         : base(nameof(HalfIdentityBlock))
     {
-        if (channels % 2 != 0) throw new ArgumentException($"HalfIdentityBlock: channels must be even, got {channels}");
+        if (channels % 2 != 0)
+            throw new ArgumentException($"HalfIdentityBlock: channels must be even, got {channels}");
         depthwise = VGNetDepthwise.Create(channels / 2, kernels, 1);
         pointwise = new PointwiseBlock(channels, channels / 2, activation, squeezeExcite);
         RegisterComponents();

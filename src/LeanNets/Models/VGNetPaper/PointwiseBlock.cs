@@ -10,11 +10,14 @@ public sealed class PointwiseBlock : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> pw;
     private readonly nn.Module<Tensor, Tensor> se;
 
-    public PointwiseBlock(long inChannels, long outChannels, ActivationKind activation, bool squeezeExcite = false) : base(nameof(PointwiseBlock))
+    public PointwiseBlock(long inChannels, long outChannels, ActivationKind activation, bool squeezeExcite = false)
+        : base(nameof(PointwiseBlock))
     {
         pw = new ConvNormAct(inChannels, outChannels, 1, activation: activation, normAfterActivation: true);
         // VGNet's SE: a quarter of the channels, rounded to a multiple of 8; ReLU inside, sigmoid gate.
-        se = squeezeExcite ? new SqueezeExcite(outChannels, Channels.MakeDivisible((int)(outChannels * 0.25), 8)) : nn.Identity();
+        se = squeezeExcite
+            ? new SqueezeExcite(outChannels, Channels.MakeDivisible((int)(outChannels * 0.25), 8))
+            : nn.Identity();
         RegisterComponents();
     }
 

@@ -13,7 +13,8 @@ public sealed class SharedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountab
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly long shares;
 
-    public SharedDepthwiseConv(long channels, long shares) : base(nameof(SharedDepthwiseConv))
+    public SharedDepthwiseConv(long channels, long shares)
+        : base(nameof(SharedDepthwiseConv))
     {
         Channels.RequireDivisible(channels, shares, "SharedDepthwiseConv");
         long width = channels / shares;
@@ -27,10 +28,14 @@ public sealed class SharedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountab
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        long n = input.shape[0], c = input.shape[1], h = input.shape[2], w = input.shape[3];
+        long n = input.shape[0],
+            c = input.shape[1],
+            h = input.shape[2],
+            w = input.shape[3];
         var y = conv.call(input.reshape(n * shares, c / shares, h, w));
         return y.reshape(n, c, y.shape[2], y.shape[3]).MoveToOuterDisposeScope();
     }
 
-    public long CountMacs(long[] inputShape, long[] outputShape) => outputShape.Skip(1).Aggregate(1L, (a, b) => a * b) * 9;
+    public long CountMacs(long[] inputShape, long[] outputShape) =>
+        outputShape.Skip(1).Aggregate(1L, (a, b) => a * b) * 9;
 }

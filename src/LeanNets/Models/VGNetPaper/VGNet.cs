@@ -11,7 +11,8 @@ namespace LeanNets.Models.VGNetPaper;
 /// </summary>
 public static class VGNet
 {
-    /// <summary>A width/depth row: stem then four stage widths; blocks per stage (the first is the downsampling block).</summary>
+    /// <summary>A width/depth row: stem then four stage widths; blocks per stage (the first is the downsampling
+    /// block).</summary>
     public sealed record Size(string Tag, int[] Channels, int[] Layers);
 
     /// <summary>Which depthwise layers are fixed: the letter after "VGNet" in the paper.</summary>
@@ -38,8 +39,18 @@ public static class VGNet
 
     public static readonly Variant C = new("c", DepthwiseKernels.Learnable, DepthwiseKernels.Learnable, false);
     public static readonly Variant G = new("g", DepthwiseKernels.SignedBlur, DepthwiseKernels.Learnable, false);
-    public static readonly Variant F1 = new("f1", DepthwiseKernels.SignedBlur, DepthwiseKernels.SixEdgesTwoGaussians, false);
-    public static readonly Variant F2 = new("f2", DepthwiseKernels.SignedBlur, DepthwiseKernels.SixEdgesTwoGaussians, true);
+    public static readonly Variant F1 = new(
+        "f1",
+        DepthwiseKernels.SignedBlur,
+        DepthwiseKernels.SixEdgesTwoGaussians,
+        false
+    );
+    public static readonly Variant F2 = new(
+        "f2",
+        DepthwiseKernels.SignedBlur,
+        DepthwiseKernels.SixEdgesTwoGaussians,
+        true
+    );
     public static readonly Variant F3 = new("f3", DepthwiseKernels.SignedBlur, DepthwiseKernels.FourEdges, false);
     public static readonly Variant F4 = new("f4", DepthwiseKernels.SignedBlur, DepthwiseKernels.FourEdges, true);
 
@@ -62,17 +73,32 @@ public static class VGNet
     }
 
     private static Config Configure(Variant variant, Size size, bool thumbnail) =>
-        new() { Name = "", Size = size, Variant = variant, Thumbnail = thumbnail };
+        new()
+        {
+            Name = "",
+            Size = size,
+            Variant = variant,
+            Thumbnail = thumbnail,
+        };
 
     /// <summary>"vgnetg_1_0mp", then "_se", "_silu" and "_cifar" as the configuration says.</summary>
-    public static string NameOf(Config c) => $"vgnet{c.Variant.Letter}_{c.Size.Tag}" + (c.SqueezeExcite ? "_se" : "")
-        + (c.Activation == ActivationKind.SiLU ? "_silu" : "") + (c.Thumbnail ? "_cifar" : "");
+    public static string NameOf(Config c) =>
+        $"vgnet{c.Variant.Letter}_{c.Size.Tag}"
+        + (c.SqueezeExcite ? "_se" : "")
+        + (c.Activation == ActivationKind.SiLU ? "_silu" : "")
+        + (c.Thumbnail ? "_cifar" : "");
 
     private static ModelSpec Spec(Config c)
     {
         c = c with { Name = NameOf(c) };
-        return new ModelSpec(c.Name, ModelFamily.VGNet, Paper.VGNet,
-            c.Thumbnail ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224), c.Thumbnail ? 100 : 1000, o => Build(c, o));
+        return new ModelSpec(
+            c.Name,
+            ModelFamily.VGNet,
+            Paper.VGNet,
+            c.Thumbnail ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224),
+            c.Thumbnail ? 100 : 1000,
+            o => Build(c, o)
+        );
     }
 
     public static Classifier Build(Config config, ModelOptions options)
@@ -80,8 +106,11 @@ public static class VGNet
         var ch = config.Size.Channels;
         var act = config.Activation;
         int stemStride = config.Thumbnail ? 1 : 2;
-        var stem = new StagePart(new ConvNormAct(options.InChannels, ch[0], 3, stemStride, activation: act,
-            normAfterActivation: true), ch[0], stemStride);
+        var stem = new StagePart(
+            new ConvNormAct(options.InChannels, ch[0], 3, stemStride, activation: act, normAfterActivation: true),
+            ch[0],
+            stemStride
+        );
         var stages = new List<StagePart>();
         for (int s = 0; s < 4; s++)
         {
@@ -90,17 +119,30 @@ public static class VGNet
             bool keepResolution = config.Thumbnail && s == 0;
             var downsample = keepResolution ? DepthwiseKernels.Learnable : config.Variant.Downsample;
             int stride = keepResolution ? 1 : 2;
-            var stage = new VGNetStage(ch[s], ch[s + 1], config.Size.Layers[s] - 1, downsample, config.Variant.Mix, act,
-                config.SqueezeExcite, stride);
+            var stage = new VGNetStage(
+                ch[s],
+                ch[s + 1],
+                config.Size.Layers[s] - 1,
+                downsample,
+                config.Variant.Mix,
+                act,
+                config.SqueezeExcite,
+                stride
+            );
             stages.Add(new StagePart(stage, ch[s + 1], stride));
         }
         long last = ch[4];
-        // The paper's last two rows (shared depthwise conv, pointwise block) widen stage 4's output to the head's input.
+        // The paper's last two rows (shared depthwise conv, pointwise block) widen stage 4's output to the head's
+        // input.
         var final = nn.Sequential(
-            ("depthwise", config.Variant.LastFixed
-                ? VGNetDepthwise.Create(last, config.Variant.Mix, 1)
-                : new SharedDepthwiseConv(last, SharedDepthwiseShares)),
-            ("pointwise", new PointwiseBlock(last, last, act)));
+            (
+                "depthwise",
+                config.Variant.LastFixed
+                    ? VGNetDepthwise.Create(last, config.Variant.Mix, 1)
+                    : new SharedDepthwiseConv(last, SharedDepthwiseShares)
+            ),
+            ("pointwise", new PointwiseBlock(last, last, act))
+        );
         stages.Add(new StagePart(final, last, 1));
         return new Classifier(config.Name, stem, stages, new ClassifierHead(last, options.NumClasses));
     }

@@ -1,6 +1,6 @@
-using LeanNets.Models.DualConvPaper;
 using LeanNets.Analysis;
 using LeanNets.Layers;
+using LeanNets.Models.DualConvPaper;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,7 +34,8 @@ public class DualConvLayerTests
         var convs = dual.modules().OfType<TorchSharp.Modules.Conv2d>().ToList();
         var group = convs.Single(c => c.groups == 4);
         var point = convs.Single(c => c.kernel_size[0] == 1);
-        using var expected = nn.functional.conv2d(x, group.weight!, null, new long[] { stride }, new long[] { 1 }, groups: 4)
+        using var expected =
+            nn.functional.conv2d(x, group.weight!, null, new long[] { stride }, new long[] { 1 }, groups: 4)
             + nn.functional.conv2d(x, point.weight!, null, new long[] { stride });
         Assert.True(y.allclose(expected, 1e-5, 1e-6));
         Assert.Equal(stride == 1 ? 9 : 5, y.shape[2]);
@@ -79,7 +80,9 @@ public class DualConvLayerTests
     public void HetConvHasTheShiftedArrangement()
     {
         // Filter j sees channel c through a 3x3 kernel exactly when (c - j) mod P == 0, else through a 1x1.
-        const int m = 8, n = 8, p = 4;
+        const int m = 8,
+            n = 8,
+            p = 4;
         using var het = new HetConv(m, n, 1, p);
         using var x = randn(1, m, 5, 5).requires_grad_();
         using var y = het.call(x);
@@ -91,16 +94,20 @@ public class DualConvLayerTests
             for (int c = 0; c < m; c++)
             {
                 double offCentre = g[0, c].sum().item<float>() - g[0, c, 2, 2].item<float>();
-                if ((c - j % p + p) % p == 0) Assert.True(offCentre > 0, $"filter {j} channel {c} should be 3x3");
-                else Assert.Equal(0, offCentre, 6);
+                if ((c - j % p + p) % p == 0)
+                    Assert.True(offCentre > 0, $"filter {j} channel {c} should be 3x3");
+                else
+                    Assert.Equal(0, offCentre, 6);
             }
         }
     }
 
     public static IEnumerable<object[]> Kinds() =>
-    [
-        [ConvKind.Dual(2)], [ConvKind.Group(2)], [ConvKind.Het(2)],
-    ];
+        [
+            [ConvKind.Dual(2)],
+            [ConvKind.Group(2)],
+            [ConvKind.Het(2)],
+        ];
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -110,20 +117,30 @@ public class DualConvLayerTests
         layer.to(float64);
         using var x = randn(1, 4, 5, 5, float64);
         using var r = randn(1, 4, 3, 3, float64);
-        Func<double> loss = () => { using var _ = no_grad(); using var o = layer.call(x); return (o * r).sum().item<double>(); };
-        using (var o = layer.call(x)) (o * r).sum().backward();
+        Func<double> loss = () =>
+        {
+            using var _ = no_grad();
+            using var o = layer.call(x);
+            return (o * r).sum().item<double>();
+        };
+        using (var o = layer.call(x))
+            (o * r).sum().backward();
         foreach (var parameter in layer.parameters())
         {
             var flat = parameter.view(-1);
             var grad = parameter.grad!.view(-1);
             foreach (long i in new long[] { 0, flat.shape[0] / 2, flat.shape[0] - 1 })
             {
-                double original = flat[i].item<double>(), h = 1e-6;
-                using (no_grad()) flat[i] = original + h;
+                double original = flat[i].item<double>(),
+                    h = 1e-6;
+                using (no_grad())
+                    flat[i] = original + h;
                 double up = loss();
-                using (no_grad()) flat[i] = original - h;
+                using (no_grad())
+                    flat[i] = original - h;
                 double down = loss();
-                using (no_grad()) flat[i] = original;
+                using (no_grad())
+                    flat[i] = original;
                 Assert.Equal((up - down) / (2 * h), grad[i].item<double>(), 6);
             }
         }

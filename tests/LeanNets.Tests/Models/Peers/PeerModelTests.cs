@@ -1,6 +1,6 @@
-using LeanNets.Models.Peers;
 using LeanNets.Analysis;
 using LeanNets.Models;
+using LeanNets.Models.Peers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +43,8 @@ public class PeerModelTests
         Assert.InRange(macs, published * 0.98, published * 1.02);
     }
 
-    public static IEnumerable<object[]> Peers() => ModelRegistry.List().Where(s => s.Paper == Paper.Peer).Select(s => new object[] { s.Name });
+    public static IEnumerable<object[]> Peers() =>
+        ModelRegistry.List().Where(s => s.Paper == Paper.Peer).Select(s => new object[] { s.Name });
 
     [Theory]
     [MemberData(nameof(Peers))]

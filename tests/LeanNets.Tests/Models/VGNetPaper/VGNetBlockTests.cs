@@ -1,6 +1,6 @@
-using LeanNets.Models.VGNetPaper;
 using LeanNets.Layers;
 using LeanNets.Models;
+using LeanNets.Models.VGNetPaper;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +11,12 @@ public class VGNetBlockTests
     [Fact]
     public void HalfIdentityPassesTheRightHalfOnAsTheLeftHalf()
     {
-        using var block = new HalfIdentityBlock(8, DepthwiseKernels.Learnable, ActivationKind.ReLU, squeezeExcite: false);
+        using var block = new HalfIdentityBlock(
+            8,
+            DepthwiseKernels.Learnable,
+            ActivationKind.ReLU,
+            squeezeExcite: false
+        );
         block.eval();
         using var left = randn(2, 4, 6, 6);
         using var right = randn(2, 4, 6, 6);
@@ -24,7 +29,12 @@ public class VGNetBlockTests
     [Fact]
     public void HalfIdentityNewHalfDependsOnBothHalves()
     {
-        using var block = new HalfIdentityBlock(8, DepthwiseKernels.FourEdges, ActivationKind.ReLU, squeezeExcite: true);
+        using var block = new HalfIdentityBlock(
+            8,
+            DepthwiseKernels.FourEdges,
+            ActivationKind.ReLU,
+            squeezeExcite: true
+        );
         block.eval();
         using var left = randn(1, 4, 5, 5);
         using var right = randn(1, 4, 5, 5);
@@ -36,12 +46,18 @@ public class VGNetBlockTests
     }
 
     [Theory]
-    [InlineData(28, 56, 28)]   // doubling: half reused, half generated
-    [InlineData(32, 72, 32)]   // out > 2*in: all input reused, the rest generated, re-cut into halves
+    [InlineData(28, 56, 28)] // doubling: half reused, half generated
+    [InlineData(32, 72, 32)] // out > 2*in: all input reused, the rest generated, re-cut into halves
     [InlineData(224, 368, 184)]
     public void DownsamplingReusesTheLastInputChannels(int inChannels, int outChannels, int reused)
     {
-        using var block = new DownsamplingBlock(inChannels, outChannels, DepthwiseKernels.SignedBlur, ActivationKind.ReLU, false);
+        using var block = new DownsamplingBlock(
+            inChannels,
+            outChannels,
+            DepthwiseKernels.SignedBlur,
+            ActivationKind.ReLU,
+            false
+        );
         block.eval();
         Assert.Equal(reused, block.ReusedChannels);
         using var x = randn(1, inChannels, 8, 8);
@@ -67,7 +83,11 @@ public class VGNetBlockTests
     public void FixedKernelsDoNotMoveInTraining()
     {
         using var model = ModelRegistry.Create("vgnetf2_1_5mp_cifar", numClasses: 10);
-        var fixedBefore = model.named_buffers().Where(b => b.name.EndsWith("weight")).Select(b => (b.name, b.buffer.clone())).ToList();
+        var fixedBefore = model
+            .named_buffers()
+            .Where(b => b.name.EndsWith("weight"))
+            .Select(b => (b.name, b.buffer.clone()))
+            .ToList();
         Assert.NotEmpty(fixedBefore);
         var learnableBefore = model.parameters().First().clone();
         using var optimizer = optim.SGD(model.parameters(), 0.5, momentum: 0.9);
@@ -75,12 +95,16 @@ public class VGNetBlockTests
         for (int step = 0; step < 2; step++)
         {
             optimizer.zero_grad();
-            using var loss = nn.functional.cross_entropy(model.call(randn(4, 3, 32, 32)), tensor(new long[] { 0, 1, 2, 3 }));
+            using var loss = nn.functional.cross_entropy(
+                model.call(randn(4, 3, 32, 32)),
+                tensor(new long[] { 0, 1, 2, 3 })
+            );
             loss.backward();
             optimizer.step();
         }
         var after = model.named_buffers().ToDictionary(b => b.name, b => b.buffer);
-        foreach (var (name, before) in fixedBefore) Assert.True(before.equal(after[name]).all().item<bool>(), name);
+        foreach (var (name, before) in fixedBefore)
+            Assert.True(before.equal(after[name]).all().item<bool>(), name);
         Assert.False(learnableBefore.equal(model.parameters().First()).all().item<bool>());
     }
 

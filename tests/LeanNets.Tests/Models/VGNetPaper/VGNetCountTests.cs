@@ -1,10 +1,11 @@
-using LeanNets.Models.VGNetPaper;
 using LeanNets.Analysis;
 using LeanNets.Models;
+using LeanNets.Models.VGNetPaper;
 
 namespace LeanNets.Tests.Models.VGNetPaper;
 
-/// <summary>Every VGNet of the paper's Tables 3 and 4 against the authors' reference structure, as exact integers.</summary>
+/// <summary>Every VGNet of the paper's Tables 3 and 4 against the authors' reference structure, as exact
+/// integers.</summary>
 public class VGNetCountTests
 {
     [Theory]
