@@ -1,3 +1,5 @@
+using LeanNets.Data;
+
 namespace LeanNets.Training;
 
 /// <summary>
@@ -5,35 +7,20 @@ namespace LeanNets.Training;
 /// </summary>
 public static class Recipes
 {
-    public static readonly IReadOnlyDictionary<
-        string,
-        (string Description, Func<TrainOptions, TrainOptions> Apply)
-    > All = new Dictionary<string, (string, Func<TrainOptions, TrainOptions>)>
+    public sealed record Recipe(string Description, Func<TrainOptions, TrainOptions> Apply);
+
+    public static readonly IReadOnlyDictionary<string, Recipe> All = new Dictionary<string, Recipe>
     {
-        ["default"] = (
-            "SGD 0.9, lr 0.1, wd 5e-4, cosine, 1 warmup epoch",
-            o =>
-                o with
-                {
-                    Optimizer = OptimizerKind.Sgd,
-                    LearningRate = 0.1,
-                    Momentum = 0.9,
-                    WeightDecay = 5e-4,
-                    Schedule = ScheduleKind.Cosine,
-                    WarmupEpochs = 1,
-                }
+        ["default"] = new(
+            "SGD 0.9, lr 0.1, wd 5e-4, cosine, 1 warmup epoch, no augmentation",
+            o => Sgd(o, 0.1, 5e-4) with { Schedule = ScheduleKind.Cosine, WarmupEpochs = 1 }
         ),
-        ["fashion-mnist"] = (
-            "small-image recipe: SGD nesterov, lr 0.1, wd 5e-4, cosine, 1 warmup, pad-2 crops, flips, label "
-            + "smoothing 0.1",
+        ["fashion-mnist"] = new(
+            "small-image recipe: SGD nesterov, lr 0.1, wd 5e-4, cosine, 1 warmup, pad-2 crops, flips, smoothing 0.1",
             o =>
-                o with
+                Sgd(o, 0.1, 5e-4) with
                 {
-                    Optimizer = OptimizerKind.Sgd,
-                    LearningRate = 0.1,
-                    Momentum = 0.9,
                     Nesterov = true,
-                    WeightDecay = 5e-4,
                     Schedule = ScheduleKind.Cosine,
                     WarmupEpochs = 1,
                     Pad = 2,
@@ -41,72 +28,28 @@ public static class Recipes
                     LabelSmoothing = 0.1,
                 }
         ),
-        ["vgnet-imagenet"] = (
-            "VGNet paper: SGD, lr 0.2 at batch 512 (scaled linearly), 5 warmup epochs, cosine, 300 epochs, label "
-            + "smoothing 0.1, wd 4e-5",
+        ["vgnet-imagenet"] = new(
+            "VGNet paper: SGD, lr 0.2 at batch 512 (scaled), 5 warmup, cosine, 300 epochs, smoothing 0.1, wd 4e-5",
             o =>
-                o with
+                Sgd(o, 0.2 * o.BatchSize / 512.0, 4e-5).WithAugmentation(Augmentation.ImageNet) with
                 {
-                    Optimizer = OptimizerKind.Sgd,
-                    LearningRate = 0.2 * o.BatchSize / 512.0,
-                    Momentum = 0.9,
-                    WeightDecay = 4e-5,
                     Schedule = ScheduleKind.Cosine,
                     WarmupEpochs = 5,
                     Epochs = 300,
                     LabelSmoothing = 0.1,
-                    Flip = true,
                 }
         ),
-        ["dualconv-cifar"] = (
-            "DualConv paper CIFAR: SGD 0.9, lr 0.1 x0.1 every 50 epochs, wd 5e-4, pad-4 crops, flips",
-            o =>
-                o with
-                {
-                    Optimizer = OptimizerKind.Sgd,
-                    LearningRate = 0.1,
-                    Momentum = 0.9,
-                    WeightDecay = 5e-4,
-                    Schedule = ScheduleKind.Step,
-                    StepEvery = 50,
-                    StepGamma = 0.1,
-                    Epochs = 150,
-                    Pad = 4,
-                    Flip = true,
-                }
+        ["dualconv-cifar"] = new(
+            "DualConv paper CIFAR: SGD 0.9, lr 0.1 x0.1 every 50 epochs, 150 epochs, wd 5e-4, CIFAR augmentation",
+            o => Step(Sgd(o, 0.1, 5e-4), 50, 0.1, 150).WithAugmentation(Augmentation.Cifar)
         ),
-        ["dualconv-cifar100"] = (
-            "DualConv paper CIFAR-100: SGD 0.9, lr 0.1 x0.2 every 60 epochs, wd 5e-4",
-            o =>
-                o with
-                {
-                    Optimizer = OptimizerKind.Sgd,
-                    LearningRate = 0.1,
-                    Momentum = 0.9,
-                    WeightDecay = 5e-4,
-                    Schedule = ScheduleKind.Step,
-                    StepEvery = 60,
-                    StepGamma = 0.2,
-                    Epochs = 200,
-                    Pad = 4,
-                    Flip = true,
-                }
+        ["dualconv-cifar100"] = new(
+            "DualConv paper CIFAR-100: SGD 0.9, lr 0.1 x0.2 every 60 epochs, 200 epochs, wd 5e-4, CIFAR augmentation",
+            o => Step(Sgd(o, 0.1, 5e-4), 60, 0.2, 200).WithAugmentation(Augmentation.Cifar)
         ),
-        ["dualconv-imagenet"] = (
-            "DualConv paper ImageNet: SGD 0.9, lr 0.1 x0.1 every 30 epochs, wd 1e-4",
-            o =>
-                o with
-                {
-                    Optimizer = OptimizerKind.Sgd,
-                    LearningRate = 0.1,
-                    Momentum = 0.9,
-                    WeightDecay = 1e-4,
-                    Schedule = ScheduleKind.Step,
-                    StepEvery = 30,
-                    StepGamma = 0.1,
-                    Epochs = 90,
-                    Flip = true,
-                }
+        ["dualconv-imagenet"] = new(
+            "DualConv paper ImageNet: SGD 0.9, lr 0.1 x0.1 every 30 epochs, 90 epochs, wd 1e-4, ImageNet augmentation",
+            o => Step(Sgd(o, 0.1, 1e-4), 30, 0.1, 90).WithAugmentation(Augmentation.ImageNet)
         ),
     };
 
@@ -116,4 +59,10 @@ public static class Recipes
             throw new LeanNetsUsageException($"unknown recipe '{name}'; known: {string.Join(", ", All.Keys)}");
         return recipe.Apply(options) with { Recipe = name };
     }
+
+    private static TrainOptions Sgd(TrainOptions o, double lr, double weightDecay) =>
+        o with { Optimizer = OptimizerKind.Sgd, LearningRate = lr, Momentum = 0.9, WeightDecay = weightDecay };
+
+    private static TrainOptions Step(TrainOptions o, int every, double gamma, int epochs) =>
+        o with { Schedule = ScheduleKind.Step, StepEvery = every, StepGamma = gamma, Epochs = epochs };
 }

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace LeanNets.Tests.Packaging;
+
+/// <summary>
+/// The NuGet package loads anywhere: packed into a local folder, referenced by a fresh console project outside
+/// the repository (so none of the repository's build files apply), built and run: a forward pass of vgnetg_1_0mp.
+/// </summary>
+public class PackageConsumerTests
+{
+    private static (int Code, string Output) Dotnet(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+
+    [Fact]
+    public void AFreshConsoleProjectReferencingThePackageRunsAModel()
+    {
+        using var dir = new TempFolder();
+        string feed = Path.Combine(dir.Path, "feed"), consumer = Path.Combine(dir.Path, "consumer");
+        // A version of its own, so NuGet's cache never hands back an older build of the package.
+        string version = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        var (code, log) = Dotnet(RepositoryRoot.Path, "pack", RepositoryRoot.File("src", "LeanNets", "LeanNets.csproj"),
+            "-c", "Release", "-o", feed, $"-p:Version={version}", "--disable-build-servers");
+        Assert.True(code == 0, log);
+
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="LeanNets" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources><add key="local" value="{feed}" /></packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using LeanNets.Models;
+            using LeanNets.Runtime;
+            using static TorchSharp.torch;
+
+            LeanRuntime.Initialize();
+            using var model = ModelRegistry.Create("vgnetg_1_0mp");
+            model.eval();
+            using var logits = model.call(randn(1, 3, 224, 224));
+            Console.WriteLine($"logits {string.Join("x", logits.shape)}, {model.NumFeatures} features");
+            """);
+        (code, log) = Dotnet(consumer, "run", "-c", "Release", "--disable-build-servers");
+        Assert.True(code == 0, log);
+        Assert.Contains("logits 1x1000, 368 features", log);
+    }
+}
