@@ -82,7 +82,7 @@ public static class Trainer
                 File.Delete(Path.Combine(runDirectory, name));
             return Train(options, runDirectory, null, observers ?? [], cancel);
         }
-        catch when (created && !HoldsRun(runDirectory))
+        catch when (created && Directory.Exists(runDirectory) && !HoldsRun(runDirectory))
         {
             // A run that failed before its first epoch was committed leaves no directory behind.
             Directory.Delete(runDirectory, recursive: true);
