@@ -13,7 +13,11 @@ public class PermissionTests
 
     private static (int Code, string Error) RunCli(params string[] args)
     {
-        var start = new ProcessStartInfo(IsRoot ? "setpriv" : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(IsRoot ? "setpriv" : "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
         if (IsRoot)
         {
             foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", "dotnet" })
@@ -76,7 +80,8 @@ public class PermissionTests
         {
             var (code, error) = RunCli(args);
             Assert.True(code == 1, $"{args[0]}: exit {code}: {error}");
-            Assert.True(error.StartsWith("leannets: error: permission denied", StringComparison.Ordinal), $"{args[0]}: {error}");
+            bool denied = error.StartsWith("leannets: error: permission denied", StringComparison.Ordinal);
+            Assert.True(denied, $"{args[0]}: {error}");
             Assert.Single(error.TrimEnd().Split('\n'));
         }
         Assert.Empty(Directory.GetFileSystemEntries(locked));

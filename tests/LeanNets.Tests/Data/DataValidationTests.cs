@@ -51,7 +51,8 @@ public class DataValidationTests
         return ~crc;
     }
 
-    private static string ImageFolders(TempFolder dir, string[] trainClasses, string[] evalClasses, string evalName = "val")
+    private static string ImageFolders(TempFolder dir, string[] trainClasses, string[] evalClasses,
+        string evalName = "val")
     {
         string root = Path.Combine(dir.Path, "data");
         foreach (var (split, classes) in new[] { ("train", trainClasses), (evalName, evalClasses) })
@@ -61,7 +62,10 @@ public class DataValidationTests
                 string folder = Path.Combine(root, split, cls);
                 Directory.CreateDirectory(folder);
                 for (int n = 0; n < 5; n++)
-                    SyntheticData.WritePng(Path.Combine(folder, $"{n}.png"), 8, 8, new SkiaSharp.SKColor((byte)(40 * i), 0, 0));
+                {
+                    var color = new SkiaSharp.SKColor((byte)(40 * i), 0, 0);
+                    SyntheticData.WritePng(Path.Combine(folder, $"{n}.png"), 8, 8, color);
+                }
             }
         }
         return root;
@@ -126,7 +130,8 @@ public class DataValidationTests
         var imagenet = DataConfig.Resolve(DataFormat.ImageFolder, data, 32, Augmentation.ImageNet, 0, true);
         Assert.True(imagenet.TrainTransform().RandomResizedCrop);
         Assert.True(imagenet.EvalTransform().ResizeShorter > 0);
-        var none = DataConfig.Resolve(DataFormat.Idx, SyntheticDataset(), 0, Augmentation.None, 2, false).TrainTransform();
+        var none = DataConfig.Resolve(DataFormat.Idx, SyntheticDataset(), 0, Augmentation.None, 2, false)
+            .TrainTransform();
         Assert.True(none is { RandomCrop: true, Pad: 2, HorizontalFlip: false, RandomResizedCrop: false });
     }
 
