@@ -95,6 +95,19 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>
         return outputs;
     }
 
+    /// <summary>
+    /// Class scores from the output of stage <paramref name="stage"/>: the later stages, then the head. With
+    /// <see cref="ForwardIntermediates"/> it splits the network at any stage (Grad-CAM differentiates there).
+    /// </summary>
+    public Tensor ForwardFromStage(Tensor stageOutput, int stage)
+    {
+        int from = ResolveStages([stage]).Single();
+        using var scope = NewDisposeScope();
+        var x = stageOutput;
+        for (int i = from + 1; i < stages.Count; i++) x = stages[i].call(x);
+        return head.call(x).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Stage indices checked against the model (negative from the end); an error names the valid
     /// range.</summary>
     public SortedSet<int> ResolveStages(IEnumerable<int>? indices)
