@@ -11,13 +11,15 @@ public sealed record KernelClass(KernelType Type, double Fit, double? Sigma = nu
 /// Classifies an N x N kernel (N odd) by normalised correlation with templates, in this order:
 /// <list type="number">
 /// <item>near-zero: its norm below <see cref="NearZeroRatio"/> of the reference norm (the layer's median);</item>
-/// <item>identity-like: the centre holds at least <see cref="IdentityEnergy"/> of the kernel's energy;</item>
+/// <item>identity-like: the centre holds at least <see cref="IdentityEnergy"/> of the kernel's energy and the
+/// other taps do not cancel it (their sum keeps the centre's sign: a Laplacian's centre dominates too);</item>
 /// <item>otherwise the best |correlation| among a centred Gaussian (sigma 0.4..2.0), a first derivative of a
 /// Gaussian at 12 orientations (edge; antisymmetric, so it cannot fit a blur) and a Laplacian of a Gaussian;
 /// the best wins when it reaches <see cref="MinimumFit"/>, else the kernel is "other".</item>
 /// </list>
 /// Correlation ignores scale and sign, so a negative blur is Gaussian-like too; the Gaussian and Laplacian
-/// templates are compared with the kernel's mean kept (a blur is single-signed), the edge template is zero-mean.
+/// templates keep their mean (a blur is single-signed); the edge and Laplacian-of-Gaussian templates are
+/// zero-mean, as derivatives are.
 /// </summary>
 public static class KernelClassifier
 {
@@ -32,8 +34,8 @@ public static class KernelClassifier
             throw new ArgumentException($"expected an odd square kernel, got {kernel.Length} values for size {size}");
         double norm = Math.Sqrt(kernel.Sum(v => (double)v * v));
         if (norm <= NearZeroRatio * referenceNorm || norm == 0) return new KernelClass(KernelType.NearZero, 1);
-        double centre = kernel[size * size / 2];
-        if (centre * centre >= IdentityEnergy * norm * norm)
+        double centre = kernel[size * size / 2], sum = kernel.Sum(v => (double)v);
+        if (centre * centre >= IdentityEnergy * norm * norm && centre * sum > 0.5 * centre * centre)
             return new KernelClass(KernelType.IdentityLike, Math.Abs(centre) / norm);
 
         var best = new KernelClass(KernelType.Other, 0);
@@ -50,8 +52,9 @@ public static class KernelClassifier
         }
         foreach (double sigma in new[] { 0.6, 0.8, 1.0 })
         {
-            double fit = Correlation(kernel, Template(size, (x, y) =>
-                ((x * x + y * y) / (sigma * sigma) - 2) * Gaussian(x, y, sigma)));
+            var log = Template(size, (x, y) => ((x * x + y * y) / (sigma * sigma) - 2) * Gaussian(x, y, sigma));
+            double mean = log.Average();
+            double fit = Correlation(kernel, log.Select(v => v - mean).ToArray());
             if (fit > best.Fit) best = new KernelClass(KernelType.LaplacianLike, fit);
         }
         return best.Fit >= MinimumFit ? best : best with { Type = KernelType.Other };
