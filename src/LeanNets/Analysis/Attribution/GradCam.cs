@@ -54,7 +54,10 @@ public static class GradCam
     internal static void RequireSingleImage(Tensor image)
     {
         if (image.dim() != 4 || image.shape[0] != 1)
-            throw new LeanNetsUsageException($"attribution takes one image (1, C, H, W), got ({string.Join(", ", image.shape)})");
+        {
+            throw new LeanNetsUsageException(
+                $"attribution takes one image (1, C, H, W), got ({string.Join(", ", image.shape)})");
+        }
     }
 
     internal static int ResolveTarget(Tensor logits, int? targetClass)

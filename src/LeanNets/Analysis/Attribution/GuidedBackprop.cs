@@ -13,7 +13,8 @@ namespace LeanNets.Analysis.Attribution;
 /// </summary>
 public static class GuidedBackprop
 {
-    /// <summary>The guided gradient, (C, H, W), for <paramref name="targetClass"/> (null: the top prediction).</summary>
+    /// <summary>The guided gradient, (C, H, W), for <paramref name="targetClass"/> (null: the top
+    /// prediction).</summary>
     public static (Tensor Gradient, int TargetClass) Compute(Classifier model, Tensor image, int? targetClass = null)
     {
         GradCam.RequireSingleImage(image);
@@ -53,7 +54,8 @@ public static class GuidedBackprop
             return gradient * cam.Heatmap;
     }
 
-    /// <summary>Identity forward; backward keeps positive gradients where the activation's output is positive.</summary>
+    /// <summary>Identity forward; backward keeps positive gradients where the activation's output is
+    /// positive.</summary>
     private sealed class GuidedGate : autograd.SingleTensorFunction<GuidedGate>
     {
         public override string Name => "LeanNetsGuidedGate";

@@ -60,7 +60,8 @@ public static class KernelClassifier
         return best.Fit >= MinimumFit ? best : best with { Type = KernelType.Other };
     }
 
-    private static double Gaussian(double x, double y, double sigma) => Math.Exp(-(x * x + y * y) / (2 * sigma * sigma));
+    private static double Gaussian(double x, double y, double sigma) =>
+        Math.Exp(-(x * x + y * y) / (2 * sigma * sigma));
 
     private static double[] Template(int size, Func<double, double, double> f)
     {

@@ -9,7 +9,8 @@ public class AttributionTests
 {
     /// <summary>input -> one stage -> global average pool -> linear (2 classes).</summary>
     private static Classifier Tiny(nn.Module<Tensor, Tensor> stage, long channels) =>
-        new("tiny", new StagePart(nn.Identity(), 3, 1), [new StagePart(stage, channels, 1)], new ClassifierHead(channels, 2));
+        new("tiny", new StagePart(nn.Identity(), 3, 1), [new StagePart(stage, channels, 1)],
+            new ClassifierHead(channels, 2));
 
     [Fact]
     public void GradCamOfConvPoolLinearIsTheClassWeightedSumOfMaps()

@@ -4,7 +4,8 @@ using Xunit.Abstractions;
 
 namespace LeanNets.Tests.Analysis.Kernels;
 
-/// <summary>Synthetic 3x3 kernels of every type, with noise, are classified right; a confusion table per noise level.</summary>
+/// <summary>Synthetic 3x3 kernels of every type, with noise, are classified right; a confusion table per noise
+/// level.</summary>
 public class KernelClassifierTests(ITestOutputHelper output)
 {
     private static float[] Make(int size, Func<double, double, double> f)
@@ -45,7 +46,13 @@ public class KernelClassifierTests(ITestOutputHelper output)
     }
 
     private static readonly KernelType[] Types =
-        [KernelType.GaussianLike, KernelType.IdentityLike, KernelType.Edge, KernelType.LaplacianLike, KernelType.NearZero];
+    [
+        KernelType.GaussianLike,
+        KernelType.IdentityLike,
+        KernelType.Edge,
+        KernelType.LaplacianLike,
+        KernelType.NearZero,
+    ];
 
     /// <param name="noise">noise standard deviation per tap, relative to the kernel's RMS value.</param>
     private Dictionary<KernelType, int[]> Confusion(double noise, int perType = 200)
