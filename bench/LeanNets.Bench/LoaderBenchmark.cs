@@ -24,7 +24,15 @@ public static class LoaderBenchmark
         {
             var loader = new BatchLoader(
                 data,
-                ImageTransform.FashionMnist(28, train: true, pad: 2, flip: true),
+                new DataConfig(
+                    28,
+                    1,
+                    ImageTransform.FashionMnistMean,
+                    ImageTransform.FashionMnistStd,
+                    Augmentation.None,
+                    2,
+                    true
+                ).TrainTransform(),
                 128,
                 true,
                 0,
@@ -119,7 +127,15 @@ public static class LoaderBenchmark
                 using var encoded = image.Encode(format, 90);
                 File.WriteAllBytes(file, encoded.ToArray());
             }
-            var transform = ImageTransform.ImageNetTrain();
+            var transform = new DataConfig(
+                224,
+                3,
+                ImageTransform.ImageNetMean,
+                ImageTransform.ImageNetStd,
+                Augmentation.ImageNet,
+                0,
+                true
+            ).TrainTransform();
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < count; i++)
             {

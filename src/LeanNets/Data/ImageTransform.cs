@@ -27,27 +27,6 @@ public sealed record ImageTransform(
     public static readonly float[] FashionMnistMean = [0.2860f];
     public static readonly float[] FashionMnistStd = [0.3530f];
 
-    public static ImageTransform CifarTrain(int size = 32) =>
-        new(size, CifarMean, CifarStd, Pad: 4, RandomCrop: true, HorizontalFlip: true);
-
-    public static ImageTransform CifarEval(int size = 32) => new(size, CifarMean, CifarStd);
-
-    public static ImageTransform ImageNetTrain(int size = 224) =>
-        new(size, ImageNetMean, ImageNetStd, RandomResizedCrop: true, HorizontalFlip: true);
-
-    public static ImageTransform ImageNetEval(int size = 224) =>
-        new(size, ImageNetMean, ImageNetStd, ResizeShorter: size * 256 / 224);
-
-    public static ImageTransform FashionMnist(int size = 28, bool train = false, int pad = 0, bool flip = false) =>
-        new(
-            size,
-            FashionMnistMean,
-            FashionMnistStd,
-            Pad: train ? pad : 0,
-            RandomCrop: train && pad > 0,
-            HorizontalFlip: train && flip
-        );
-
     public float[] Apply(ImageSample image, Random rng)
     {
         if (image.Channels != Mean.Length)

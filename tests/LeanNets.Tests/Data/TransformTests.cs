@@ -7,14 +7,21 @@ public class TransformTests
     private static ImageSample Ramp(int channels, int h, int w) =>
         new(Enumerable.Range(0, channels * h * w).Select(i => (byte)(i % 251)).ToArray(), channels, h, w, 0);
 
+    private static readonly DataConfig Cifar =
+        new(32, 3, ImageTransform.CifarMean, ImageTransform.CifarStd, Augmentation.Cifar, 4, true);
+    private static readonly DataConfig ImageNet =
+        new(64, 3, ImageTransform.ImageNetMean, ImageTransform.ImageNetStd, Augmentation.ImageNet, 0, true);
+    private static readonly DataConfig FashionMnist =
+        new(28, 1, ImageTransform.FashionMnistMean, ImageTransform.FashionMnistStd, Augmentation.None, 2, true);
+
     public static IEnumerable<object[]> Transforms() =>
         [
-            [ImageTransform.CifarTrain(), 3, 32, 32],
-            [ImageTransform.CifarEval(), 3, 32, 32],
-            [ImageTransform.ImageNetTrain(64), 3, 80, 100],
-            [ImageTransform.ImageNetEval(64), 3, 80, 100],
-            [ImageTransform.FashionMnist(32, train: true, pad: 2, flip: true), 1, 28, 28],
-            [ImageTransform.FashionMnist(28), 1, 28, 28],
+            [Cifar.TrainTransform(), 3, 32, 32],
+            [Cifar.EvalTransform(), 3, 32, 32],
+            [ImageNet.TrainTransform(), 3, 80, 100],
+            [ImageNet.EvalTransform(), 3, 80, 100],
+            [(FashionMnist with { InputSize = 32 }).TrainTransform(), 1, 28, 28],
+            [FashionMnist.EvalTransform(), 1, 28, 28],
         ];
 
     [Theory]
@@ -33,7 +40,7 @@ public class TransformTests
     public void EvalIsIdentityUpToNormalisationAtNativeSize()
     {
         var image = Ramp(1, 28, 28);
-        var t = ImageTransform.FashionMnist(28);
+        var t = FashionMnist.EvalTransform();
         var output = t.Apply(image, new Random(0));
         Assert.Equal((image.Pixels[100] / 255f - t.Mean[0]) / t.Std[0], output[100], 5);
     }

@@ -34,6 +34,9 @@ public class ModelContractTests
         }
         Assert.True(model.FeatureInfo.Zip(model.FeatureInfo.Skip(1)).All(p => p.Second.Reduction >= p.First.Reduction));
         Assert.Equal(model.NumFeatures, model.Head.InChannels);
+        var stem = model.Stem.call(x);
+        Assert.Equal(model.StemInfo.Channels, stem.shape[1]);
+        Assert.InRange(stem.shape[2], Size / model.StemInfo.Reduction, Size / model.StemInfo.Reduction + 2);
 
         var features = model.ForwardFeatures(x);
         Assert.True(features.equal(outputs[^1]).all().item<bool>(), "ForwardFeatures is the last stage's output");
