@@ -89,7 +89,7 @@ public static class LeanNetsCli
             UnauthorizedAccessException => (Failure, $"permission denied: {FirstLine(e.Message)}"),
             DirectoryNotFoundException or FileNotFoundException => (Failure, FirstLine(e.Message)),
             IOException => (Failure, FirstLine(e.Message)),
-            OutOfMemoryException or InsufficientExecutionStackException => (
+            OutOfMemoryException => (
                 Failure,
                 "out of memory: use a smaller batch or input"
             ),

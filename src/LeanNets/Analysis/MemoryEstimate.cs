@@ -33,7 +33,7 @@ public static class MemoryEstimate
                 .FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
             return line == null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return null;
         }
