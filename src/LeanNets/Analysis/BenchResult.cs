@@ -16,10 +16,8 @@ public sealed record BenchResult(
     /// <param name="input">the input shape, or null for the model's own.</param>
     public static BenchResult Measure(string model, InputShape? input, int batch, int runs)
     {
-        if (batch is <= 0 or > 4096)
-            throw new LeanNetsUsageException($"batch must be in 1..4096, got {batch}");
-        if (runs is <= 0 or > 100_000)
-            throw new LeanNetsUsageException($"runs must be in 1..100000, got {runs}");
+        Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
+        Bounds.Require(runs is > 0 and <= 100_000, "runs", runs, "1..100000");
         var spec = ModelRegistry.Get(model);
         var shape = input ?? spec.DefaultInput;
         using var net = spec.Create(spec.DefaultOptions with { InChannels = shape.Channels });

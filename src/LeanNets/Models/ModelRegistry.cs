@@ -44,12 +44,10 @@ public static class ModelRegistry
     public static Classifier Create(string name, int? numClasses = null, int? inChannels = null)
     {
         var spec = Get(name);
-        if (numClasses is <= 0 or > MaxClasses)
-            throw new LeanNetsUsageException($"number of classes must be in 1..{MaxClasses}, got {numClasses}");
-        if (inChannels is <= 0 or > InputShape.MaxChannels)
-            throw new LeanNetsUsageException(
-                $"input channels must be in 1..{InputShape.MaxChannels}, got {inChannels}"
-            );
+        Bounds.Require(numClasses is null or (> 0 and <= MaxClasses), "number of classes", numClasses ?? 0,
+            $"1..{MaxClasses}");
+        Bounds.Require(inChannels is null or (> 0 and <= InputShape.MaxChannels), "input channels", inChannels ?? 0,
+            $"1..{InputShape.MaxChannels}");
         return spec.Create(
             new ModelOptions(numClasses ?? spec.DefaultClasses, inChannels ?? spec.DefaultInput.Channels)
         );

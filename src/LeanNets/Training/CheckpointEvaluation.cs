@@ -20,10 +20,13 @@ public static class CheckpointEvaluation
 {
     public static EvalReport Run(EvalRequest request)
     {
-        if (request.BatchSize is <= 0 or > 65_536)
-            throw new LeanNetsUsageException($"batch size must be in 1..65536, got {request.BatchSize}");
-        if (request.Limit < 0)
-            throw new LeanNetsUsageException($"image limit must be >= 0, got {request.Limit}");
+        Bounds.Require(
+            request.BatchSize is > 0 and <= TrainOptions.MaxBatchSize,
+            "batch size",
+            request.BatchSize,
+            $"1..{TrainOptions.MaxBatchSize}"
+        );
+        Bounds.Require(request.Limit >= 0, "image limit", request.Limit, ">= 0");
         var saved = Checkpoint.ReadState(request.Checkpoint).Options;
         var format = DataSource.Detect(request.Data);
         var test = DataSource.Load(request.Data, train: false, request.SkipBad, request.Limit, format);

@@ -1,4 +1,5 @@
 using LeanNets.Data;
+using LeanNets.Models;
 
 namespace LeanNets.Training;
 
@@ -19,6 +20,9 @@ public enum ScheduleKind
 /// run.</summary>
 public sealed record TrainOptions
 {
+    /// <summary>The largest batch training and evaluation accept.</summary>
+    public const int MaxBatchSize = 65_536;
+
     public required string Model { get; init; }
     public required string Data { get; init; }
     public int? Classes { get; init; }
@@ -80,44 +84,49 @@ public sealed record TrainOptions
     /// <summary>Every value checked against its range; the message names the setting and the value.</summary>
     public void Validate()
     {
-        Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");
-        Require(BatchSize is > 0 and <= 65_536, "batch size", BatchSize, "1..65536");
-        Require(
+        Bounds.Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");
+        Bounds.Require(BatchSize is > 0 and <= MaxBatchSize, "batch size", BatchSize, $"1..{MaxBatchSize}");
+        Bounds.Require(
             double.IsFinite(LearningRate) && LearningRate is > 0 and <= 100,
             "learning rate",
             LearningRate,
             "(0, 100]"
         );
-        Require(Momentum is >= 0 and < 1, "momentum", Momentum, "[0, 1)");
-        Require(WeightDecay is >= 0 and < 1, "weight decay", WeightDecay, "[0, 1)");
-        Require(
+        Bounds.Require(Momentum is >= 0 and < 1, "momentum", Momentum, "[0, 1)");
+        Bounds.Require(WeightDecay is >= 0 and < 1, "weight decay", WeightDecay, "[0, 1)");
+        Bounds.Require(
             WarmupEpochs >= 0 && WarmupEpochs <= Epochs,
             "warmup epochs",
             WarmupEpochs,
             $"0..{Epochs} (the epochs)"
         );
-        Require(StepEvery is > 0 and <= 100_000, "step-schedule interval", StepEvery, "1..100000 epochs");
-        Require(StepGamma is > 0 and <= 1, "step-schedule factor", StepGamma, "(0, 1]");
-        Require(LabelSmoothing is >= 0 and < 1, "label smoothing", LabelSmoothing, "[0, 1)");
-        Require(ClipGradNorm >= 0 && double.IsFinite(ClipGradNorm), "gradient clipping norm", ClipGradNorm, ">= 0");
-        Require(EmaDecay is >= 0 and < 1, "EMA decay", EmaDecay, "[0, 1)");
-        Require(Pad is >= 0 and <= 256, "padding", Pad, "0..256");
-        Require(
+        Bounds.Require(StepEvery is > 0 and <= 100_000, "step-schedule interval", StepEvery, "1..100000 epochs");
+        Bounds.Require(StepGamma is > 0 and <= 1, "step-schedule factor", StepGamma, "(0, 1]");
+        Bounds.Require(LabelSmoothing is >= 0 and < 1, "label smoothing", LabelSmoothing, "[0, 1)");
+        bool finiteClip = ClipGradNorm >= 0 && double.IsFinite(ClipGradNorm);
+        Bounds.Require(finiteClip, "gradient clipping norm", ClipGradNorm, ">= 0");
+        Bounds.Require(EmaDecay is >= 0 and < 1, "EMA decay", EmaDecay, "[0, 1)");
+        Bounds.Require(Pad is >= 0 and <= 256, "padding", Pad, "0..256");
+        Bounds.Require(
             InputSize == 0 || InputSize is >= 8 and <= 4096,
             "input size",
             InputSize,
             "8..4096 (or 0: the data's own)"
         );
-        Require(Classes is null or (> 0 and <= 100_000), "classes", Classes ?? 0, "1..100000");
-        Require(InChannels is null or (> 0 and <= 16), "input channels", InChannels ?? 0, "1..16");
-        Require(Prefetch is >= 0 and <= 64, "prefetch", Prefetch, "0..64");
-        Require(LimitTrain >= 0, "training image limit", LimitTrain, ">= 0");
-        Require(LimitTest >= 0, "test image limit", LimitTest, ">= 0");
-    }
-
-    private static void Require(bool ok, string name, object value, string range)
-    {
-        if (!ok)
-            throw new LeanNetsUsageException(FormattableString.Invariant($"{name} must be in {range}, got {value}"));
+        Bounds.Require(
+            Classes is null or (> 0 and <= ModelRegistry.MaxClasses),
+            "classes",
+            Classes ?? 0,
+            $"1..{ModelRegistry.MaxClasses}"
+        );
+        Bounds.Require(
+            InChannels is null or (> 0 and <= InputShape.MaxChannels),
+            "input channels",
+            InChannels ?? 0,
+            $"1..{InputShape.MaxChannels}"
+        );
+        Bounds.Require(Prefetch is >= 0 and <= 64, "prefetch", Prefetch, "0..64");
+        Bounds.Require(LimitTrain >= 0, "training image limit", LimitTrain, ">= 0");
+        Bounds.Require(LimitTest >= 0, "test image limit", LimitTest, ">= 0");
     }
 }

@@ -28,22 +28,10 @@ public static class MobileNetV1
         (1024, 1),
     ];
 
-    public sealed record Config
-    {
-        public required string Prefix { get; init; }
-        public double WidthMultiplier { get; init; } = 1.0;
-
-        /// <summary>Stride-1 stem for 32x32 inputs.</summary>
-        public bool Cifar { get; init; }
-
-        public ConvKind Kind { get; init; } = ConvKind.Standard;
-
-        public string Name => Prefix + Kind.Suffix;
-    }
 
     public static IEnumerable<ModelSpec> Specs()
     {
-        var imagenet = new Config { Prefix = "mobilenetv1_100" };
+        var imagenet = new MobileNetConfig { Prefix = "mobilenetv1_100" };
         foreach (
             var kind in ConvKind
                 .PaperDualConvs.Prepend(ConvKind.Standard)
@@ -51,7 +39,7 @@ public static class MobileNetV1
                 .Append(ConvKind.Het(4))
         )
             yield return Spec(imagenet with { Kind = kind });
-        var cifar = new Config { Prefix = "mobilenetv1_cifar", Cifar = true };
+        var cifar = new MobileNetConfig { Prefix = "mobilenetv1_cifar", Cifar = true };
         foreach (
             var kind in ConvKind
                 .PaperDualConvs.Prepend(ConvKind.Standard)
@@ -62,7 +50,7 @@ public static class MobileNetV1
             yield return Spec(cifar with { Kind = kind });
     }
 
-    private static ModelSpec Spec(Config c) =>
+    private static ModelSpec Spec(MobileNetConfig c) =>
         new(
             c.Name,
             ModelFamily.MobileNetV1,
@@ -72,7 +60,7 @@ public static class MobileNetV1
             o => Build(c, o)
         );
 
-    public static Classifier Build(Config config, ModelOptions options)
+    public static Classifier Build(MobileNetConfig config, ModelOptions options)
     {
         long Width(int c) => Math.Max(8, (long)(c * config.WidthMultiplier));
         long channels = Width(32);

@@ -37,32 +37,16 @@ public static class MobileNetV2
         new(6, 320, 1, 1),
     ];
 
-    public sealed record Config
-    {
-        public required string Prefix { get; init; }
-        public double WidthMultiplier { get; init; } = 1.0;
-
-        /// <summary>
-        /// The CIFAR network: 1x1 stem with padding 1 (34x34 maps), biases on every conv, the 160-wide stage at
-        /// stride 1 (specs/dualconv-conventions.md); else torchvision's ImageNet network.
-        /// </summary>
-        public bool Cifar { get; init; }
-
-        /// <summary>Standard inverted residuals, or the stride-1 ones replaced by Kind's conv + BN + ReLU6.</summary>
-        public ConvKind Kind { get; init; } = ConvKind.Standard;
-
-        public string Name => Prefix + Kind.Suffix;
-    }
 
     public static IEnumerable<ModelSpec> Specs()
     {
-        yield return Spec(new Config { Prefix = "mobilenetv2_050", WidthMultiplier = 0.5 });
-        yield return Spec(new Config { Prefix = "mobilenetv2_075", WidthMultiplier = 0.75 });
+        yield return Spec(new MobileNetConfig { Prefix = "mobilenetv2_050", WidthMultiplier = 0.5 });
+        yield return Spec(new MobileNetConfig { Prefix = "mobilenetv2_075", WidthMultiplier = 0.75 });
         foreach (var prefix in new[] { "mobilenetv2_100", "mobilenetv2_cifar" })
         {
             foreach (var kind in ConvKind.PaperDualConvs.Prepend(ConvKind.Standard))
                 yield return Spec(
-                    new Config
+                    new MobileNetConfig
                     {
                         Prefix = prefix,
                         Cifar = prefix.EndsWith("cifar"),
@@ -72,7 +56,7 @@ public static class MobileNetV2
         }
     }
 
-    private static ModelSpec Spec(Config c) =>
+    private static ModelSpec Spec(MobileNetConfig c) =>
         new(
             c.Name,
             ModelFamily.MobileNetV2,
@@ -82,7 +66,7 @@ public static class MobileNetV2
             o => Build(c, o)
         );
 
-    public static Classifier Build(Config config, ModelOptions options)
+    public static Classifier Build(MobileNetConfig config, ModelOptions options)
     {
         double wm = config.WidthMultiplier;
         long channels = Channels.MakeDivisible(32 * wm);
@@ -145,7 +129,7 @@ public static class MobileNetV2
     /// CIFAR uses min(G, 8) in the first three stages and G after; ImageNet uses G where it divides both
     /// channel counts, else 8.
     /// </summary>
-    private static int Groups(Config config, int stage, long inChannels, long outChannels)
+    private static int Groups(MobileNetConfig config, int stage, long inChannels, long outChannels)
     {
         int g = config.Kind.Groups;
         if (config.Cifar)
