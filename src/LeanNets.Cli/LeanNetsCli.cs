@@ -41,6 +41,9 @@ public static class LeanNetsCli
             KernelsCommand.Create(output),
             BenchCommand.Create(output),
             CompareCommand.Create(output),
+            VizCommand.Create(output),
+            ExportCommand.Create(output),
+            PredictCommand.Create(output),
         };
         root.Options.Add(Threads);
         root.Options.Add(Verbose);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeanNets.Analysis;
+using LeanNets.Inference;
 using LeanNets.IO;
 using LeanNets.Models;
 
@@ -24,6 +25,11 @@ public static class BenchCommand
             DefaultValueFactory = _ => 20,
         };
         var json = new Option<string?>("--json") { Description = "also write the results to this JSON file" };
+        var engines = new Option<EngineKind[]>("--engine")
+        {
+            Description = "engines to time side by side: torchsharp, onnxruntime (default torchsharp)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("bench", "Measure inference latency (median ms) and images/s on this machine")
         {
             models,
@@ -31,19 +37,25 @@ public static class BenchCommand
             batch,
             runs,
             json,
+            engines,
         };
         command.SetAction(parsed =>
         {
             var shape = parsed.GetValue(input) is string text ? InputShape.Parse(text) : (InputShape?)null;
+            var chosen = parsed.GetValue(engines) is { Length: > 0 } e ? e : [EngineKind.TorchSharp];
             var results = parsed
                 .GetValue(models)!
-                .Select(name => BenchResult.Measure(name, shape, parsed.GetValue(batch), parsed.GetValue(runs)))
+                .SelectMany(name => chosen.Select(engine => (name, engine)))
+                .Select(m =>
+                    BenchResult.Measure(m.name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.engine)
+                )
                 .Select(r =>
                 {
                     output.WriteLine(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"{r.Model,-32} {r.Input}  batch {r.Batch}: {r.MedianMs,9:F2} ms median ({r.MinMs:F2} "
+                            $"{r.Model,-32} {r.Engine,-11} {r.Input}  batch {r.Batch}: {r.MedianMs,9:F2} ms median "
+                                + $"({r.MinMs:F2} "
                             + $"min), {r.ImagesPerSecond,8:F1} img/s, threads {r.Threads}"
                         )
                     );

@@ -5,6 +5,7 @@ namespace LeanNets.Analysis;
 /// <summary>One model's inference speed on this machine, as `leannets bench` prints and writes it.</summary>
 public sealed record BenchResult(
     string Model,
+    Inference.EngineKind Engine,
     string Input,
     int Batch,
     double MedianMs,
@@ -14,16 +15,27 @@ public sealed record BenchResult(
 )
 {
     /// <param name="input">the input shape, or null for the model's own.</param>
-    public static BenchResult Measure(string model, InputShape? input, int batch, int runs)
+    /// <param name="engine">TorchSharp runs the eager model; ONNX Runtime runs its export (BN folded), built in
+    /// memory, with as many threads as TorchSharp uses.</param>
+    public static BenchResult Measure(
+        string model,
+        InputShape? input,
+        int batch,
+        int runs,
+        Inference.EngineKind engine = Inference.EngineKind.TorchSharp
+    )
     {
         Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
         Bounds.Require(runs is > 0 and <= 100_000, "runs", runs, "1..100000");
         var spec = ModelRegistry.Get(model);
         var shape = input ?? spec.DefaultInput;
         using var net = spec.Create(spec.DefaultOptions with { InChannels = shape.Channels });
-        var latency = LatencyMeter.Measure(net, shape, batch, runs);
+        var latency = engine == Inference.EngineKind.TorchSharp
+            ? LatencyMeter.Measure(net, shape, batch, runs)
+            : MeasureOnnxRuntime(net, shape, batch, runs);
         return new BenchResult(
             model,
+            engine,
             shape.ToString(),
             batch,
             latency.MedianMs,
@@ -31,5 +43,20 @@ public sealed record BenchResult(
             latency.ImagesPerSecond,
             TorchSharp.torch.get_num_threads()
         );
+    }
+
+    private static Latency MeasureOnnxRuntime(Classifier net, InputShape shape, int batch, int runs)
+    {
+        var proto = Export.OnnxExporter.Export(net, new Export.OnnxExportOptions(shape.Height, shape.Channels));
+        using var session = new Inference.OnnxRuntimeSession(
+            Google.Protobuf.MessageExtensions.ToByteArray(proto),
+            TorchSharp.torch.get_num_threads()
+        );
+        var random = new Random(0);
+        var data = new float[batch * shape.Channels * shape.Height * shape.Width];
+        for (int i = 0; i < data.Length; i++)
+            data[i] = (float)(random.NextDouble() * 2 - 1);
+        int[] dims = [batch, shape.Channels, shape.Height, shape.Width];
+        return LatencyMeter.Time(() => session.Logits(data, dims), batch, runs);
     }
 }

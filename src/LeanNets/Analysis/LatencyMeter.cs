@@ -28,23 +28,38 @@ public static class LatencyMeter
         {
             using var _ = no_grad();
             using var input = randn(shape.WithBatch(batch));
-            var times = new List<double>();
-            for (int i = -warmup; i < runs; i++)
-            {
-                var clock = Stopwatch.StartNew();
-                // The scope frees every intermediate at once; without it they wait for the GC and each call page-faults
-                // afresh.
-                using (NewDisposeScope())
-                    model.call(input);
-                if (i >= 0)
-                    times.Add(clock.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            return new Latency(times[times.Count / 2], times[0], batch, runs);
+            // The scope frees every intermediate at once; without it they wait for the GC and each call page-faults
+            // afresh.
+            return Time(
+                () =>
+                {
+                    using (NewDisposeScope())
+                        model.call(input);
+                },
+                batch,
+                runs,
+                warmup
+            );
         }
         finally
         {
             model.train(wasTraining);
         }
+    }
+
+    /// <summary>Times any call that processes <paramref name="batch"/> images: median and minimum of
+    /// <paramref name="runs"/> after <paramref name="warmup"/> untimed calls.</summary>
+    public static Latency Time(Action call, int batch, int runs, int warmup = 3)
+    {
+        var times = new List<double>();
+        for (int i = -warmup; i < runs; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            call();
+            if (i >= 0)
+                times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return new Latency(times[times.Count / 2], times[0], batch, runs);
     }
 }

@@ -63,6 +63,21 @@ public sealed record DataConfig(
         return new DataConfig(size, data.Channels, mean, std, augment, pad, flip);
     }
 
+    /// <summary>
+    /// The data config a model gets when no data says otherwise: its registry input size, ImageNet's
+    /// normalisation for RGB, Fashion-MNIST's for one channel, and 0.5/0.5 for any other channel count.
+    /// </summary>
+    public static DataConfig ForModel(Models.InputShape input)
+    {
+        var (mean, std) = input.Channels switch
+        {
+            3 => (ImageTransform.ImageNetMean, ImageTransform.ImageNetStd),
+            1 => (ImageTransform.FashionMnistMean, ImageTransform.FashionMnistStd),
+            _ => (Enumerable.Repeat(0.5f, input.Channels).ToArray(), Enumerable.Repeat(0.5f, input.Channels).ToArray()),
+        };
+        return new DataConfig(input.Height, input.Channels, mean, std, Augmentation.None, 0, false);
+    }
+
     public ImageTransform TrainTransform() =>
         Augment == Augmentation.ImageNet
             ? new ImageTransform(InputSize, Mean, Std, RandomResizedCrop: true, HorizontalFlip: Flip)

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace LeanNets.Layers;
 /// A convolution followed by batch norm and an activation. Most networks order them conv-BN-act;
 /// VGNet puts BN after the activation (<paramref name="normAfterActivation"/>).
 /// </summary>
-public sealed class ConvNormAct : nn.Module<Tensor, Tensor>
+public sealed class ConvNormAct : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly nn.Module<Tensor, Tensor> bn;
@@ -76,6 +77,12 @@ public sealed class ConvNormAct : nn.Module<Tensor, Tensor>
                 groups: groups,
                 bias: bias
             );
+    }
+
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var y = graph.Emit(conv, input);
+        return normAfterActivation ? graph.Emit(bn, graph.Emit(act, y)) : graph.Emit(act, graph.Emit(bn, y));
     }
 
     public override Tensor forward(Tensor input)

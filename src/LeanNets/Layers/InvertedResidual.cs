@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace LeanNets.Layers;
 /// MobileNetV2/V3 inverted residual: optional 1x1 expansion, kxk depthwise conv, optional SE, linear
 /// 1x1 projection; a residual connection when the shape is kept.
 /// </summary>
-public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
+public sealed class InvertedResidual : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> block;
     private readonly bool residual;
@@ -55,6 +56,12 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
         block = nn.Sequential(layers);
         residual = stride == 1 && inChannels == outChannels;
         RegisterComponents();
+    }
+
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var y = graph.Emit(block, input);
+        return residual ? graph.Add(y, input) : y;
     }
 
     public override Tensor forward(Tensor input)

@@ -1,10 +1,11 @@
+using LeanNets.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Layers;
 
 /// <summary>Squeeze-and-excitation: global pool, 1x1 reduce, activation, 1x1 expand, gate, rescale.</summary>
-public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
+public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> fc1;
     private readonly nn.Module<Tensor, Tensor> act;
@@ -24,6 +25,13 @@ public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
         fc2 = nn.Conv2d(squeezeChannels, channels, 1);
         gate = Activation.Create(gateKind);
         RegisterComponents();
+    }
+
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var s = graph.Node("GlobalAveragePool", [input]);
+        s = graph.Emit(gate, graph.Emit(fc2, graph.Emit(act, graph.Emit(fc1, s))));
+        return graph.Node("Mul", [input, s]);
     }
 
     public override Tensor forward(Tensor input)

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace LeanNets.Layers;
 /// crashes with a divide error for wide layers (512 -> 1024 channels and up, batch >= 2, seen on
 /// AVX-512 machines); the subsampled form avoids that kernel.
 /// </summary>
-public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>
+public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly long stride;
@@ -20,6 +21,13 @@ public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>
         conv = nn.Conv2d(inChannels, outChannels, 1, groups: groups, bias: bias);
         this.stride = stride;
         RegisterComponents();
+    }
+
+    /// <summary>ONNX Runtime has no strided-backward problem: one strided 1x1 Conv.</summary>
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var inner = (TorchSharp.Modules.Conv2d)conv;
+        return graph.Conv(input, inner.weight!, inner.bias, stride, 0, inner.groups);
     }
 
     public override Tensor forward(Tensor input)

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace LeanNets.Models;
 /// Tools that look inside models (Grad-CAM, feature maps, detection necks) use <see cref="FeatureInfo"/>
 /// and <see cref="ForwardIntermediates"/> without knowing the family.
 /// </summary>
-public sealed class Classifier : nn.Module<Tensor, Tensor>
+public sealed class Classifier : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> stem;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> stages;
@@ -127,6 +128,9 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>
             throw new LeanNetsUsageException("no stage asked for");
         return result;
     }
+
+    public string ExportOnnx(OnnxGraph graph, string input) =>
+        graph.Emit(head, stages.Aggregate(graph.Emit(stem, input), (x, stage) => graph.Emit(stage, x)));
 
     public override Tensor forward(Tensor input)
     {

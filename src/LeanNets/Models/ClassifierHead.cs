@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace LeanNets.Models;
 /// Every model's head: adaptive average pool, optional pre-logits layers (MobileNetV3's and GhostNet's
 /// 1280-wide layer, VGG's two FC-4096), flatten, optional dropout, and the final linear layer <c>fc</c>.
 /// </summary>
-public sealed class ClassifierHead : nn.Module<Tensor, Tensor>
+public sealed class ClassifierHead : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> pool;
     // Field names are state-dict names: TorchSharp registers modules by field name (timm's head.pre_logits).
@@ -61,6 +62,15 @@ public sealed class ClassifierHead : nn.Module<Tensor, Tensor>
         if (dropout != null)
             x = dropout.call(x);
         return fc.call(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Dropout is the identity at inference and writes no node.</summary>
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var x = graph.Emit(pool, input);
+        if (pre_logits != null)
+            x = graph.Emit(pre_logits, x);
+        return graph.Emit(fc, graph.Emit(flatten, x));
     }
 
     public override Tensor forward(Tensor features) => Forward(features, preLogitsOnly: false);

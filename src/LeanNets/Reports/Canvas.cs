@@ -22,15 +22,8 @@ public static class Canvas
         return SKTypeface.Default;
     });
 
-    public static SKPaint Text(float size, SKColor? color = null, SKTextAlign align = SKTextAlign.Left) =>
-        new()
-        {
-            Typeface = Face.Value,
-            TextSize = size,
-            Color = color ?? SKColors.Black,
-            IsAntialias = true,
-            TextAlign = align,
-        };
+    public static TextStyle Text(float size, SKColor? color = null, SKTextAlign align = SKTextAlign.Left) =>
+        new(Face.Value, size, color ?? SKColors.Black, align);
 
     public static SKPaint Stroke(SKColor color, float width = 2) =>
         new()

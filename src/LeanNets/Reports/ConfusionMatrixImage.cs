@@ -16,6 +16,7 @@ public static class ConfusionMatrixImage
         canvas.Clear(SKColors.White);
         using var text = Canvas.Text(Math.Min(11, cell / 3f), SKColors.Black, SKTextAlign.Center);
         using var label = Canvas.Text(11, SKColors.Black, SKTextAlign.Right);
+        using var column = Canvas.Text(11);
         for (int t = 0; t < n; t++)
         {
             long total = 0;
@@ -34,14 +35,14 @@ public static class ConfusionMatrixImage
                 );
                 canvas.DrawRect(rect, fill);
                 if (n <= 20)
-                    canvas.DrawText(confusion[t, p].ToString(), rect.MidX, rect.MidY + 4, text);
+                    text.Draw(canvas, confusion[t, p].ToString(), rect.MidX, rect.MidY + 4);
             }
             if (n <= 20)
             {
-                canvas.DrawText(Short(classNames[t]), margin - 4, margin + t * cell + cell / 2f + 4, label);
+                label.Draw(canvas, Short(classNames[t]), margin - 4, margin + t * cell + cell / 2f + 4);
                 canvas.Save();
                 canvas.RotateDegrees(-90, margin + t * cell + cell / 2f + 4, margin - 4);
-                canvas.DrawText(Short(classNames[t]), margin + t * cell + cell / 2f + 4, margin - 4, Canvas.Text(11));
+                column.Draw(canvas, Short(classNames[t]), margin + t * cell + cell / 2f + 4, margin - 4);
                 canvas.Restore();
             }
         }

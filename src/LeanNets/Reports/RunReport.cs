@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using LeanNets.IO;
 using LeanNets.Training;
-using SkiaSharp;
 
 namespace LeanNets.Reports;
 
@@ -52,24 +51,8 @@ public sealed class RunReport : ITrainingObserver
             Path.Combine(runDirectory, "metrics.jsonl"),
             string.Concat(history.Select(m => JsonFile.SerializeLine(m) + "\n"))
         );
-        SaveCurves(Path.Combine(runDirectory, "curves.png"), history);
+        TrainingCurves.Save(Path.Combine(runDirectory, "curves.png"), history);
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "report.html"), Html(state));
-    }
-
-    public static void SaveCurves(string path, IReadOnlyList<EpochMetrics> history)
-    {
-        using var surface = SKSurface.Create(new SKImageInfo(1280, 400));
-        new LineChart("Loss", "epoch", "cross-entropy")
-            .Add("train", history.Select(m => ((double)m.Epoch, m.TrainLoss)))
-            .Add("test", history.Select(m => ((double)m.Epoch, m.TestLoss)))
-            .Draw(surface.Canvas, new SKRect(0, 0, 640, 400));
-        var accuracy = new LineChart("Accuracy", "epoch", "top-1 (%)")
-            .Add("train", history.Select(m => ((double)m.Epoch, 100 * m.TrainTop1)))
-            .Add("test", history.Select(m => ((double)m.Epoch, 100 * m.TestTop1)));
-        if (history.Any(m => m.EmaTop1.HasValue))
-            accuracy.Add("test (EMA)", history.Select(m => ((double)m.Epoch, 100 * (m.EmaTop1 ?? double.NaN))));
-        accuracy.Draw(surface.Canvas, new SKRect(640, 0, 1280, 400));
-        Canvas.SavePng(surface, path);
     }
 
     private static string Html(TrainingState state)

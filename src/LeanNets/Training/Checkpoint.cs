@@ -11,6 +11,13 @@ namespace LeanNets.Training;
 /// <summary>Where a run stands: its options, completed epochs, optimizer steps and history.</summary>
 public sealed record TrainingState(TrainOptions Options, int CompletedEpochs, long Step, List<EpochMetrics> History)
 {
+    /// <summary>How the run's images became inputs, so tools can preprocess new images the same way without
+    /// the data (null in checkpoints written before LeanNets recorded it).</summary>
+    public Data.DataConfig? Data { get; init; }
+
+    /// <summary>The data's class names in label order (null in older checkpoints).</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     public double BestTop1 => History.Count == 0 ? 0 : History.Max(m => m.TestTop1);
 
     /// <summary>The first epoch with the best test top-1 (0 before any epoch): the one best.ckpt holds.</summary>

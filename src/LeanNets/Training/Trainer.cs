@@ -213,10 +213,15 @@ public static class Trainer
         ema?.load_state_dict(model.state_dict());
         using var optimizer = OptimizerFactory.Create(model, options);
 
-        var state = new TrainingState(options, 0, 0, []);
+        var state = new TrainingState(options, 0, 0, []) { Data = data, ClassNames = trainSet.ClassNames };
         if (resumeFrom != null)
         {
-            state = Checkpoint.Load(resumeFrom, model, optimizer, ema, restoreRng: true) with { Options = options };
+            state = Checkpoint.Load(resumeFrom, model, optimizer, ema, restoreRng: true) with
+            {
+                Options = options,
+                Data = data,
+                ClassNames = trainSet.ClassNames,
+            };
             FinishCommit(runDir, state);
         }
 

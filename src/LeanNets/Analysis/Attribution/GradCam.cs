@@ -10,6 +10,17 @@ public sealed record ClassMap(Tensor Heatmap, int TargetClass, float Score) : ID
     public void Dispose() => Heatmap.Dispose();
 }
 
+/// <summary>How a class activation map weights a stage's channels.</summary>
+public enum CamMethod
+{
+    /// <summary>The gradient averaged over space (Selvaraju et al. 2017).</summary>
+    GradCam,
+
+    /// <summary>Positive gradients weighted per position by second- and third-order terms (Chattopadhay et al.
+    /// 2018), which spreads the map over several instances of a class instead of the strongest one.</summary>
+    GradCamPlusPlus,
+}
+
 /// <summary>
 /// Grad-CAM (Selvaraju et al. 2017) on any model through its stages: the gradient of the class score with
 /// respect to a stage's output, averaged over space, weights that output's channels; the weighted sum, ReLU'd,
@@ -20,7 +31,13 @@ public static class GradCam
     /// <param name="image">one image, (1, C, H, W), preprocessed as the model expects.</param>
     /// <param name="targetClass">the class to explain; null for the top prediction.</param>
     /// <param name="stage">the stage whose output is weighted (negative from the end; default the last).</param>
-    public static ClassMap Compute(Classifier model, Tensor image, int? targetClass = null, int stage = -1)
+    public static ClassMap Compute(
+        Classifier model,
+        Tensor image,
+        int? targetClass = null,
+        int stage = -1,
+        CamMethod method = CamMethod.GradCam
+    )
     {
         RequireSingleImage(image);
         bool wasTraining = model.training;
@@ -37,7 +54,9 @@ public static class GradCam
             var score = logits[0, target];
             var gradient = autograd.grad([score], [leaf])[0];
             using var noGrad = no_grad();
-            var weights = gradient.mean([2, 3], keepdim: true);
+            var weights = method == CamMethod.GradCam
+                ? gradient.mean([2, 3], keepdim: true)
+                : PlusPlusWeights(leaf, gradient);
             var cam = nn.functional.relu((weights * leaf).sum(1, keepdim: true));
             cam = nn.functional.interpolate(cam, [image.shape[2], image.shape[3]], mode: InterpolationMode.Bilinear,
                 align_corners: false)[0, 0];
@@ -49,6 +68,16 @@ public static class GradCam
         {
             model.train(wasTraining);
         }
+    }
+
+    /// <summary>Grad-CAM++'s channel weights for a score taken through an exponential (the paper's closed form):
+    /// alpha = g^2 / (2 g^2 + sum(A) g^3) per position, weight = sum of alpha * relu(g).</summary>
+    private static Tensor PlusPlusWeights(Tensor activations, Tensor gradient)
+    {
+        var g2 = gradient.pow(2);
+        var denominator = 2 * g2 + activations.sum([2, 3], keepdim: true) * gradient.pow(3);
+        var alpha = where(gradient != 0, g2 / denominator.where(denominator != 0, ones_like(denominator)), 0.0);
+        return (alpha * nn.functional.relu(gradient)).sum([2, 3], keepdim: true);
     }
 
     internal static void RequireSingleImage(Tensor image)

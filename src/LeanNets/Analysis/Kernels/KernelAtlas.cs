@@ -6,7 +6,17 @@ namespace LeanNets.Analysis.Kernels;
 /// values.</summary>
 /// <param name="Depth">the layer's position among the model's spatial layers (0 = nearest the input).</param>
 /// <param name="Values">every weight of the classified slices (the paper's Fig. 1 histograms).</param>
-public sealed record LayerAtlas(string Name, string Kind, int Depth, IReadOnlyList<KernelClass> Classes, float[] Values)
+/// <param name="Size">the kernels' side N.</param>
+public sealed record LayerAtlas(
+    string Name,
+    string Kind,
+    int Depth,
+    int Size,
+    bool Learned,
+    bool Depthwise,
+    IReadOnlyList<KernelClass> Classes,
+    float[] Values
+)
 {
     public int Count(KernelType type) => Classes.Count(c => c.Type == type);
 
@@ -44,7 +54,18 @@ public static class KernelAtlas
                 var kernel = values[(i * size * size)..((i + 1) * size * size)];
                 classes.Add(KernelClassifier.Classify(kernel, size, median));
             }
-            result.Add(new LayerAtlas(layer.Name, layer.Kind, result.Count, classes, values));
+            result.Add(
+                new LayerAtlas(
+                    layer.Name,
+                    layer.Kind,
+                    result.Count,
+                    size,
+                    layer.Learned,
+                    layer.Depthwise,
+                    classes,
+                    values
+                )
+            );
         }
         return result;
     }

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace LeanNets.Models.DualConvPaper;
 
 /// <summary>1x1 reduce, 3x3 (any <see cref="ConvKind"/>), 1x1 expand, each with BN; ReLU after the residual
 /// sum.</summary>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>
+public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     public const long Expansion = 4;
     private readonly nn.Module<Tensor, Tensor> conv1,
@@ -37,6 +38,14 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
                 )
                 : nn.Identity();
         RegisterComponents();
+    }
+
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var y = graph.Emit(relu, graph.Emit(bn1, graph.Emit(conv1, input)));
+        y = graph.Emit(relu, graph.Emit(bn2, graph.Emit(conv2, y)));
+        y = graph.Emit(bn3, graph.Emit(conv3, y));
+        return graph.Emit(relu, graph.Add(y, graph.Emit(downsample, input)));
     }
 
     public override Tensor forward(Tensor input)

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace LeanNets.Models.DualConvPaper;
 /// input and their outputs are summed. Every output channel thus sees M/G channels through 3x3 kernels
 /// and all M channels through 1x1 kernels; MACs are (1/G + 1/9) of a standard 3x3 convolution.
 /// </summary>
-public sealed class DualConv : nn.Module<Tensor, Tensor>
+public sealed class DualConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> gc;
     private readonly nn.Module<Tensor, Tensor> pwc;
@@ -26,6 +27,9 @@ public sealed class DualConv : nn.Module<Tensor, Tensor>
     }
 
     public long Groups { get; }
+
+    public string ExportOnnx(OnnxGraph graph, string input) =>
+        graph.Add(graph.Emit(gc, input), graph.Emit(pwc, input));
 
     public override Tensor forward(Tensor input)
     {

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,7 +12,7 @@ namespace LeanNets.Models.DualConvPaper;
 /// a P-group 3x3 convolution over channels regrouped by residue plus a 1x1 convolution whose weight
 /// holds only the non-3x3 positions, so parameters and MACs are exactly the paper's eq. 10.
 /// </summary>
-public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable
+public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExportable
 {
     private readonly Parameter weight3x3; // [N, M/P, 3, 3], filters ordered by group (residue)
     private readonly Parameter weight1x1; // [N, M - M/P], compact
@@ -81,6 +82,14 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable
         var pointwise = zeros(outChannels, inChannels, dtype: weight1x1.dtype).scatter(1, scatterIndex, weight1x1);
         dense[TensorIndex.Colon, TensorIndex.Colon, 1, 1] += pointwise;
         return dense.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Exported as the equivalent dense 3x3 convolution (<see cref="DenseWeight"/>): the same outputs,
+    /// one Conv node, but the zero taps are computed (ONNX has no heterogeneous kernel).</summary>
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        using var dense = DenseWeight();
+        return graph.Conv(input, dense, null, stride, 1, 1);
     }
 
     public override Tensor forward(Tensor input)

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace LeanNets.Models.Peers;
 /// GhostNet's ghost module: a 1x1 conv makes half the output ("intrinsic" maps), a cheap 3x3 depthwise
 /// conv makes the other half from them ("ghost" maps).
 /// </summary>
-public sealed class GhostModule : nn.Module<Tensor, Tensor>
+public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> primary;
     private readonly nn.Module<Tensor, Tensor> cheap;
@@ -25,6 +26,12 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var x1 = graph.Emit(primary, input);
+        return graph.Channels(graph.Concat(x1, graph.Emit(cheap, x1)), 0, outChannels);
+    }
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
@@ -36,7 +43,7 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>
 
 /// <summary>GhostNet bottleneck: ghost module, optional strided depthwise conv and SE, linear ghost module,
 /// shortcut.</summary>
-public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
+public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> body;
     private readonly nn.Module<Tensor, Tensor> shortcut;
@@ -88,6 +95,9 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
                 );
         RegisterComponents();
     }
+
+    public string ExportOnnx(OnnxGraph graph, string input) =>
+        graph.Add(graph.Emit(body, input), graph.Emit(shortcut, input));
 
     public override Tensor forward(Tensor input)
     {

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace LeanNets.Models.Peers;
 /// RegNet's residual bottleneck (X block; Y adds SE): 1x1, grouped 3x3 with fixed group width, optional SE,
 /// 1x1 without activation, projection shortcut when the shape changes, ReLU after the sum.
 /// </summary>
-public sealed class RegNetBlock : nn.Module<Tensor, Tensor>
+public sealed class RegNetBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> body;
     private readonly nn.Module<Tensor, Tensor> shortcut;
@@ -33,6 +34,9 @@ public sealed class RegNetBlock : nn.Module<Tensor, Tensor>
         relu = nn.ReLU(inplace: true);
         RegisterComponents();
     }
+
+    public string ExportOnnx(OnnxGraph graph, string input) =>
+        graph.Emit(relu, graph.Add(graph.Emit(body, input), graph.Emit(shortcut, input)));
 
     public override Tensor forward(Tensor input)
     {

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace LeanNets.Models.Peers;
 /// ShuffleNetV2 unit: at stride 1 half the channels pass through and half go through 1x1-dw3x3-1x1;
 /// at stride 2 both halves are computed from the whole input. The halves are joined and shuffled.
 /// </summary>
-public sealed class ShuffleBlock : nn.Module<Tensor, Tensor>
+public sealed class ShuffleBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> branch1;
     private readonly nn.Module<Tensor, Tensor> branch2;
@@ -34,6 +35,29 @@ public sealed class ShuffleBlock : nn.Module<Tensor, Tensor>
             ("expand", new ConvNormAct(half, half, 1))
         );
         RegisterComponents();
+    }
+
+    /// <summary>Split and concat as Slice/Concat; the shuffle as Reshape, Transpose, Reshape.</summary>
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        string joined;
+        if (stride == 1)
+        {
+            long half = graph.InputShape(this)[1] / 2;
+            var passed = graph.Channels(input, 0, half);
+            joined = graph.Concat(passed, graph.Emit(branch2, graph.Channels(input, half, half)));
+        }
+        else
+        {
+            joined = graph.Concat(graph.Emit(branch1, input), graph.Emit(branch2, input));
+        }
+        long[] shape = graph.OutputShape(this);
+        long c = shape[1],
+            h = shape[2],
+            w = shape[3];
+        var grouped = graph.Reshape(joined, 0, 2, c / 2, h * w);
+        var swapped = graph.Node("Transpose", [grouped], Attr.Ints("perm", 0, 2, 1, 3));
+        return graph.Reshape(swapped, 0, c, h, w);
     }
 
     public override Tensor forward(Tensor input)

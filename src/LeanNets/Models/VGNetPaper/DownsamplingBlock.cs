@@ -40,6 +40,17 @@ public sealed class DownsamplingBlock : nn.Module<Tensor, (Tensor Left, Tensor R
     /// <summary>How many of the downsampled input channels pass to the output unchanged.</summary>
     public long ReusedChannels => reused;
 
+    /// <summary>The ONNX nodes of <see cref="forward"/>; returns the two halves' value names.</summary>
+    internal (string Left, string Right) ExportOnnx(Export.OnnxGraph graph, string input)
+    {
+        var x = graph.Emit(downsample, input);
+        var generated = graph.Emit(pointwise, x);
+        if (reused == outChannels / 2)
+            return (graph.Channels(x, inChannels - reused, reused), generated);
+        var joined = reused == 0 ? generated : graph.Concat(graph.Channels(x, inChannels - reused, reused), generated);
+        return (graph.Channels(joined, 0, outChannels / 2), graph.Channels(joined, outChannels / 2, outChannels / 2));
+    }
+
     public override (Tensor Left, Tensor Right) forward(Tensor input)
     {
         using var scope = NewDisposeScope();

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace LeanNets.Models.VGNetPaper;
 /// A 3x3 depthwise convolution with hand-designed kernels held in a buffer: saved with the model,
 /// moved with it, never trained and not counted as learnable parameters.
 /// </summary>
-public sealed class FixedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountable
+public sealed class FixedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExportable
 {
     private readonly Tensor weight;
     private readonly long stride;
@@ -26,6 +27,9 @@ public sealed class FixedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountabl
 
     /// <summary>The fixed kernels, [channels, 1, 3, 3].</summary>
     public Tensor Weight => weight;
+
+    public string ExportOnnx(OnnxGraph graph, string input) =>
+        graph.Conv(input, weight, null, stride, 1, weight.shape[0]);
 
     public override Tensor forward(Tensor input) =>
         nn.functional.conv2d(input, weight, null, new[] { stride }, new long[] { 1 }, groups: weight.shape[0]);

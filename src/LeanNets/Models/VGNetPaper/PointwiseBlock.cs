@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -5,7 +6,7 @@ using static TorchSharp.torch;
 namespace LeanNets.Models.VGNetPaper;
 
 /// <summary>VGNet's pointwise block: 1x1 conv (no bias), activation, then BN; optionally followed by SE.</summary>
-public sealed class PointwiseBlock : nn.Module<Tensor, Tensor>
+public sealed class PointwiseBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> pw;
     private readonly nn.Module<Tensor, Tensor> se;
@@ -20,6 +21,8 @@ public sealed class PointwiseBlock : nn.Module<Tensor, Tensor>
             : nn.Identity();
         RegisterComponents();
     }
+
+    public string ExportOnnx(OnnxGraph graph, string input) => graph.Emit(se, graph.Emit(pw, input));
 
     public override Tensor forward(Tensor input)
     {

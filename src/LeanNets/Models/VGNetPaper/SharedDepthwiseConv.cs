@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace LeanNets.Models.VGNetPaper;
 /// VGNet's shared depthwise conv: one 3x3 depthwise conv over C/t channels applied to each of the t
 /// channel chunks, so C/t kernels serve all C channels. Run as a single conv over a batch t times larger.
 /// </summary>
-public sealed class SharedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountable
+public sealed class SharedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly long shares;
@@ -24,6 +25,15 @@ public sealed class SharedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountab
     }
 
     public long Shares => shares;
+
+    /// <summary>Sharing is exported as one depthwise Conv whose kernels repeat every C / shares channels: the
+    /// same outputs without the reshapes.</summary>
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var inner = (TorchSharp.Modules.Conv2d)conv;
+        using var tiled = inner.weight!.repeat(shares, 1, 1, 1);
+        return graph.Conv(input, tiled, null, 1, 1, tiled.shape[0]);
+    }
 
     public override Tensor forward(Tensor input)
     {

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace LeanNets.Models.VGNetPaper;
 
 /// <summary>A VGNet stage: one downsampling block then half-identity blocks on the channel pair, joined at the
 /// end.</summary>
-public sealed class VGNetStage : nn.Module<Tensor, Tensor>
+public sealed class VGNetStage : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly DownsamplingBlock downsample;
     private readonly TorchSharp.Modules.ModuleList<HalfIdentityBlock> blocks;
@@ -38,6 +39,14 @@ public sealed class VGNetStage : nn.Module<Tensor, Tensor>
                 .ToArray()
         );
         RegisterComponents();
+    }
+
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var pair = downsample.ExportOnnx(graph, input);
+        foreach (var block in blocks)
+            pair = block.ExportOnnx(graph, pair);
+        return graph.Concat(pair.Left, pair.Right);
     }
 
     public override Tensor forward(Tensor input)

@@ -32,6 +32,32 @@ public class AttributionTests
     }
 
     [Fact]
+    public void GradCamPlusPlusOfConvPoolLinearMatchesItsClosedForm()
+    {
+        manual_seed(11);
+        using var conv = nn.Conv2d(3, 4, 3, padding: 1);
+        using var model = Tiny(nn.Sequential(conv, nn.ReLU()), 4);
+        using var x = randn(1, 3, 5, 6);
+        using var cam = GradCam.Compute(model, x, targetClass: 0, stage: 0, method: CamMethod.GradCamPlusPlus);
+
+        // The gradient is g_k = w_0k / 30 at every position; alpha = g^2 / (2 g^2 + S_k g^3) with S_k the sum of
+        // map k, so the weight is 30 * relu(g_k) * alpha_k, and the CAM relu(sum_k weight_k A_k), scaled to max 1.
+        using var maps = nn.functional.relu(conv.call(x))[0];
+        var w = model.Head.Fc.weight![0].data<float>().ToArray();
+        var sums = maps.sum([1, 2]).data<float>().ToArray();
+        var k = new float[4];
+        for (int c = 0; c < 4; c++)
+        {
+            double g = w[c] / 30.0;
+            k[c] = (float)(g <= 0 ? 0 : 30 * g * g * g / (2 * g * g + sums[c] * g * g * g));
+        }
+        using var weights = tensor(k).view(4, 1, 1);
+        using var expected = nn.functional.relu((weights * maps).sum(dim: 0));
+        using var normalised = expected / expected.max();
+        Assert.True(cam.Heatmap.allclose(normalised, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
     public void GradCamDefaultsToTheTopClassAndTheLastStage()
     {
         using var model = ModelRegistry.Create("resnet50_cifar", numClasses: 10);

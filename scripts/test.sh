@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's test command: installs the Debian packages the tests use (as root, only those missing), then
+# runs the whole suite. Extra arguments go to `dotnet test` (e.g. --filter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The browser test opens the report pages in headless Chromium through ChromeDriver; the ONNX tests validate
+# exported files with the reference checker of Debian's python3-onnx (run with /usr/bin/python3).
+packages=(chromium chromium-driver python3-onnx python3-numpy)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${missing[*]} (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    aptlog=$(mktemp)
+    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$aptlog" 2>&1; then
+      tail -n 20 "$aptlog" >&2
+      echo "error: apt-get could not install ${missing[*]}" >&2
+      exit 1
+    fi
+    rm -f "$aptlog"
+  else
+    echo "note: ${missing[*]} not installed and not root: the browser test will be skipped" >&2
+  fi
+fi
+
+exec dotnet test LeanNets.slnx -c Release "$@"

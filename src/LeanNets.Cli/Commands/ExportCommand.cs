@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using LeanNets.Export;
+using LeanNets.Inference;
+
+namespace LeanNets.Cli.Commands;
+
+/// <summary>`leannets export MODEL [--checkpoint F] --onnx OUT`: an ONNX file ONNX Runtime (and `predict`) can
+/// run, with the model's preprocessing and class names in its metadata.</summary>
+public static class ExportCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = new Argument<string>("model")
+        {
+            Description = "registry name (with --checkpoint: the name it was trained as)",
+        };
+        var checkpoint = new Option<string?>("--checkpoint")
+        {
+            Description = "trained weights (default: initial weights)",
+        };
+        var onnx = new Option<string>("--onnx") { Description = "ONNX file to write", Required = true };
+        var opset = new Option<int>("--opset")
+        {
+            Description = $"ONNX opset ({OnnxExportOptions.MinOpset}..{OnnxExportOptions.MaxOpset})",
+            DefaultValueFactory = _ => OnnxExportOptions.DefaultOpset,
+        };
+        var batch = new Option<string>("--batch")
+        {
+            Description = "batch dimension: dynamic or a fixed size",
+            DefaultValueFactory = _ => "dynamic",
+        };
+        var noFold = new Option<bool>("--no-fold")
+        {
+            Description = "keep BatchNormalization nodes (no folding into convs)",
+        };
+        var inputSize = new Option<int?>("--input-size")
+        {
+            Description = "input side (default: the model's or the run's)",
+        };
+        var command = new Command("export", "Export a model to ONNX")
+        {
+            model,
+            checkpoint,
+            onnx,
+            opset,
+            batch,
+            noFold,
+            inputSize,
+        };
+        command.SetAction(parsed =>
+        {
+            string batchText = parsed.GetValue(batch)!;
+            int? fixedBatch = batchText == "dynamic" ? null
+                : int.TryParse(batchText, NumberStyles.None, CultureInfo.InvariantCulture, out int b) && b > 0 ? b
+                : throw new LeanNetsUsageException(
+                    $"--batch must be 'dynamic' or a positive integer, got '{batchText}'"
+                );
+            using var loaded = ModelSource.Load(
+                parsed.GetValue(model)!,
+                parsed.GetValue(checkpoint),
+                parsed.GetValue(inputSize)
+            );
+            var options = new OnnxExportOptions(
+                loaded.Data.InputSize,
+                loaded.Data.Channels,
+                parsed.GetValue(opset),
+                fixedBatch,
+                !parsed.GetValue(noFold),
+                OnnxMetadata.For(loaded)
+            );
+            string path = parsed.GetValue(onnx)!;
+            var proto = OnnxExporter.Save(loaded.Model, options, path);
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"wrote {path}: {proto.Graph.Node.Count} nodes, input "
+                        + $"{loaded.Data.Channels}x{loaded.Data.InputSize}"
+                        + $"x{loaded.Data.InputSize} (batch {batchText}), opset {options.Opset}, "
+                        + $"{new FileInfo(path).Length / 1e6:F1} MB"
+                )
+            );
+            return LeanNetsCli.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using LeanNets.Export;
+using LeanNets.Inference;
+
+namespace LeanNets.Cli.Commands;
+
+/// <summary>`leannets predict MODEL|FILE.onnx [--checkpoint F] IMAGE...`: top classes per image, with TorchSharp
+/// or ONNX Runtime.</summary>
+public static class PredictCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = new Argument<string>("model")
+        {
+            Description = "registry name, or an ONNX file exported by LeanNets",
+        };
+        var images = new Argument<string[]>("images") { Description = "image files", Arity = ArgumentArity.OneOrMore };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "trained weights (registry models)" };
+        var engine = new Option<EngineKind>("--engine")
+        {
+            Description = "torchsharp or onnxruntime (an .onnx file always runs on onnxruntime)",
+            DefaultValueFactory = _ => EngineKind.TorchSharp,
+        };
+        var top = new Option<int>("--top") { Description = "classes shown per image", DefaultValueFactory = _ => 5 };
+        var command = new Command("predict", "Classify images with a model or an exported ONNX file")
+        {
+            model,
+            images,
+            checkpoint,
+            engine,
+            top,
+        };
+        command.SetAction(parsed =>
+        {
+            string name = parsed.GetValue(model)!;
+            var files = parsed.GetValue(images)!;
+            IReadOnlyList<ImagePrediction> predictions;
+            if (name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            {
+                using var session = OnnxRuntimeSession.FromFile(name);
+                var (_, data, classes) = OnnxMetadata.Read(session.Metadata, name);
+                predictions = Predictor.Run(session, data, classes, files, parsed.GetValue(top));
+            }
+            else
+            {
+                using var loaded = ModelSource.Load(name, parsed.GetValue(checkpoint), null);
+                using IInferenceEngine runner = parsed.GetValue(engine) == EngineKind.TorchSharp
+                    ? new TorchSharpEngine(loaded.Model)
+                    : new OnnxRuntimeSession(
+                        Google.Protobuf.MessageExtensions.ToByteArray(
+                            OnnxExporter.Export(
+                                loaded.Model,
+                                new OnnxExportOptions(loaded.Data.InputSize, loaded.Data.Channels)
+                            )
+                        )
+                    );
+                predictions = Predictor.Run(runner, loaded.Data, loaded.ClassNames, files, parsed.GetValue(top));
+            }
+            foreach (var p in predictions)
+            {
+                output.WriteLine(p.Image);
+                foreach (var c in p.Top)
+                    output.WriteLine(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"  {100 * c.Probability,6:F2}%  {c.Class,5}  {c.Name}"
+                        )
+                    );
+            }
+            return LeanNetsCli.Success;
+        });
+        return command;
+    }
+}

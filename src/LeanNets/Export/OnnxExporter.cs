@@ -1,0 +1,150 @@
+using Google.Protobuf;
+using LeanNets.IO;
+using LeanNets.Models;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace LeanNets.Export;
+
+/// <summary>
+/// Writes a registry model as an ONNX graph. TorchSharp has no tracer, so the graph is built from the modules:
+/// TorchSharp's layers map to ONNX ops, and LeanNets' composite blocks emit the nodes of their own forward pass
+/// (<see cref="IOnnxExportable"/>). A module with no export is named before anything is written. The model runs
+/// once at the export size first, to record the shapes some ops need.
+/// </summary>
+public static class OnnxExporter
+{
+    public const string InputName = "input",
+        OutputName = "logits";
+
+    public static ModelProto Export(Classifier model, OnnxExportOptions options)
+    {
+        if (options.Opset is < OnnxExportOptions.MinOpset or > OnnxExportOptions.MaxOpset)
+            throw new LeanNetsUsageException(
+                $"opset {options.Opset} is not supported "
+                    + $"(use {OnnxExportOptions.MinOpset}..{OnnxExportOptions.MaxOpset})"
+            );
+        if (options.Batch is < 1)
+            throw new LeanNetsUsageException($"batch size must be positive, got {options.Batch}");
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            var (inputs, outputs) = RecordShapes(model, options);
+            var graph = new OnnxGraph(inputs, outputs, Paths(model));
+            string output = graph.Emit(model, InputName);
+            var proto = graph.Proto;
+            if (options.FoldBatchNorm)
+                BatchNormFolding.Apply(proto);
+            var rename = proto.Node.First(n => n.Output.Contains(output));
+            rename.Output[rename.Output.IndexOf(output)] = OutputName;
+            foreach (var node in proto.Node)
+                for (int i = 0; i < node.Input.Count; i++)
+                    if (node.Input[i] == output)
+                        node.Input[i] = OutputName;
+            proto.Input.Add(Value(InputName, options.Batch, options.Channels, options.InputSize, options.InputSize));
+            proto.Output.Add(Value(OutputName, options.Batch, model.NumClasses));
+            var result = new ModelProto
+            {
+                IrVersion = 8,
+                ProducerName = "LeanNets",
+                ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
+                Graph = proto,
+                DocString = $"{model.GetName()} exported by LeanNets",
+            };
+            result.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+            foreach (var (key, value) in options.Metadata ?? new Dictionary<string, string>())
+                result.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+            return result;
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>Exports and writes the file atomically (nothing is written when the export fails).</summary>
+    public static ModelProto Save(Classifier model, OnnxExportOptions options, string path)
+    {
+        var proto = Export(model, options);
+        AtomicFile.WriteAllBytes(path, proto.ToByteArray());
+        return proto;
+    }
+
+    private static ValueInfoProto Value(string name, int? batch, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(
+            batch is int b
+                ? new TensorShapeProto.Types.Dimension { DimValue = b }
+                : new TensorShapeProto.Types.Dimension { DimParam = "batch" }
+        );
+        foreach (var d in dims)
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor
+                {
+                    ElemType = (int)TensorProto.Types.DataType.Float,
+                    Shape = shape,
+                },
+            },
+        };
+    }
+
+    private static Dictionary<nn.Module, string> Paths(Classifier model)
+    {
+        var paths = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, module) in model.named_modules())
+            paths.TryAdd(module, name.Length == 0 ? model.GetName() : name);
+        return paths;
+    }
+
+    /// <summary>Each module's first input and output shapes, from one forward pass at the export size.</summary>
+    private static (Dictionary<nn.Module, long[]> Inputs, Dictionary<nn.Module, long[]> Outputs) RecordShapes(
+        Classifier model,
+        OnnxExportOptions options
+    )
+    {
+        var shapes = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
+        var outputs = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
+        var removers = new List<Action>();
+        try
+        {
+            foreach (var module in model.modules().OfType<nn.Module<Tensor, Tensor>>())
+            {
+                var handle = module.register_forward_pre_hook(
+                    (m, input) =>
+                    {
+                        shapes.TryAdd(m, input.shape);
+                        return input;
+                    }
+                );
+                var after = module.register_forward_hook(
+                    (m, _, output) =>
+                    {
+                        outputs.TryAdd(m, output.shape);
+                        return output;
+                    }
+                );
+                removers.Add(() =>
+                {
+                    handle.remove();
+                    after.remove();
+                });
+            }
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            model.call(zeros(1, options.Channels, options.InputSize, options.InputSize));
+        }
+        finally
+        {
+            foreach (var remove in removers)
+                remove();
+        }
+        return (shapes, outputs);
+    }
+}

@@ -1,0 +1,177 @@
+using Google.Protobuf;
+using Onnx;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LeanNets.Export;
+
+/// <summary>
+/// The ONNX graph under construction: nodes in execution order, weights as initializers, unique value names,
+/// and the input shape every module saw in a recorded forward pass (for ops ONNX needs static sizes for, such
+/// as adaptive pooling). Modules add their own nodes through <see cref="Emit"/>.
+/// </summary>
+public sealed class OnnxGraph
+{
+    private readonly Dictionary<nn.Module, long[]> inputShapes,
+        outputShapes;
+    private readonly Dictionary<string, int> used = [];
+    private readonly Stack<string> scopes = new();
+
+    internal OnnxGraph(
+        Dictionary<nn.Module, long[]> inputShapes,
+        Dictionary<nn.Module, long[]> outputShapes,
+        Dictionary<nn.Module, string> paths
+    )
+    {
+        this.inputShapes = inputShapes;
+        this.outputShapes = outputShapes;
+        Paths = paths;
+    }
+
+    public GraphProto Proto { get; } = new() { Name = "leannets" };
+
+    internal Dictionary<nn.Module, string> Paths { get; }
+
+    /// <summary>The (N, C, H, W) input a module received when the model ran at the export size.</summary>
+    public long[] InputShape(nn.Module module) =>
+        inputShapes.TryGetValue(module, out var shape)
+            ? shape
+            : throw new OnnxExportException($"{Describe(module)} did not run in the recorded forward pass");
+
+    /// <summary>The (N, C, H, W) output of a module in the recorded forward pass.</summary>
+    public long[] OutputShape(nn.Module module) =>
+        outputShapes.TryGetValue(module, out var shape)
+            ? shape
+            : throw new OnnxExportException($"{Describe(module)} did not run in the recorded forward pass");
+
+    /// <summary>Reshape with a target shape; 0 keeps the input's size on that axis (the dynamic batch).</summary>
+    public string Reshape(string input, params long[] shape) => Node("Reshape", [input, Int64s("shape", shape)]);
+
+    /// <summary>Adds one module's nodes for <paramref name="input"/> and returns the name of its output.</summary>
+    public string Emit(nn.Module module, string input)
+    {
+        scopes.Push(Paths.GetValueOrDefault(module, module.GetName()));
+        try
+        {
+            return module is IOnnxExportable own ? own.ExportOnnx(this, input) : TorchModules.Emit(this, module, input);
+        }
+        finally
+        {
+            scopes.Pop();
+        }
+    }
+
+    public string Node(string op, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
+        Node(op, inputs, 1, attributes)[0];
+
+    public IReadOnlyList<string> Node(
+        string op,
+        IEnumerable<string> inputs,
+        int outputs,
+        params AttributeProto[] attributes
+    )
+    {
+        string scope = scopes.Count == 0 ? "" : scopes.Peek();
+        var node = new NodeProto { OpType = op, Name = Unique($"{scope}/{op}") };
+        node.Input.AddRange(inputs);
+        var names = Enumerable.Range(0, outputs).Select(_ => Unique($"{scope}/{op}.out")).ToList();
+        node.Output.AddRange(names);
+        node.Attribute.AddRange(attributes);
+        Proto.Node.Add(node);
+        return names;
+    }
+
+    /// <summary>A float initializer holding a copy of <paramref name="value"/>.</summary>
+    public string Weight(string name, Tensor value)
+    {
+        using var cpu = value.detach().to(float32).cpu().contiguous();
+        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
+        proto.Dims.AddRange(cpu.shape);
+        proto.RawData = ByteString.CopyFrom(cpu.bytes);
+        Proto.Initializer.Add(proto);
+        return proto.Name;
+    }
+
+    /// <summary>An int64 initializer (shapes, axes, slice bounds).</summary>
+    public string Int64s(string name, params long[] values)
+    {
+        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        proto.Dims.Add(values.Length);
+        proto.Int64Data.AddRange(values);
+        Proto.Initializer.Add(proto);
+        return proto.Name;
+    }
+
+    public string Scalar(string name, float value)
+    {
+        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
+        proto.FloatData.Add(value);
+        Proto.Initializer.Add(proto);
+        return proto.Name;
+    }
+
+    /// <summary>Channels [start, start + length) of an (N, C, H, W) value.</summary>
+    public string Channels(string input, long start, long length) =>
+        Node("Slice", [input, Int64s("start", start), Int64s("end", start + length), Int64s("axis", 1)]);
+
+    public string Concat(params string[] inputs) => Node("Concat", inputs, Attr.Int("axis", 1));
+
+    public string Add(string a, string b) => Node("Add", [a, b]);
+
+    /// <summary>A convolution with explicit weights (bias optional), symmetric padding.</summary>
+    public string Conv(
+        string input,
+        Tensor weight,
+        Tensor? bias,
+        long stride,
+        long padding,
+        long groups,
+        long dilation = 1
+    )
+    {
+        var inputs = new List<string> { input, Weight("weight", weight) };
+        if (bias is not null)
+            inputs.Add(Weight("bias", bias));
+        long k = weight.shape[2];
+        return Node(
+            "Conv",
+            inputs,
+            Attr.Ints("kernel_shape", k, weight.shape[3]),
+            Attr.Ints("strides", stride, stride),
+            Attr.Ints("pads", padding, padding, padding, padding),
+            Attr.Ints("dilations", dilation, dilation),
+            Attr.Int("group", groups)
+        );
+    }
+
+    public string Describe(nn.Module module) => $"{Paths.GetValueOrDefault(module, "?")} ({module.GetType().Name})";
+
+    private string Unique(string name)
+    {
+        name = name.TrimStart('/');
+        int n = used.GetValueOrDefault(name);
+        used[name] = n + 1;
+        return n == 0 ? name : $"{name}_{n}";
+    }
+}
+
+/// <summary>ONNX attribute constructors.</summary>
+public static class Attr
+{
+    public static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto Float(string name, float value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
+}
+
+/// <summary>A model cannot be exported (names the module and why).</summary>
+public sealed class OnnxExportException(string message) : LeanNetsException(message);

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+using LeanNets.Data;
+using LeanNets.Inference;
+
+namespace LeanNets.Export;
+
+/// <summary>
+/// What LeanNets stores in an exported model's metadata so the file alone can be used: the registry name, the
+/// input size and channels, the normalisation and the class names (keys prefixed "leannets.").
+/// </summary>
+public static class OnnxMetadata
+{
+    private const string Model = "leannets.model",
+        Input = "leannets.input",
+        Mean = "leannets.mean",
+        Std = "leannets.std",
+        Classes = "leannets.classes";
+
+    public static Dictionary<string, string> For(LoadedModel loaded) =>
+        new()
+        {
+            [Model] = loaded.Model.GetName(),
+            [Input] = $"{loaded.Data.Channels}x{loaded.Data.InputSize}x{loaded.Data.InputSize}",
+            [Mean] = JsonSerializer.Serialize(loaded.Data.Mean),
+            [Std] = JsonSerializer.Serialize(loaded.Data.Std),
+            [Classes] = JsonSerializer.Serialize(loaded.ClassNames),
+        };
+
+    /// <summary>The data config and class names of a LeanNets export; a file without them is refused.</summary>
+    public static (string Model, DataConfig Data, IReadOnlyList<string> ClassNames) Read(
+        IReadOnlyDictionary<string, string> metadata,
+        string file
+    )
+    {
+        string Get(string key) =>
+            metadata.TryGetValue(key, out var value)
+                ? value
+                : throw new LeanNetsUsageException($"{file}: no '{key}' metadata (not exported by LeanNets)");
+        try
+        {
+            var input = Models.InputShape.Parse(Get(Input));
+            var mean = JsonSerializer.Deserialize<float[]>(Get(Mean)) ?? [];
+            var std = JsonSerializer.Deserialize<float[]>(Get(Std)) ?? [];
+            var classes = JsonSerializer.Deserialize<string[]>(Get(Classes)) ?? [];
+            if (mean.Length != input.Channels || std.Length != input.Channels)
+                throw new LeanNetsUsageException($"{file}: mean/std do not match {input.Channels} input channels");
+            var data = new DataConfig(input.Height, input.Channels, mean, std, Augmentation.None, 0, false);
+            return (Get(Model), data, classes);
+        }
+        catch (JsonException e)
+        {
+            throw new LeanNetsUsageException(
+                string.Create(CultureInfo.InvariantCulture, $"{file}: unreadable LeanNets metadata ({e.Message})")
+            );
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace LeanNets.IO;
+
+/// <summary>
+/// Writes a whole folder of results at once: everything goes into a hidden temporary sibling, which replaces
+/// the target only when complete, so a failure leaves the previous folder (or none), never a partial one.
+/// An existing target is replaced only when it is empty or holds the marker file of an earlier result, so a
+/// folder of someone else's files is never deleted.
+/// </summary>
+public static class AtomicDirectory
+{
+    public static void Write(string target, string marker, Action<string> fill)
+    {
+        string full = Path.GetFullPath(target).TrimEnd(Path.DirectorySeparatorChar);
+        if (
+            Directory.Exists(full)
+            && Directory.EnumerateFileSystemEntries(full).Any()
+            && !File.Exists(Path.Combine(full, marker))
+        )
+            throw new LeanNetsUsageException(
+                $"{target} exists and is not an earlier report (no {marker}); choose another folder"
+            );
+        if (File.Exists(full))
+            throw new LeanNetsUsageException($"{target} is a file, not a folder");
+        string parent = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(parent);
+        string name = Path.GetFileName(full);
+        string temp = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            fill(temp);
+            string? old = null;
+            if (Directory.Exists(full))
+            {
+                old = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}.old");
+                Directory.Move(full, old);
+            }
+            Directory.Move(temp, full);
+            if (old != null)
+                Directory.Delete(old, recursive: true);
+        }
+        catch
+        {
+            if (Directory.Exists(temp))
+                Directory.Delete(temp, recursive: true);
+            throw;
+        }
+    }
+}

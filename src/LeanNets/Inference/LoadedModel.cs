@@ -1,0 +1,60 @@
+using LeanNets.Data;
+using LeanNets.Inference;
+using LeanNets.Models;
+using LeanNets.Training;
+
+namespace LeanNets.Inference;
+
+/// <summary>A model ready for inference or inspection: its weights, how its inputs are made (the data config of
+/// its run), and its class names.</summary>
+public sealed class LoadedModel(string label, Classifier model, DataConfig data, IReadOnlyList<string> classNames)
+    : IDisposable
+{
+    public string Label { get; } = label;
+    public Classifier Model { get; } = model;
+    public DataConfig Data { get; } = data;
+    public IReadOnlyList<string> ClassNames { get; } = classNames;
+
+    /// <summary>A registry model with its initial weights, at its registry input size or
+    /// <paramref name="inputSize"/>.</summary>
+    public static LoadedModel FromRegistry(string name, int? inputSize = null)
+    {
+        var spec = ModelRegistry.Get(name);
+        var input = spec.DefaultInput;
+        if (inputSize is int size)
+            input = input with { Height = size, Width = size };
+        var model = spec.Create();
+        return new LoadedModel(name, model, DataConfig.ForModel(input), Numbered(spec.DefaultClasses));
+    }
+
+    /// <summary>
+    /// A trained model. Its preprocessing and class names come from the checkpoint; a checkpoint too old to
+    /// record them takes them from its training data when that folder is still there, else the model's
+    /// defaults (numbered classes).
+    /// </summary>
+    public static LoadedModel FromCheckpoint(string path, string? expectedModel = null, int? inputSize = null)
+    {
+        var (model, state) = ModelLoader.FromCheckpoint(path, expectedModel);
+        var o = state.Options;
+        var data = state.Data;
+        var classes = state.ClassNames;
+        if ((data == null || classes == null) && Directory.Exists(o.Data))
+        {
+            var format = DataSource.Detect(o.Data);
+            var test = DataSource.Load(o.Data, train: false, skipBad: true, format: format);
+            data ??= DataConfig.Resolve(format, test, o.InputSize, o.Augment, 0, false);
+            classes ??= test.ClassNames;
+        }
+        int channels = o.InChannels ?? ModelRegistry.Get(o.Model).DefaultInput.Channels;
+        data ??= DataConfig.ForModel(new InputShape(channels, o.InputSize, o.InputSize));
+        if (inputSize is int size)
+            data = data with { InputSize = size };
+        string label = $"{o.Model} ({Path.GetFileName(path)})";
+        return new LoadedModel(label, model, data, classes ?? Numbered((int)model.NumClasses));
+    }
+
+    private static IReadOnlyList<string> Numbered(int count) =>
+        Enumerable.Range(0, count).Select(i => $"class {i}").ToList();
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using LeanNets.Export;
+using LeanNets.Models;
+using LeanNets.Tests.Cli;
+using LeanNets.Tests.Reports;
+using static TorchSharp.torch;
+
+namespace LeanNets.Tests.Export;
+
+public class OnnxCliTests
+{
+    private const string Python = "/usr/bin/python3";
+
+    /// <summary>One model per family passes the ONNX reference checker (full check, with shape inference),
+    /// in Debian's python3-onnx; exported through the command line, metadata included.</summary>
+    [SkippableFact]
+    public void ExportsPassTheOnnxChecker()
+    {
+        bool present = File.Exists(Python) && Run(Python, "-c \"import onnx\"").Code == 0;
+        if (!present && Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+            Assert.Fail("python3-onnx is required in CI (scripts/test.sh installs it)");
+        Skip.IfNot(present, "Debian's python3-onnx is not installed: run scripts/test.sh as root");
+        using var dir = new TempFolder();
+        var files = new List<string>();
+        foreach (var family in Enum.GetValues<ModelFamily>())
+        {
+            var spec = ModelRegistry.List(family, null)[0];
+            string file = dir.File(spec.Name + ".onnx");
+            int size = OnnxExportTests.TestSize(spec);
+            var (code, _, err) = CliTests.Run("export", spec.Name, "--onnx", file, "--input-size", size.ToString());
+            Assert.True(code == 0, err);
+            files.Add(file);
+        }
+        string script = dir.File("check.py");
+        File.WriteAllText(
+            script,
+            "import sys, onnx\n"
+                + "for path in sys.argv[1:]:\n"
+                + "    model = onnx.load(path)\n"
+                + "    onnx.checker.check_model(model, full_check=True)\n"
+                + "    keys = {p.key for p in model.metadata_props}\n"
+                + "    assert {'leannets.model', 'leannets.classes', 'leannets.mean'} <= keys, keys\n"
+                + "    print('ok', path)\n"
+        );
+        var (status, output, error) = Run(Python, $"{script} {string.Join(' ', files)}");
+        Assert.True(status == 0, error);
+        Assert.Equal(files.Count, output.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The same images give the same probabilities through TorchSharp, ONNX Runtime on the export made
+    /// in memory, and ONNX Runtime on the exported file (metadata supplies preprocessing and classes).</summary>
+    [Fact]
+    public void PredictAgreesAcrossEngines()
+    {
+        using var dir = new TempFolder();
+        string a = VizReportTests.Picture(dir, "a.png"), b = VizReportTests.Picture(dir, "b.png");
+        string file = dir.File("model.onnx");
+        Assert.Equal(0, CliTests.Run("export", "mobilenetv2_cifar", "--onnx", file, "--input-size", "48").Code);
+        var torch = CliTests.Run("predict", "mobilenetv2_cifar", a, b, "--top", "10");
+        var ort = CliTests.Run("predict", "mobilenetv2_cifar", a, b, "--top", "10", "--engine", "onnxruntime");
+        Assert.True(torch.Code == 0, torch.Err);
+        Assert.True(ort.Code == 0, ort.Err);
+        // An untrained model's probabilities are nearly equal, so ties may reorder: compare all 10 per class.
+        var expected = Probabilities(torch.Out);
+        var actual = Probabilities(ort.Out);
+        Assert.Equal(20, expected.Count);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        Assert.All(expected.Keys, k => Assert.Equal(expected[k], actual[k], 2));
+        // The file carries its own input size (48) and classes in its metadata.
+        var fromFile = CliTests.Run("predict", file, a, "--top", "3");
+        Assert.True(fromFile.Code == 0, fromFile.Err);
+        Assert.Contains("class ", fromFile.Out);
+    }
+
+    [Fact]
+    public void UnsupportedModuleIsNamedAndNothingIsWritten()
+    {
+        using var dir = new TempFolder();
+        using var model = new Classifier(
+            "odd",
+            new StagePart(nn.Conv2d(3, 8, 3, padding: 1), 8, 1),
+            [new StagePart(nn.Sequential(nn.GELU()), 8, 1)],
+            new ClassifierHead(8, 4)
+        );
+        string file = dir.File("odd.onnx");
+        var error = Assert.Throws<OnnxExportException>(() =>
+            OnnxExporter.Save(model, new OnnxExportOptions(16, 3), file)
+        );
+        Assert.Contains("stages.0.0", error.Message);
+        Assert.Contains("GELU", error.Message);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Theory]
+    [InlineData("--batch", "zero", "--batch must be")]
+    [InlineData("--opset", "9", "opset 9 is not supported")]
+    public void BadExportOptionsAreOneLine(string option, string value, string message)
+    {
+        using var dir = new TempFolder();
+        var (code, _, err) = CliTests.Run("export", "resnet50_cifar", "--onnx", dir.File("x.onnx"), option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+        Assert.False(File.Exists(dir.File("x.onnx")));
+    }
+
+    [Fact]
+    public void AnOnnxFileWithoutLeanNetsMetadataIsRefused()
+    {
+        using var dir = new TempFolder();
+        string file = dir.File("plain.onnx");
+        using (var model = ModelRegistry.Create("resnet50_cifar"))
+            OnnxExporter.Save(model, new OnnxExportOptions(32, 3), file);
+        var (code, _, err) = CliTests.Run("predict", file, VizReportTests.Picture(dir));
+        Assert.Equal(2, code);
+        Assert.Contains("not exported by LeanNets", err);
+    }
+
+    /// <summary>(image, class) -> probability in percent, from predict's output.</summary>
+    private static Dictionary<(string, int), double> Probabilities(string output)
+    {
+        var result = new Dictionary<(string, int), double>();
+        string image = "";
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!line.StartsWith(' '))
+            {
+                image = line;
+                continue;
+            }
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            result[(image, int.Parse(parts[1], CultureInfo.InvariantCulture))] =
+                double.Parse(parts[0].TrimEnd('%'), CultureInfo.InvariantCulture);
+        }
+        return result;
+    }
+
+    private static (int Code, string Out, string Err) Run(string program, string arguments)
+    {
+        var start = new ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd(),
+            error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error);
+    }
+}

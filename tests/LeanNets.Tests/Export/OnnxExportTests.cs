@@ -1,0 +1,66 @@
+using Google.Protobuf;
+using LeanNets.Export;
+using LeanNets.Inference;
+using LeanNets.Models;
+using static TorchSharp.torch;
+
+namespace LeanNets.Tests.Export;
+
+public class OnnxExportTests
+{
+    public static TheoryData<string> Registry() => new(ModelRegistry.List().Select(s => s.Name));
+
+    /// <summary>Small inputs: 32 pixels for the plain stacks (VGG), 64 for the rest.</summary>
+    internal static int TestSize(ModelSpec spec) =>
+        Math.Min(spec.Family == ModelFamily.Vgg ? 32 : 64, spec.DefaultInput.Height);
+
+    /// <summary>Every registry model, exported with BN folded and run by ONNX Runtime, gives TorchSharp's eval
+    /// outputs within 1e-4 (batch 2, trained-like BN statistics so folding is not trivially the identity).</summary>
+    [Theory]
+    [MemberData(nameof(Registry))]
+    public void OnnxRuntimeMatchesTorchSharp(string name)
+    {
+        var spec = ModelRegistry.Get(name);
+        int size = TestSize(spec),
+            channels = spec.DefaultInput.Channels;
+        using var model = spec.Create();
+        Randomise(model);
+        model.eval();
+        manual_seed(3);
+        using var x = randn(2, channels, size, size);
+        using var expected = Eval(model, x);
+        var proto = OnnxExporter.Export(model, new OnnxExportOptions(size, channels));
+        var convOutputs = proto.Graph.Node.Where(n => n.OpType == "Conv").Select(n => n.Output[0]).ToHashSet();
+        Assert.DoesNotContain(
+            proto.Graph.Node,
+            n => n.OpType == "BatchNormalization" && convOutputs.Contains(n.Input[0])
+        );
+        using var session = new OnnxRuntimeSession(proto.ToByteArray(), threads: 1);
+        var actual = session.Logits(x.data<float>().ToArray(), [2, channels, size, size]);
+        var reference = expected.data<float>().ToArray();
+        Assert.Equal(reference.Length, actual.Length);
+        double scale = Math.Max(1, reference.Max(Math.Abs));
+        double worst = reference.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= 1e-4 * scale, $"{name}: max |difference| {worst:G3} (outputs up to {scale:G3})");
+    }
+
+    private static Tensor Eval(nn.Module<Tensor, Tensor> model, Tensor x)
+    {
+        using var _ = no_grad();
+        return model.call(x);
+    }
+
+    /// <summary>BN statistics and affine terms away from their initial 0/1, as after training.</summary>
+    internal static void Randomise(nn.Module model)
+    {
+        manual_seed(5);
+        using var _ = no_grad();
+        foreach (var bn in model.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
+        {
+            bn.running_mean!.copy_(randn_like(bn.running_mean) * 0.1);
+            bn.running_var!.copy_(rand_like(bn.running_var) + 0.5);
+            bn.weight?.copy_(rand_like(bn.weight) + 0.5);
+            bn.bias?.copy_(randn_like(bn.bias) * 0.1);
+        }
+    }
+}

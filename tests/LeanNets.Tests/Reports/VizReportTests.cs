@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LeanNets.Analysis;
+using LeanNets.IO;
+using LeanNets.Models;
+using LeanNets.Reports.Viz;
+using LeanNets.Tests.Cli;
+using LeanNets.Tests.Data;
+using SkiaSharp;
+
+namespace LeanNets.Tests.Reports;
+
+public partial class VizReportTests
+{
+    public static TheoryData<string> OneModelPerFamily() =>
+        new(Enum.GetValues<ModelFamily>().Select(f => ModelRegistry.List(f, null)[0].Name));
+
+    internal static string Picture(TempFolder dir, string name = "picture.png")
+    {
+        string path = dir.File(name);
+        using var bitmap = new SKBitmap(40, 30);
+        for (int y = 0; y < 30; y++)
+            for (int x = 0; x < 40; x++)
+                bitmap.SetPixel(x, y, new SKColor((byte)(6 * x), (byte)(8 * y), (byte)(x * y % 256)));
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, png.ToArray());
+        return path;
+    }
+
+    /// <summary>The command works for every family at a small input: every linked picture exists and decodes,
+    /// the atlas lists every spatial layer, and viz.json agrees with the page.</summary>
+    [Theory]
+    [MemberData(nameof(OneModelPerFamily))]
+    public void ReportCoversEveryFamily(string model)
+    {
+        using var dir = new TempFolder();
+        string image = Picture(dir), output = dir.File("report");
+        int size = Math.Min(64, ModelRegistry.Get(model).DefaultInput.Height);
+        var (code, stdout, stderr) = CliTests.Run(
+            "viz", "report", model, "--image", image, "--out", output, "--input-size", size.ToString(),
+            "--max-kernels", "16", "--top", "1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("report:", stdout);
+        string html = File.ReadAllText(Path.Combine(output, VizReport.PageName));
+        var sources = ImageSources().Matches(html).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.NotEmpty(sources);
+        foreach (var src in sources)
+        {
+            Assert.DoesNotContain("/", src); // relative, in the folder
+            using var bitmap = SKBitmap.Decode(Path.Combine(output, src));
+            Assert.True(bitmap is { Width: > 0 }, src);
+        }
+        using var net = ModelRegistry.Create(model);
+        int spatial = KernelInspector.SpatialKernels(net).Count;
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, VizReport.JsonName)));
+        var subject = json.RootElement[0];
+        Assert.Equal(spatial, subject.GetProperty("layers").GetArrayLength());
+        Assert.Equal(net.Stages.Count, subject.GetProperty("images")[0].GetProperty("stages").GetArrayLength());
+        foreach (var layer in subject.GetProperty("layers").EnumerateArray())
+            Assert.Equal(1.0, layer.GetProperty("shares").EnumerateObject().Sum(p => p.Value.GetDouble()), 6);
+        Assert.Empty(Directory.GetDirectories(dir.Path, ".*")); // no temporary folder left
+    }
+
+    [Fact]
+    public void CompareShowsModelsSideBySide()
+    {
+        using var dir = new TempFolder();
+        string image = Picture(dir), output = dir.File("cmp");
+        var (code, _, stderr) = CliTests.Run(
+            "viz", "report", "resnet50_cifar", "--image", image, "--compare", "resnet50_cifar_dualconv_g4",
+            "--out", output, "--max-kernels", "8", "--class", "3", "--stages", "-1");
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(Path.Combine(output, VizReport.PageName));
+        Assert.Contains("id=\"compare\"", html);
+        Assert.Contains("s1-img0-class3-gradcam.png", html);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, VizReport.JsonName)));
+        Assert.Equal(2, json.RootElement.GetArrayLength());
+        Assert.All(json.RootElement.EnumerateArray(), s =>
+        {
+            var img = s.GetProperty("images")[0];
+            Assert.Equal(1, img.GetProperty("stages").GetArrayLength());
+            Assert.Equal(3, img.GetProperty("attributions")[0].GetProperty("class").GetInt32());
+        });
+    }
+
+    [Theory]
+    [InlineData("missing", "image not found")]
+    [InlineData("stage", "stage 9")]
+    [InlineData("class", "target class 10 is out of range")]
+    [InlineData("model", "unknown model")]
+    public void BadInputIsOneLineAndLeavesNoFolder(string what, string message)
+    {
+        using var dir = new TempFolder();
+        string image = Picture(dir), output = dir.File("bad");
+        string[] args = what switch
+        {
+            "missing" => ["viz", "report", "resnet50_cifar", "--image", dir.File("nope.png"), "--out", output],
+            "stage" => ["viz", "report", "resnet50_cifar", "--image", image, "--out", output, "--stages", "9"],
+            "class" => ["viz", "report", "resnet50_cifar", "--image", image, "--out", output, "--class", "10"],
+            _ => ["viz", "report", "resnet_5O", "--image", image, "--out", output],
+        };
+        var (code, _, stderr) = CliTests.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void AFolderOfOtherFilesIsNeverReplaced()
+    {
+        using var dir = new TempFolder();
+        string image = Picture(dir), output = dir.File("mine");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "thesis.tex"), "keep me");
+        var (code, _, stderr) = CliTests.Run("viz", "report", "vgnetg_1_0mp_cifar", "--image", image, "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("not an earlier report", stderr);
+        Assert.Equal(["thesis.tex"], Directory.GetFiles(output).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void AFailedWriteLeavesThePreviousFolderAndNoTemporaryOne()
+    {
+        using var dir = new TempFolder();
+        string target = dir.File("out");
+        AtomicDirectory.Write(target, "index.html", d => File.WriteAllText(Path.Combine(d, "index.html"), "one"));
+        Assert.Throws<InvalidOperationException>(() =>
+            AtomicDirectory.Write(target, "index.html", d =>
+            {
+                File.WriteAllText(Path.Combine(d, "index.html"), "two");
+                throw new InvalidOperationException("disk full");
+            })
+        );
+        Assert.Equal("one", File.ReadAllText(Path.Combine(target, "index.html")));
+        Assert.Equal([target], Directory.GetFileSystemEntries(dir.Path));
+        AtomicDirectory.Write(target, "index.html", d => File.WriteAllText(Path.Combine(d, "index.html"), "three"));
+        Assert.Equal("three", File.ReadAllText(Path.Combine(target, "index.html")));
+    }
+
+    [GeneratedRegex("<img[^>]* src=\"([^\"]+)\"")]
+    private static partial Regex ImageSources();
+}
