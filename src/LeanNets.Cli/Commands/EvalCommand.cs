@@ -32,6 +32,11 @@ public static class EvalCommand
         {
             Description = "skip unreadable images (image folders), counting them",
         };
+        var engine = new Option<Inference.EngineKind>("--engine")
+        {
+            Description = "torchsharp, or onnxruntime (runs the model's ONNX export)",
+            DefaultValueFactory = _ => Inference.EngineKind.TorchSharp,
+        };
         var dir = new Option<string?>("--output")
         {
             Description = "where eval.json and confusion.png go (default: next to the checkpoint)",
@@ -44,6 +49,7 @@ public static class EvalCommand
             batch,
             limit,
             skipBad,
+            engine,
             dir,
         };
         command.SetAction(parsed =>
@@ -56,7 +62,8 @@ public static class EvalCommand
                     parsed.GetValue(model),
                     parsed.GetValue(batch),
                     parsed.GetValue(limit),
-                    parsed.GetValue(skipBad)
+                    parsed.GetValue(skipBad),
+                    parsed.GetValue(engine)
                 )
             );
             var r = report.Result;

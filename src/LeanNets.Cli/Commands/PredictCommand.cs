@@ -47,14 +47,7 @@ public static class PredictCommand
                 using var loaded = ModelSource.Load(name, parsed.GetValue(checkpoint), null);
                 using IInferenceEngine runner = parsed.GetValue(engine) == EngineKind.TorchSharp
                     ? new TorchSharpEngine(loaded.Model)
-                    : new OnnxRuntimeSession(
-                        Google.Protobuf.MessageExtensions.ToByteArray(
-                            OnnxExporter.Export(
-                                loaded.Model,
-                                new OnnxExportOptions(loaded.Data.InputSize, loaded.Data.Channels)
-                            )
-                        )
-                    );
+                    : OnnxRuntimeSession.ForModel(loaded.Model, loaded.Data.InputSize, loaded.Data.Channels);
                 predictions = Predictor.Run(runner, loaded.Data, loaded.ClassNames, files, parsed.GetValue(top));
             }
             foreach (var p in predictions)

@@ -47,9 +47,10 @@ public sealed record BenchResult(
 
     private static Latency MeasureOnnxRuntime(Classifier net, InputShape shape, int batch, int runs)
     {
-        var proto = Export.OnnxExporter.Export(net, new Export.OnnxExportOptions(shape.Height, shape.Channels));
-        using var session = new Inference.OnnxRuntimeSession(
-            Google.Protobuf.MessageExtensions.ToByteArray(proto),
+        using var session = Inference.OnnxRuntimeSession.ForModel(
+            net,
+            shape.Height,
+            shape.Channels,
             TorchSharp.torch.get_num_threads()
         );
         var random = new Random(0);

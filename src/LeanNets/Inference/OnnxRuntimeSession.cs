@@ -42,6 +42,13 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         return new OnnxRuntimeSession(File.ReadAllBytes(path), threads);
     }
 
+    /// <summary>A model's ONNX export (BN folded), made in memory at the given input size, ready to run.</summary>
+    public static OnnxRuntimeSession ForModel(Models.Classifier model, int inputSize, int channels, int threads = 0)
+    {
+        var proto = Export.OnnxExporter.Export(model, new Export.OnnxExportOptions(inputSize, channels));
+        return new OnnxRuntimeSession(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads);
+    }
+
     /// <summary>The model's metadata (LeanNets writes model, input size, mean, std and class names).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 

@@ -1,4 +1,5 @@
 using LeanNets.Data;
+using LeanNets.Inference;
 
 namespace LeanNets.Training;
 
@@ -9,7 +10,8 @@ public sealed record EvalRequest(
     string? ExpectedModel = null,
     int BatchSize = 256,
     int Limit = 0,
-    bool SkipBad = false
+    bool SkipBad = false,
+    EngineKind Engine = EngineKind.TorchSharp
 );
 
 /// <summary>An evaluation with what it was run on, as eval.json records it.</summary>
@@ -42,7 +44,11 @@ public static class CheckpointEvaluation
         using var _ = model;
         var data = DataConfig.Resolve(format, test, state.Options.InputSize, state.Options.Augment, 0, false);
         var loader = new BatchLoader(test, data.EvalTransform(), request.BatchSize, false, 0);
-        var result = Evaluator.Evaluate(model, loader);
+        // ONNX Runtime evaluates the model's export (BN folded), built in memory at the data's input size.
+        using var onnx = request.Engine == EngineKind.OnnxRuntime
+            ? new EngineModule(OnnxRuntimeSession.ForModel(model, data.InputSize, data.Channels))
+            : null;
+        var result = onnx == null ? Evaluator.Evaluate(model, loader) : Evaluator.Evaluate(onnx, loader);
         return new EvalReport(
             state.Options.Model,
             request.Checkpoint,

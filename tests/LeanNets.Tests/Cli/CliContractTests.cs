@@ -132,6 +132,27 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
         Assert.Equal("leannets: error: unknown command 'frobnicate'; see 'leannets --help'", error.Trim());
     }
 
+    /// <summary>The ONNX Runtime engine evaluates the checkpoint's export to the same figures as TorchSharp.</summary>
+    [Fact]
+    public void EvalOnOnnxRuntimeMatchesTorchSharp()
+    {
+        string Eval(string engine, string folder)
+        {
+            var (code, _, error) = CliTests.Run(
+                "eval", M, "--checkpoint", Path.Combine(fixture.Run, "last.ckpt"), "--data", fixture.Data,
+                "--engine", engine, "--output", folder);
+            Assert.True(code == 0, error);
+            return File.ReadAllText(Path.Combine(folder, "eval.json"));
+        }
+        using var dir = new TempFolder();
+        using var torch = System.Text.Json.JsonDocument.Parse(Eval("torchsharp", dir.File("t")));
+        using var onnx = System.Text.Json.JsonDocument.Parse(Eval("onnxruntime", dir.File("o")));
+        double Get(System.Text.Json.JsonDocument doc, string key) => doc.RootElement.GetProperty(key).GetDouble();
+        Assert.Equal(Get(torch, "top1"), Get(onnx, "top1"));
+        Assert.Equal(Get(torch, "top5"), Get(onnx, "top5"));
+        Assert.Equal(Get(torch, "loss"), Get(onnx, "loss"), 4);
+    }
+
     [Fact]
     public void VerboseAddsTheTrace()
     {
