@@ -98,7 +98,10 @@ public static class VizReport
             string stem = $"{prefix}-layer{layer.Depth:D2}";
             AtlasFigures.SaveGrid(Path.Combine(folder, stem + "-grid.png"), layer);
             AtlasFigures.SaveHistograms(Path.Combine(folder, stem + "-hist.png"), layer);
-            var sigmas = layer.Classes.Where(c => c.Sigma.HasValue).Select(c => c.Sigma!.Value).ToList();
+            var sigmas = layer
+                .Classes.Where(c => c.Type == KernelType.GaussianLike && c.Sigma.HasValue)
+                .Select(c => c.Sigma!.Value)
+                .ToList();
             layers.Add(
                 new LayerFindings(
                     layer.Name,
