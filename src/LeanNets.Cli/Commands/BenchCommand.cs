@@ -25,6 +25,10 @@ public static class BenchCommand
             DefaultValueFactory = _ => 20,
         };
         var json = new Option<string?>("--json") { Description = "also write the results to this JSON file" };
+        var markdown = new Option<bool>("--markdown")
+        {
+            Description = "print one Markdown table (every engine, speed-up against the first) instead of lines",
+        };
         var engines = new Option<EngineKind[]>("--engine")
         {
             Description = "engines to time side by side: torchsharp, onnxruntime (default torchsharp)",
@@ -38,6 +42,7 @@ public static class BenchCommand
             runs,
             json,
             engines,
+            markdown,
         };
         command.SetAction(parsed =>
         {
@@ -51,21 +56,47 @@ public static class BenchCommand
                 )
                 .Select(r =>
                 {
-                    output.WriteLine(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"{r.Model,-32} {r.Engine,-11} {r.Input}  batch {r.Batch}: {r.MedianMs,9:F2} ms median "
-                                + $"({r.MinMs:F2} "
-                            + $"min), {r.ImagesPerSecond,8:F1} img/s, threads {r.Threads}"
-                        )
-                    );
+                    if (!parsed.GetValue(markdown))
+                        output.WriteLine(Line(r));
                     return r;
                 })
                 .ToList();
+            if (parsed.GetValue(markdown))
+                output.Write(Markdown(results));
             if (parsed.GetValue(json) is string path)
                 JsonFile.Write(path, results);
             return LeanNetsCli.Success;
         });
         return command;
     }
+
+    private static string Line(BenchResult r) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{r.Model,-28} {r.Engine,-11} {r.Input} batch {r.Batch}: {r.MedianMs,9:F2} ms median "
+                + $"(p10 {r.P10Ms:F2}, p90 {r.P90Ms:F2}), {r.ImagesPerSecond,8:F1} img/s, "
+                + $"{r.GflopsPerSecond,6:F1} GFLOP/s, peak RSS {Megabytes(r.PeakRssBytes)}, threads {r.Threads}"
+        );
+
+    private static string Markdown(IReadOnlyList<BenchResult> results)
+    {
+        var text = new System.Text.StringBuilder(
+            "| model | engine | input | batch | median ms | p10 ms | p90 ms | img/s | GFLOP/s | peak RSS | speed-up |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        );
+        foreach (var r in results)
+        {
+            var first = results.First(o => o.Model == r.Model);
+            text.Append(
+                CultureInfo.InvariantCulture,
+                $"| {r.Model} | {r.Engine} | {r.Input} | {r.Batch} | {r.MedianMs:F2} | {r.P10Ms:F2} | {r.P90Ms:F2} "
+                    + $"| {r.ImagesPerSecond:F1} | {r.GflopsPerSecond:F1} | {Megabytes(r.PeakRssBytes)} "
+                    + $"| {first.MedianMs / r.MedianMs:F2}x |\n"
+            );
+        }
+        return text.ToString();
+    }
+
+    private static string Megabytes(long? bytes) =>
+        bytes is long b ? string.Create(CultureInfo.InvariantCulture, $"{b / 1e6:F0} MB") : "n/a";
 }

@@ -2,7 +2,9 @@ using LeanNets.Models;
 
 namespace LeanNets.Analysis;
 
-/// <summary>One model's inference speed on this machine, as `leannets bench` prints and writes it.</summary>
+/// <summary>One model's inference speed on this machine, as `leannets bench` prints and writes it. GFLOP/s counts
+/// two operations per multiply-accumulate of the profiler; the peak resident memory is the process's own,
+/// reset before the measurement (it includes the runtime and the model).</summary>
 public sealed record BenchResult(
     string Model,
     Inference.EngineKind Engine,
@@ -10,7 +12,11 @@ public sealed record BenchResult(
     int Batch,
     double MedianMs,
     double MinMs,
+    double P10Ms,
+    double P90Ms,
     double ImagesPerSecond,
+    double GflopsPerSecond,
+    long? PeakRssBytes,
     int Threads
 )
 {
@@ -30,6 +36,8 @@ public sealed record BenchResult(
         var spec = ModelRegistry.Get(model);
         var shape = input ?? spec.DefaultInput;
         using var net = spec.Create(spec.DefaultOptions with { InChannels = shape.Channels });
+        long macs = ModelProfiler.Profile(net, shape.WithBatch(1)).Macs;
+        Runtime.ProcessMemory.ResetPeak();
         var latency = engine == Inference.EngineKind.TorchSharp
             ? LatencyMeter.Measure(net, shape, batch, runs)
             : MeasureOnnxRuntime(net, shape, batch, runs);
@@ -40,7 +48,11 @@ public sealed record BenchResult(
             batch,
             latency.MedianMs,
             latency.MinMs,
+            latency.P10Ms,
+            latency.P90Ms,
             latency.ImagesPerSecond,
+            2.0 * macs * batch / (latency.MedianMs * 1e6),
+            Runtime.ProcessMemory.PeakResidentBytes(),
             TorchSharp.torch.get_num_threads()
         );
     }

@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Analysis;
 
-/// <summary>Eval-mode inference time: median over repeated runs after warm-up.</summary>
-public sealed record Latency(double MedianMs, double MinMs, int Batch, int Runs)
+/// <summary>Eval-mode inference time over repeated runs after warm-up: median, minimum, 10th and 90th
+/// percentiles (nearest rank).</summary>
+public sealed record Latency(double MedianMs, double MinMs, int Batch, int Runs, double P10Ms, double P90Ms)
 {
     public double ImagesPerSecond => Batch * 1000.0 / MedianMs;
     public double MsPerImage => MedianMs / Batch;
@@ -60,6 +61,7 @@ public static class LatencyMeter
                 times.Add(clock.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        return new Latency(times[times.Count / 2], times[0], batch, runs);
+        double Rank(double q) => times[Math.Clamp((int)Math.Ceiling(q * times.Count) - 1, 0, times.Count - 1)];
+        return new Latency(times[times.Count / 2], times[0], batch, runs, Rank(0.1), Rank(0.9));
     }
 }

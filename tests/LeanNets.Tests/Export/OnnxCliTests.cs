@@ -73,6 +73,27 @@ public class OnnxCliTests
         Assert.Contains("class ", fromFile.Out);
     }
 
+    /// <summary>Both engines in one table, with percentiles that bracket the median and achieved GFLOP/s.</summary>
+    [Fact]
+    public void BenchPutsEnginesSideBySide()
+    {
+        using var dir = new TempFolder();
+        string json = dir.File("bench.json");
+        var (code, output, err) = CliTests.Run(
+            "bench", "shufflenetv2_x0_5", "--input", "3x32x32", "--runs", "3",
+            "--engine", "torchsharp", "onnxruntime", "--markdown", "--json", json);
+        Assert.True(code == 0, err);
+        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("| shufflenetv2_x0_5 |", StringComparison.Ordinal)));
+        Assert.Contains("| 1.00x |", output);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        Assert.All(doc.RootElement.EnumerateArray(), r =>
+        {
+            double Get(string key) => r.GetProperty(key).GetDouble();
+            Assert.InRange(Get("median_ms"), Get("p10_ms"), Get("p90_ms"));
+            Assert.True(Get("gflops_per_second") > 0);
+        });
+    }
+
     [Fact]
     public void UnsupportedModuleIsNamedAndNothingIsWritten()
     {
