@@ -62,24 +62,17 @@ public sealed class OnnxGraph
         }
     }
 
-    public string Node(string op, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
-        Node(op, inputs, 1, attributes)[0];
-
-    public IReadOnlyList<string> Node(
-        string op,
-        IEnumerable<string> inputs,
-        int outputs,
-        params AttributeProto[] attributes
-    )
+    /// <summary>Appends one node (named after the module being emitted) and returns its output's name.</summary>
+    public string Node(string op, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
         string scope = scopes.Count == 0 ? "" : scopes.Peek();
         var node = new NodeProto { OpType = op, Name = Unique($"{scope}/{op}") };
         node.Input.AddRange(inputs);
-        var names = Enumerable.Range(0, outputs).Select(_ => Unique($"{scope}/{op}.out")).ToList();
-        node.Output.AddRange(names);
+        string output = Unique($"{scope}/{op}.out");
+        node.Output.Add(output);
         node.Attribute.AddRange(attributes);
         Proto.Node.Add(node);
-        return names;
+        return output;
     }
 
     /// <summary>A float initializer holding a copy of <paramref name="value"/>.</summary>

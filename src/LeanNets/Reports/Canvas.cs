@@ -49,16 +49,4 @@ public static class Canvas
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         AtomicFile.WriteAllBytes(path, data.ToArray());
     }
-
-    public static readonly SKColor[] Palette =
-    [
-        new(0x1f, 0x77, 0xb4),
-        new(0xff, 0x7f, 0x0e),
-        new(0x2c, 0xa0, 0x2c),
-        new(0xd6, 0x27, 0x28),
-        new(0x94, 0x67, 0xbd),
-        new(0x8c, 0x56, 0x4b),
-        new(0xe3, 0x77, 0xc2),
-        new(0x7f, 0x7f, 0x7f),
-    ];
 }
