@@ -14,7 +14,7 @@ public static class BenchCommand
     {
         var models = new Argument<string[]>("models")
         {
-            Description = "registry names",
+            Description = "registry names, or ONNX files (run on ONNX Runtime at the size they declare)",
             Arity = ArgumentArity.OneOrMore,
         };
         var input = new Option<string?>("--input") { Description = "input size CxHxW (default: each model's own)" };
@@ -50,9 +50,13 @@ public static class BenchCommand
             var chosen = parsed.GetValue(engines) is { Length: > 0 } e ? e : [EngineKind.TorchSharp];
             var results = parsed
                 .GetValue(models)!
-                .SelectMany(name => chosen.Select(engine => (name, engine)))
+                .SelectMany(name =>
+                    IsOnnxFile(name) ? [(name, EngineKind.OnnxRuntime)] : chosen.Select(engine => (name, engine))
+                )
                 .Select(m =>
-                    BenchResult.Measure(m.name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.engine)
+                    IsOnnxFile(m.name)
+                        ? BenchResult.MeasureOnnxFile(m.name, parsed.GetValue(batch), parsed.GetValue(runs))
+                        : BenchResult.Measure(m.name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.engine)
                 )
                 .Select(r =>
                 {
@@ -75,7 +79,7 @@ public static class BenchCommand
             CultureInfo.InvariantCulture,
             $"{r.Model,-28} {r.Engine,-11} {r.Input} batch {r.Batch}: {r.MedianMs,9:F2} ms median "
                 + $"(p10 {r.P10Ms:F2}, p90 {r.P90Ms:F2}), {r.ImagesPerSecond,8:F1} img/s, "
-                + $"{r.GflopsPerSecond,6:F1} GFLOP/s, peak RSS {Megabytes(r.PeakRssBytes)}, threads {r.Threads}"
+                + $"{Gflops(r.GflopsPerSecond),6} GFLOP/s, peak RSS {Megabytes(r.PeakRssBytes)}, threads {r.Threads}"
         );
 
     private static string Markdown(IReadOnlyList<BenchResult> results)
@@ -90,12 +94,17 @@ public static class BenchCommand
             text.Append(
                 CultureInfo.InvariantCulture,
                 $"| {r.Model} | {r.Engine} | {r.Input} | {r.Batch} | {r.MedianMs:F2} | {r.P10Ms:F2} | {r.P90Ms:F2} "
-                    + $"| {r.ImagesPerSecond:F1} | {r.GflopsPerSecond:F1} | {Megabytes(r.PeakRssBytes)} "
+                    + $"| {r.ImagesPerSecond:F1} | {Gflops(r.GflopsPerSecond)} | {Megabytes(r.PeakRssBytes)} "
                     + $"| {first.MedianMs / r.MedianMs:F2}x |\n"
             );
         }
         return text.ToString();
     }
+
+    private static bool IsOnnxFile(string name) => name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    private static string Gflops(double? value) =>
+        value is double v ? v.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
 
     private static string Megabytes(long? bytes) =>
         bytes is long b ? string.Create(CultureInfo.InvariantCulture, $"{b / 1e6:F0} MB") : "n/a";

@@ -15,7 +15,7 @@ public sealed record BenchResult(
     double P10Ms,
     double P90Ms,
     double ImagesPerSecond,
-    double GflopsPerSecond,
+    double? GflopsPerSecond,
     long? PeakRssBytes,
     int Threads
 )
@@ -57,6 +57,38 @@ public sealed record BenchResult(
         );
     }
 
+    /// <summary>Any ONNX classifier file (e.g. torchvision's own export) on ONNX Runtime, at the input size the
+    /// file declares; its operation count is unknown, so GFLOP/s is left out.</summary>
+    public static BenchResult MeasureOnnxFile(string path, int batch, int runs)
+    {
+        Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
+        Bounds.Require(runs is > 0 and <= 100_000, "runs", runs, "1..100000");
+        using var session = Inference.OnnxRuntimeSession.FromFile(path, TorchSharp.torch.get_num_threads());
+        var dims = session.InputDimensions;
+        if (dims.Count != 4 || dims.Skip(1).Any(d => d <= 0) || (dims[0] > 0 && dims[0] != batch))
+            throw new LeanNetsUsageException(
+                $"{path}: input ({string.Join(", ", dims)}) is not (batch, C, H, W) with fixed C, H, W "
+                    + $"for batch {batch}"
+            );
+        var shape = new InputShape(dims[1], dims[2], dims[3]);
+        Runtime.ProcessMemory.ResetPeak();
+        var latency = TimeSession(session, shape, batch, runs);
+        return new BenchResult(
+            Path.GetFileName(path),
+            Inference.EngineKind.OnnxRuntime,
+            shape.ToString(),
+            batch,
+            latency.MedianMs,
+            latency.MinMs,
+            latency.P10Ms,
+            latency.P90Ms,
+            latency.ImagesPerSecond,
+            null,
+            Runtime.ProcessMemory.PeakResidentBytes(),
+            TorchSharp.torch.get_num_threads()
+        );
+    }
+
     private static Latency MeasureOnnxRuntime(Classifier net, InputShape shape, int batch, int runs)
     {
         using var session = Inference.OnnxRuntimeSession.ForModel(
@@ -65,6 +97,11 @@ public sealed record BenchResult(
             shape.Channels,
             TorchSharp.torch.get_num_threads()
         );
+        return TimeSession(session, shape, batch, runs);
+    }
+
+    private static Latency TimeSession(Inference.OnnxRuntimeSession session, InputShape shape, int batch, int runs)
+    {
         var random = new Random(0);
         var data = new float[batch * shape.Channels * shape.Height * shape.Width];
         for (int i = 0; i < data.Length; i++)

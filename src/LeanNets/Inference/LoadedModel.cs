@@ -1,5 +1,4 @@
 using LeanNets.Data;
-using LeanNets.Inference;
 using LeanNets.Models;
 using LeanNets.Training;
 

@@ -32,6 +32,7 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
             throw new LeanNetsException($"ONNX Runtime cannot load the model: {e.Message.Split('\n')[0]}", e);
         }
         inputName = session.InputMetadata.Keys.First();
+        InputDimensions = session.InputMetadata[inputName].Dimensions;
         Metadata = session.ModelMetadata.CustomMetadataMap;
     }
 
@@ -48,6 +49,9 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         var proto = Export.OnnxExporter.Export(model, new Export.OnnxExportOptions(inputSize, channels));
         return new OnnxRuntimeSession(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads);
     }
+
+    /// <summary>The first input's dimensions as the file declares them (-1 for a dynamic one).</summary>
+    public IReadOnlyList<int> InputDimensions { get; }
 
     /// <summary>The model's metadata (LeanNets writes model, input size, mean, std and class names).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }

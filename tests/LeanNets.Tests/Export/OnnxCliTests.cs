@@ -135,6 +135,11 @@ public class OnnxCliTests
         var (code, _, err) = CliTests.Run("predict", file, VizReportTests.Picture(dir));
         Assert.Equal(2, code);
         Assert.Contains("not exported by LeanNets", err);
+        // bench needs no metadata: any classifier file runs at the size it declares.
+        var bench = CliTests.Run("bench", file, "--runs", "2");
+        Assert.True(bench.Code == 0, bench.Err);
+        Assert.Contains("3x32x32", bench.Out);
+        Assert.Contains("n/a GFLOP/s", bench.Out);
     }
 
     /// <summary>(image, class) -> probability in percent, from predict's output.</summary>

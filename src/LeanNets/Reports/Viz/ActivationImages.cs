@@ -76,7 +76,7 @@ public static class ActivationImages
         int size = (int)g.shape[1];
         var values = (g * 255).round().to(uint8).contiguous().data<byte>().ToArray();
         int plane = size * size;
-        using var surface = SKSurface.Create(new SKImageInfo(size, (int)g.shape[2]));
+        using var surface = SKSurface.Create(new SKImageInfo(size, size));
         DrawPixels(surface.Canvas, 0, 0, size, i => new SKColor(values[i], values[plane + i], values[2 * plane + i]));
         Canvas.SavePng(surface, path);
     }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One command for the engine comparison: LeanNets (TorchSharp and ONNX Runtime on its own export), PyTorch eager
+# and ONNX Runtime on torchvision's export, the same architectures and protocol, all in this one run; prints the
+# ratios (only ratios measured in one run mean anything on a shared machine).
+# Needs Debian's python3-torch and python3-torchvision (apt), run with /usr/bin/python3.
+# Usage: bench/compare.sh [OUT_DIR]      (default bench/results/compare)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-bench/results/compare}
+mkdir -p "$out"
+onnx=$(mktemp -d)   # torchvision's exports (100 MB for ResNet-50) are not kept
+trap 'rm -rf "$onnx"' EXIT
+models=(mobilenetv2_100 resnet50 shufflenetv2_x1_0)
+# The issue's two settings: batch 16 on 2 threads, batch 1 on 1 thread.
+for setting in "16 2" "1 1"; do
+  read -r batch threads <<<"$setting"
+  tag="b${batch}-t${threads}"
+  ./leannets --threads "$threads" bench "${models[@]}" --engine torchsharp onnxruntime --batch "$batch" \
+    --runs 20 --json "$out/leannets-$tag.json"
+  /usr/bin/python3 bench/pytorch/bench.py --batch "$batch" --threads "$threads" --runs 20 \
+    --json "$out/pytorch-$tag.json" --export-dir "$onnx"
+  ./leannets --threads "$threads" bench "$onnx"/*.onnx --batch "$batch" --runs 20 \
+    --json "$out/torchvision-ort-$tag.json"
+  /usr/bin/python3 bench/pytorch/ratios.py "$out/leannets-$tag.json" "$out/pytorch-$tag.json" \
+    "$out/torchvision-ort-$tag.json" "batch $batch, $threads thread(s), 224x224" | tee "$out/ratios-$tag.md"
+done
