@@ -3,10 +3,12 @@
 # and ONNX Runtime on torchvision's export, the same architectures and protocol, all in this one run; prints the
 # ratios (only ratios measured in one run mean anything on a shared machine).
 # Needs Debian's python3-torch and python3-torchvision (apt), run with /usr/bin/python3.
-# Usage: bench/compare.sh [OUT_DIR]      (default bench/results/compare)
+# Usage: bench/compare.sh [OUT_DIR [REPORT]]   (defaults bench/results/compare, OUT_DIR/performance.md)
+# The report is Markdown: the machine, the commands, and one ratio table per setting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bench/results/compare}
+report=${2:-$out/performance.md}
 mkdir -p "$out"
 onnx=$(mktemp -d)   # torchvision's exports (100 MB for ResNet-50) are not kept
 trap 'rm -rf "$onnx"' EXIT
@@ -24,3 +26,19 @@ for setting in "16 2" "1 1"; do
   /usr/bin/python3 bench/pytorch/ratios.py "$out/leannets-$tag.json" "$out/pytorch-$tag.json" \
     "$out/torchvision-ort-$tag.json" "batch $batch, $threads thread(s), 224x224" | tee "$out/ratios-$tag.md"
 done
+
+{
+  echo "# Performance: LeanNets beside PyTorch and ONNX Runtime"
+  echo
+  echo "Written by \`bench/compare.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores,"
+  echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); PyTorch" \
+    "$(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null), torchvision" \
+    "$(/usr/bin/python3 -c 'import torchvision; print(torchvision.__version__)' 2>/dev/null)."
+  echo "Every number comes from this one run: ratios of images per second, > 1 when LeanNets is faster."
+  echo "LeanNets ORT is LeanNets' ONNX Runtime engine on its own export (BN folded); ORT on torchvision export"
+  echo "is the same runtime, same session options, on \`torch.onnx.export\` of torchvision's model; TorchSharp"
+  echo "and PyTorch are the eager paths (eval, no autograd, tuned allocator in both). JSON: $out."
+  cat "$out"/ratios-*.md
+} > "$report.tmp"
+mv "$report.tmp" "$report"
+echo "wrote $report"
