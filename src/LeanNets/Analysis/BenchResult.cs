@@ -31,8 +31,7 @@ public sealed record BenchResult(
         Inference.EngineKind engine = Inference.EngineKind.TorchSharp
     )
     {
-        Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
-        Bounds.Require(runs is > 0 and <= 100_000, "runs", runs, "1..100000");
+        RequireCounts(batch, runs);
         var spec = ModelRegistry.Get(model);
         var shape = input ?? spec.DefaultInput;
         using var net = spec.Create(spec.DefaultOptions with { InChannels = shape.Channels });
@@ -41,28 +40,14 @@ public sealed record BenchResult(
         var latency = engine == Inference.EngineKind.TorchSharp
             ? LatencyMeter.Measure(net, shape, batch, runs)
             : MeasureOnnxRuntime(net, shape, batch, runs);
-        return new BenchResult(
-            model,
-            engine,
-            shape.ToString(),
-            batch,
-            latency.MedianMs,
-            latency.MinMs,
-            latency.P10Ms,
-            latency.P90Ms,
-            latency.ImagesPerSecond,
-            2.0 * macs * batch / (latency.MedianMs * 1e6),
-            Runtime.ProcessMemory.PeakResidentBytes(),
-            TorchSharp.torch.get_num_threads()
-        );
+        return From(model, engine, shape, latency, 2.0 * macs * batch / (latency.MedianMs * 1e6));
     }
 
     /// <summary>Any ONNX classifier file (e.g. torchvision's own export) on ONNX Runtime, at the input size the
     /// file declares; its operation count is unknown, so GFLOP/s is left out.</summary>
     public static BenchResult MeasureOnnxFile(string path, int batch, int runs)
     {
-        Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
-        Bounds.Require(runs is > 0 and <= 100_000, "runs", runs, "1..100000");
+        RequireCounts(batch, runs);
         using var session = Inference.OnnxRuntimeSession.FromFile(path, TorchSharp.torch.get_num_threads());
         var dims = session.InputDimensions;
         if (dims.Count != 4 || dims.Skip(1).Any(d => d <= 0) || (dims[0] > 0 && dims[0] != batch))
@@ -73,21 +58,37 @@ public sealed record BenchResult(
         var shape = new InputShape(dims[1], dims[2], dims[3]);
         Runtime.ProcessMemory.ResetPeak();
         var latency = TimeSession(session, shape, batch, runs);
-        return new BenchResult(
-            Path.GetFileName(path),
-            Inference.EngineKind.OnnxRuntime,
+        return From(Path.GetFileName(path), Inference.EngineKind.OnnxRuntime, shape, latency, null);
+    }
+
+    private static void RequireCounts(int batch, int runs)
+    {
+        Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
+        Bounds.Require(runs is > 0 and <= 100_000, "runs", runs, "1..100000");
+    }
+
+    /// <summary>A result read right after its measurement: the peak memory and thread count are current.</summary>
+    private static BenchResult From(
+        string model,
+        Inference.EngineKind engine,
+        InputShape shape,
+        Latency latency,
+        double? gflopsPerSecond
+    ) =>
+        new(
+            model,
+            engine,
             shape.ToString(),
-            batch,
+            latency.Batch,
             latency.MedianMs,
             latency.MinMs,
             latency.P10Ms,
             latency.P90Ms,
             latency.ImagesPerSecond,
-            null,
+            gflopsPerSecond,
             Runtime.ProcessMemory.PeakResidentBytes(),
             TorchSharp.torch.get_num_threads()
         );
-    }
 
     private static Latency MeasureOnnxRuntime(Classifier net, InputShape shape, int batch, int runs)
     {
