@@ -44,6 +44,7 @@ public static class LeanNetsCli
             VizCommand.Create(output),
             ExportCommand.Create(output),
             PredictCommand.Create(output),
+            ConvertCommand.Create(output),
         };
         root.Options.Add(Threads);
         root.Options.Add(Verbose);

@@ -12,11 +12,7 @@ public static class EvalCommand
     public static Command Create(TextWriter output)
     {
         var model = new Argument<string>("model") { Description = "registry name the checkpoint was trained as" };
-        var checkpoint = new Option<string>("--checkpoint")
-        {
-            Description = "checkpoint file (last.ckpt or best.ckpt of a run)",
-            Required = true,
-        };
+        var checkpoint = ModelSource.WeightsOption("the trained model (e.g. best.ckpt of a run)", required: true);
         var data = new Option<string>("--data")
         {
             Description = "dataset folder (its test split is used)",

@@ -15,10 +15,7 @@ public static class ExportCommand
         {
             Description = "registry name (with --checkpoint: the name it was trained as)",
         };
-        var checkpoint = new Option<string?>("--checkpoint")
-        {
-            Description = "trained weights (default: initial weights)",
-        };
+        var checkpoint = ModelSource.WeightsOption("trained weights (default: initial weights)");
         var onnx = new Option<string>("--onnx") { Description = "ONNX file to write", Required = true };
         var opset = new Option<int>("--opset")
         {

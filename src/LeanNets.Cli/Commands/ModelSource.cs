@@ -1,3 +1,4 @@
+using System.CommandLine;
 using LeanNets.Inference;
 
 namespace LeanNets.Cli.Commands;
@@ -5,6 +6,15 @@ namespace LeanNets.Cli.Commands;
 /// <summary>The model a command names: a registry model, or a trained one when a checkpoint is given.</summary>
 internal static class ModelSource
 {
+    /// <summary>The option naming trained weights: a LeanNets checkpoint or a PyTorch/safetensors file (LeanNets'
+    /// or torchvision's tensor names); <c>--weights</c> is its other name.</summary>
+    public static Option<string?> WeightsOption(string description, bool required = false) =>
+        new("--checkpoint", "--weights")
+        {
+            Description = $"{description}: a checkpoint (.ckpt) or weights (.pth, .pt, .safetensors)",
+            Required = required,
+        };
+
     public static LoadedModel Load(string name, string? checkpoint, int? inputSize)
     {
         if (inputSize is < 8 or > Models.InputShape.MaxSide)

@@ -16,7 +16,7 @@ public static class PredictCommand
             Description = "registry name, or an ONNX file exported by LeanNets",
         };
         var images = new Argument<string[]>("images") { Description = "image files", Arity = ArgumentArity.OneOrMore };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "trained weights (registry models)" };
+        var checkpoint = ModelSource.WeightsOption("trained weights (registry models)");
         var engine = new Option<EngineKind>("--engine")
         {
             Description = "torchsharp or onnxruntime (an .onnx file always runs on onnxruntime)",

@@ -61,6 +61,13 @@ public static class TrainCommand
             new("--in-channels") { Description = "input channels (default: from the data)" };
         public Option<long?> Seed { get; } =
             new("--seed") { Description = "seed for weights, data order and augmentation" };
+        public Option<string?> InitFrom { get; } =
+            new("--init-from")
+            {
+                Description =
+                    "start from these weights (.pth, .safetensors or .ckpt; a classifier for another number of "
+                    + "classes is re-initialised)",
+            };
         public Option<bool> Deterministic { get; } =
             new("--deterministic")
             {
@@ -115,6 +122,7 @@ public static class TrainCommand
                 Classes,
                 InChannels,
                 Seed,
+                InitFrom,
                 Deterministic,
                 Prefetch,
                 LimitTrain,
@@ -163,6 +171,7 @@ public static class TrainCommand
                 Classes = r.GetValue(Classes),
                 InChannels = r.GetValue(InChannels),
                 Seed = r.GetValue(Seed) ?? 0,
+                InitFrom = r.GetValue(InitFrom),
                 Deterministic = r.GetValue(Deterministic),
                 Prefetch = r.GetValue(Prefetch) ?? o.Prefetch,
                 LimitTrain = r.GetValue(LimitTrain) ?? 0,

@@ -15,10 +15,7 @@ public static class VizCommand
         {
             Description = "registry name (with --checkpoint: the name it was trained as)",
         };
-        var checkpoint = new Option<string?>("--checkpoint")
-        {
-            Description = "trained weights (default: the registry's initial weights)",
-        };
+        var checkpoint = ModelSource.WeightsOption("trained weights (default: the registry's initial weights)");
         var images = new Option<string[]>("--image")
         {
             Description = "image file(s) to explain (PNG, JPEG, ...); repeat the option or list several",

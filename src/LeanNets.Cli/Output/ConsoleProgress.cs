@@ -24,6 +24,8 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
             )
         );
         output.WriteLine($"run directory: {start.RunDirectory}");
+        if (start.InitializedFrom != null)
+            output.WriteLine($"initialised from {start.State.Options.InitFrom}: {start.InitializedFrom}");
     }
 
     public void OnBatch(BatchProgress p)

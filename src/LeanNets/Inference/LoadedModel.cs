@@ -1,4 +1,5 @@
 using LeanNets.Data;
+using LeanNets.Interchange;
 using LeanNets.Models;
 using LeanNets.Training;
 
@@ -33,6 +34,14 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
     /// </summary>
     public static LoadedModel FromCheckpoint(string path, string? expectedModel = null, int? inputSize = null)
     {
+        if (WeightFormats.IsForeign(path))
+        {
+            return FromWeights(
+                path,
+                expectedModel ?? throw new LeanNetsUsageException($"{path}: name the model the weights are for"),
+                inputSize
+            );
+        }
         var (model, state) = ModelLoader.FromCheckpoint(path, expectedModel);
         var o = state.Options;
         var data = state.Data;
@@ -50,6 +59,18 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
             data = data with { InputSize = size };
         string label = $"{o.Model} ({Path.GetFileName(path)})";
         return new LoadedModel(label, model, data, classes ?? Numbered((int)model.NumClasses));
+    }
+
+    /// <summary>A registry model with weights from a PyTorch or safetensors file (LeanNets' or torchvision's
+    /// names), sized like the file; inputs are made as for the registry model.</summary>
+    public static LoadedModel FromWeights(string path, string name, int? inputSize = null)
+    {
+        var (model, _) = WeightImport.CreateModel(path, name);
+        var input = ModelRegistry.Get(name).DefaultInput with { Channels = (int)model.InChannels };
+        if (inputSize is int size)
+            input = input with { Height = size, Width = size };
+        string label = $"{name} ({Path.GetFileName(path)})";
+        return new LoadedModel(label, model, DataConfig.ForModel(input), Numbered((int)model.NumClasses));
     }
 
     private static IReadOnlyList<string> Numbered(int count) =>

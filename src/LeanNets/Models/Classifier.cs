@@ -60,6 +60,9 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public long NumClasses => head.NumClasses;
 
+    /// <summary>Input channels: those of the stem's first convolution (every stem starts with one).</summary>
+    public long InChannels => stem.parameters().First(p => p.dim() == 4).shape[1];
+
     /// <summary>The last stage's output, (N, NumFeatures, H / reduction, W / reduction).</summary>
     public Tensor ForwardFeatures(Tensor input)
     {

@@ -1,5 +1,6 @@
 using LeanNets.Data;
 using LeanNets.Inference;
+using LeanNets.Interchange;
 
 namespace LeanNets.Training;
 
@@ -29,9 +30,35 @@ public static class CheckpointEvaluation
             $"1..{TrainOptions.MaxBatchSize}"
         );
         Bounds.Require(request.Limit >= 0, "image limit", request.Limit, ">= 0");
-        var saved = Checkpoint.ReadState(request.Checkpoint).Options;
         var format = DataSource.Detect(request.Data);
         var test = DataSource.Load(request.Data, train: false, request.SkipBad, request.Limit, format);
+        var (model, modelName, data) = WeightFormats.IsForeign(request.Checkpoint)
+            ? FromWeights(request, format, test)
+            : FromCheckpoint(request, format, test);
+        using var _ = model;
+        var loader = new BatchLoader(test, data.EvalTransform(), request.BatchSize, false, 0);
+        // ONNX Runtime evaluates the model's export (BN folded), built in memory at the data's input size.
+        using var onnx = request.Engine == EngineKind.OnnxRuntime
+            ? new EngineModule(OnnxRuntimeSession.ForModel(model, data.InputSize, data.Channels))
+            : null;
+        var result = onnx == null ? Evaluator.Evaluate(model, loader) : Evaluator.Evaluate(onnx, loader);
+        return new EvalReport(
+            modelName,
+            request.Checkpoint,
+            request.Data,
+            result,
+            DataSource.SkippedImages(test)
+        );
+    }
+
+    /// <summary>A trained checkpoint, evaluated with the data configuration it was trained with.</summary>
+    private static (Models.Classifier, string, DataConfig) FromCheckpoint(
+        EvalRequest request,
+        DataFormat format,
+        IImageDataset test
+    )
+    {
+        var saved = Checkpoint.ReadState(request.Checkpoint).Options;
         if (saved.Classes is int trained && test.NumClasses != trained)
             throw new LeanNetsUsageException(
                 $"the data has {test.NumClasses} classes but the checkpoint was trained for {trained}"
@@ -41,20 +68,21 @@ public static class CheckpointEvaluation
                 $"the data has {test.Channels} channels but the checkpoint was trained on {channels}"
             );
         var (model, state) = ModelLoader.FromCheckpoint(request.Checkpoint, request.ExpectedModel, test);
-        using var _ = model;
         var data = DataConfig.Resolve(format, test, state.Options.InputSize, state.Options.Augment, 0, false);
-        var loader = new BatchLoader(test, data.EvalTransform(), request.BatchSize, false, 0);
-        // ONNX Runtime evaluates the model's export (BN folded), built in memory at the data's input size.
-        using var onnx = request.Engine == EngineKind.OnnxRuntime
-            ? new EngineModule(OnnxRuntimeSession.ForModel(model, data.InputSize, data.Channels))
-            : null;
-        var result = onnx == null ? Evaluator.Evaluate(model, loader) : Evaluator.Evaluate(onnx, loader);
-        return new EvalReport(
-            state.Options.Model,
-            request.Checkpoint,
-            request.Data,
-            result,
-            DataSource.SkippedImages(test)
-        );
+        return (model, state.Options.Model, data);
+    }
+
+    /// <summary>PyTorch or safetensors weights (e.g. from python/train_ddp.py): the model is sized by the data and
+    /// sees it at its own size with its format's normalisation, as LeanNets trains by default.</summary>
+    private static (Models.Classifier, string, DataConfig) FromWeights(
+        EvalRequest request,
+        DataFormat format,
+        IImageDataset test
+    )
+    {
+        string name = request.ExpectedModel
+            ?? throw new LeanNetsUsageException($"{request.Checkpoint}: name the model the weights are for");
+        var (model, _) = WeightImport.CreateModel(request.Checkpoint, name, test.NumClasses, test.Channels);
+        return (model, name, DataConfig.Resolve(format, test, 0, Augmentation.None, 0, false));
     }
 }

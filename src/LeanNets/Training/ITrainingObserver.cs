@@ -24,7 +24,11 @@ public sealed record TrainingStart(
     long Parameters,
     nn.Module Model,
     Batch SampleBatch
-);
+)
+{
+    /// <summary>What loading <see cref="TrainOptions.InitFrom"/> did (null when training from scratch).</summary>
+    public string? InitializedFrom { get; init; }
+}
 
 /// <summary>An epoch committed to disk (last.ckpt written, best.ckpt updated when <see cref="Best"/>).</summary>
 public sealed record EpochEnd(

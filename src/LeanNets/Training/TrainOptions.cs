@@ -58,6 +58,10 @@ public sealed record TrainOptions
     public bool Flip { get; init; }
     public long Seed { get; init; }
 
+    /// <summary>Weights to start from (fine-tuning): a PyTorch, safetensors or LeanNets file; null = fresh
+    /// initialisation.</summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Bit-identical reruns and resumes: the thread count is recorded and reused
     /// (docs/reproducibility.md).</summary>
     public bool Deterministic { get; init; }
@@ -84,6 +88,8 @@ public sealed record TrainOptions
     /// <summary>Every value checked against its range; the message names the setting and the value.</summary>
     public void Validate()
     {
+        if (InitFrom != null && !File.Exists(InitFrom))
+            throw new LeanNetsUsageException($"--init-from {InitFrom}: no such file");
         Bounds.Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");
         Bounds.Require(BatchSize is > 0 and <= MaxBatchSize, "batch size", BatchSize, $"1..{MaxBatchSize}");
         Bounds.Require(

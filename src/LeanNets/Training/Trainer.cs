@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LeanNets.Analysis;
 using LeanNets.Data;
+using LeanNets.Interchange;
 using LeanNets.IO;
 using LeanNets.Models;
 using TorchSharp;
@@ -209,6 +210,9 @@ public static class Trainer
             new InputShape(data.Channels, data.InputSize, data.InputSize),
             options.BatchSize
         );
+        string? initialized = resumeFrom == null && options.InitFrom is string init
+            ? WeightImport.InitializeFrom(model, options.Model, init).Describe()
+            : null;
         using var ema = options.EmaDecay > 0 ? ModelRegistry.Create(options.Model, classes, options.InChannels) : null;
         ema?.load_state_dict(model.state_dict());
         using var optimizer = OptimizerFactory.Create(model, options);
@@ -236,7 +240,10 @@ public static class Trainer
         )
             .Epoch(0)
             .First();
-        var start = new TrainingStart(runDir, state, batches, ModelProfiler.CountParams(model), model, sample);
+        var start = new TrainingStart(runDir, state, batches, ModelProfiler.CountParams(model), model, sample)
+        {
+            InitializedFrom = initialized,
+        };
         foreach (var o in observers)
             o.OnStart(start);
         EvalResult? lastEval = null;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using LeanNets.Export;
 using LeanNets.Models;
@@ -10,17 +9,12 @@ namespace LeanNets.Tests.Export;
 
 public class OnnxCliTests
 {
-    private const string Python = "/usr/bin/python3";
-
     /// <summary>One model per family passes the ONNX reference checker (full check, with shape inference),
     /// in Debian's python3-onnx; exported through the command line, metadata included.</summary>
     [SkippableFact]
     public void ExportsPassTheOnnxChecker()
     {
-        bool present = File.Exists(Python) && Run(Python, "-c \"import onnx\"").Code == 0;
-        if (!present && Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
-            Assert.Fail("python3-onnx is required in CI (scripts/test.sh installs it)");
-        Skip.IfNot(present, "Debian's python3-onnx is not installed: run scripts/test.sh as root");
+        PythonReference.Require("onnx");
         using var dir = new TempFolder();
         var files = new List<string>();
         foreach (var family in Enum.GetValues<ModelFamily>())
@@ -43,7 +37,7 @@ public class OnnxCliTests
                 + "    assert {'leannets.model', 'leannets.classes', 'leannets.mean'} <= keys, keys\n"
                 + "    print('ok', path)\n"
         );
-        var (status, output, error) = Run(Python, $"{script} {string.Join(' ', files)}");
+        var (status, output, error) = PythonReference.Run([script, .. files]);
         Assert.True(status == 0, error);
         Assert.Equal(files.Count, output.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
     }
@@ -159,19 +153,5 @@ public class OnnxCliTests
                 double.Parse(parts[0].TrimEnd('%'), CultureInfo.InvariantCulture);
         }
         return result;
-    }
-
-    private static (int Code, string Out, string Err) Run(string program, string arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd(),
-            error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error);
     }
 }

@@ -152,6 +152,14 @@ public static class MobileNetV3
                 ("act", Activation.Create(ActivationKind.HardSwish))
             );
         var head = new ClassifierHead(lastConv, options.NumClasses, dropout: 0.2, preLogits: (preLogits, hidden));
-        return new Classifier(config.Name, stem, stages, head);
+        var model = new Classifier(config.Name, stem, stages, head);
+        // torchvision normalises with eps 0.001 (the TensorFlow reference's value), so its weights give its
+        // outputs only with that eps; timm's port keeps PyTorch's 1e-5.
+        if (!config.TimmScaling)
+        {
+            foreach (var bn in model.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
+                bn.eps = 1e-3;
+        }
+        return model;
     }
 }

@@ -1,0 +1,167 @@
+using System.Collections;
+using System.Collections.Specialized;
+using System.Text.Json;
+using LeanNets.IO;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace LeanNets.Interchange;
+
+/// <summary>
+/// Reads and writes PyTorch state dicts (<c>.pth</c>) and safetensors through TorchSharp.PyBridge. Reading checks
+/// the container first so that a truncated or foreign file is named as such instead of failing deep inside the
+/// parser; writing is atomic (temporary file, then rename).
+/// </summary>
+public static class WeightFile
+{
+    /// <summary>Keys under which training scripts nest the weights in a larger checkpoint dict.</summary>
+    private static readonly string[] NestedKeys = ["state_dict", "model", "model_state_dict", "module"];
+
+    private const string DataParallelPrefix = "module.";
+
+    public static StateDict Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new LeanNetsException($"{path}: no such file");
+        var format = WeightFormats.FromExtension(path);
+        if (format == WeightFormat.Checkpoint)
+            throw new LeanNetsUsageException($"{path} is a LeanNets checkpoint; pass it as --checkpoint");
+        var tensors = format == WeightFormat.PyTorch ? ReadPyTorch(path) : ReadSafetensors(path);
+        return new StateDict(WithoutDataParallelPrefix(tensors), ownsTensors: true);
+    }
+
+    /// <summary>Writes <paramref name="state"/> in the format the file's extension names.</summary>
+    public static void Write(string path, StateDict state)
+    {
+        var format = WeightFormats.FromExtension(path);
+        AtomicFile.Write(
+            path,
+            stream =>
+            {
+                switch (format)
+                {
+                    case WeightFormat.PyTorch:
+                        var ordered = new OrderedDictionary();
+                        foreach (var (name, tensor) in state.Tensors)
+                            ordered.Add(name, tensor);
+                        PyTorchPickler.PickleStateDict(stream, ordered, leaveOpen: true);
+                        break;
+                    case WeightFormat.Safetensors:
+                        Safetensors.SaveStateDict(stream, state.Tensors.ToDictionary(), leaveOpen: true);
+                        break;
+                    default:
+                        throw new LeanNetsUsageException(
+                            $"{path}: write weights as .pth or .safetensors (checkpoints come from training)"
+                        );
+                }
+            }
+        );
+    }
+
+    private static Dictionary<string, Tensor> ReadPyTorch(string path)
+    {
+        using (var probe = File.OpenRead(path))
+        {
+            Span<byte> magic = stackalloc byte[4];
+            if (probe.Read(magic) < 4 || magic[0] != 'P' || magic[1] != 'K')
+            {
+                throw new LeanNetsException(
+                    $"{path}: not a PyTorch state dict (expected the zip archive torch.save writes since PyTorch 1.6)"
+                );
+            }
+        }
+        Hashtable table;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            table = PyTorchUnpickler.UnpickleStateDict(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new LeanNetsException($"{path}: truncated or corrupt PyTorch file ({FirstLine(e)})", e);
+        }
+        catch (Exception e) when (e is not LeanNetsException and not OutOfMemoryException)
+        {
+            throw new LeanNetsException($"{path}: not a PyTorch state dict ({FirstLine(e)})", e);
+        }
+        return TensorsOf(path, table);
+    }
+
+    /// <summary>The tensors of an unpickled dict, looking one level into <c>{"state_dict": ...}</c>-style
+    /// checkpoints.</summary>
+    private static Dictionary<string, Tensor> TensorsOf(string path, Hashtable table)
+    {
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            if (entry.Key is string name && entry.Value is Tensor tensor)
+                tensors[name] = tensor;
+        }
+        if (tensors.Count > 0)
+            return new(tensors.OrderBy(p => p.Key, StringComparer.Ordinal));
+        foreach (string key in NestedKeys)
+        {
+            if (table[key] is Hashtable nested)
+                return TensorsOf(path, nested);
+        }
+        throw new LeanNetsException($"{path}: not a state dict (a pickled dict without tensors)");
+    }
+
+    private static Dictionary<string, Tensor> ReadSafetensors(string path)
+    {
+        CheckSafetensorsLayout(path);
+        try
+        {
+            return Safetensors.LoadStateDict(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new LeanNetsException($"{path}: unreadable safetensors file ({FirstLine(e)})", e);
+        }
+    }
+
+    /// <summary>Checks the header length, that the header is JSON, and that the data it describes is all there
+    /// (a truncated download is the common failure).</summary>
+    private static void CheckSafetensorsLayout(string path)
+    {
+        using var file = File.OpenRead(path);
+        var lengthBytes = new byte[8];
+        if (file.Read(lengthBytes) < 8)
+            throw new LeanNetsException($"{path}: truncated safetensors file (no header)");
+        long headerLength = BitConverter.ToInt64(lengthBytes);
+        if (headerLength <= 1 || headerLength > file.Length - 8 || headerLength > 100_000_000)
+            throw new LeanNetsException($"{path}: not a safetensors file (bad header length {headerLength})");
+        var header = new byte[headerLength];
+        file.ReadExactly(header);
+        long dataEnd = 0;
+        try
+        {
+            using var json = JsonDocument.Parse(header);
+            foreach (var tensor in json.RootElement.EnumerateObject())
+            {
+                if (tensor.Name == "__metadata__")
+                    continue;
+                var offsets = tensor.Value.GetProperty("data_offsets");
+                dataEnd = Math.Max(dataEnd, offsets[1].GetInt64());
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new LeanNetsException($"{path}: not a safetensors file (header is not valid JSON: {FirstLine(e)})");
+        }
+        long available = file.Length - 8 - headerLength;
+        if (dataEnd > available)
+        {
+            throw new LeanNetsException(
+                $"{path}: truncated safetensors file (header describes {dataEnd} bytes of data, file has {available})"
+            );
+        }
+    }
+
+    private static Dictionary<string, Tensor> WithoutDataParallelPrefix(Dictionary<string, Tensor> tensors) =>
+        tensors.Count > 0 && tensors.Keys.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal))
+            ? tensors.ToDictionary(p => p.Key[DataParallelPrefix.Length..], p => p.Value)
+            : tensors;
+
+    private static string FirstLine(Exception e) => e.Message.Split('\n')[0].Trim();
+}

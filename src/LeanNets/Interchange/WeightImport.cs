@@ -1,0 +1,79 @@
+using LeanNets.Models;
+
+namespace LeanNets.Interchange;
+
+/// <summary>Registry models built from PyTorch or safetensors weight files.</summary>
+public static class WeightImport
+{
+    private const string ClassifierWeight = "head.fc.weight";
+
+    /// <summary>
+    /// Builds <paramref name="modelName"/> sized like the file (classes from its classifier, input channels from
+    /// its first convolution) unless told otherwise, and loads the file into it.
+    /// </summary>
+    public static (Classifier Model, LoadReport Report) CreateModel(
+        string path,
+        string modelName,
+        int? classes = null,
+        int? inChannels = null,
+        bool strict = true,
+        WeightNaming naming = WeightNaming.Auto
+    )
+    {
+        using var file = WeightFile.Read(path);
+        var (fileClasses, fileChannels) = SizesIn(file, modelName, naming);
+        var model = ModelRegistry.Create(modelName, classes ?? fileClasses, inChannels ?? fileChannels);
+        try
+        {
+            return (model, WeightLoader.Load(model, modelName, file, path, strict, naming));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Fine-tuning: loads every tensor of the file into a fresh model except a classifier for another number of
+    /// classes, which keeps its new initialisation. Anything else that does not fit is an error.
+    /// </summary>
+    public static LoadReport InitializeFrom(Classifier model, string modelName, string path)
+    {
+        Classifier? trained = null;
+        if (WeightFormats.FromExtension(path) == WeightFormat.Checkpoint)
+            trained = Training.ModelLoader.FromCheckpoint(path).Model;
+        using var _ = trained;
+        using var file = trained != null ? StateDict.Of(trained) : WeightFile.Read(path);
+        var report = WeightLoader.Load(model, modelName, file, path, strict: false);
+        var problems = report.Missing.Concat(report.Unexpected).Concat(report.Mismatched.Select(m => m.Name));
+        var outsideHead = problems.Where(n => !n.StartsWith("head.fc.", StringComparison.Ordinal)).ToList();
+        if (outsideHead.Count > 0 || report.Loaded == 0)
+        {
+            throw new LeanNetsException(
+                $"{path} does not fit '{modelName}' beyond its classifier: {report.Describe()}"
+            );
+        }
+        return report;
+    }
+
+    /// <summary>The class count and input channels the file's tensors imply (null where it does not say).</summary>
+    private static (int? Classes, int? Channels) SizesIn(StateDict file, string modelName, WeightNaming naming)
+    {
+        using var probe = ModelRegistry.Create(modelName);
+        var own = probe.state_dict();
+        if (naming == WeightNaming.Auto)
+            naming = WeightNames.Detect(modelName, own.Keys, file);
+        var map = WeightNames.Map(modelName, own.Keys, naming);
+        int? classes = file.Tensors.TryGetValue(map[ClassifierWeight], out var fc) && fc.dim() == 2
+            ? (int)fc.shape[0]
+            : null;
+        string firstConv = own.First(p => p.Value.dim() == 4).Key;
+        int? channels = file.Tensors.TryGetValue(map[firstConv], out var conv) && conv.dim() == 4
+            ? (int)conv.shape[1]
+            : null;
+        bool plausible = classes is null or (> 0 and <= ModelRegistry.MaxClasses)
+            && channels is null or (> 0 and <= InputShape.MaxChannels);
+        return plausible ? (classes, channels) : (null, null);
+    }
+}
