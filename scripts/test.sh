@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The browser test opens the report pages in headless Chromium through ChromeDriver; the ONNX tests validate
-# exported files with the reference checker of Debian's python3-onnx (run with /usr/bin/python3).
-packages=(chromium chromium-driver python3-onnx python3-numpy)
+# exported files with the reference checker of Debian's python3-onnx; the interchange tests compare with
+# torchvision and run the PyTorch twin (python/) in Debian's python3-torch (all run with /usr/bin/python3).
+packages=(chromium chromium-driver python3-onnx python3-numpy python3-torch python3-torchvision)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -28,6 +28,9 @@ public static partial class TorchvisionNames
         ["regnety_004"] = "regnet_y_400mf",
     };
 
+    private static readonly string[] MobileNetV2Parts = ["expand", "depthwise", "project"];
+    private static readonly string[] MobileNetV3Parts = ["expand", "depthwise", "se", "project"];
+
     /// <summary>LeanNets name to torchvision name for every tensor of <paramref name="model"/>, or null when the
     /// model has no torchvision counterpart.</summary>
     public static IReadOnlyDictionary<string, string>? For(string model, IReadOnlyCollection<string> names)
@@ -38,9 +41,8 @@ public static partial class TorchvisionNames
         {
             ModelFamily.ResNet => ResNet,
             ModelFamily.Vgg => Vgg,
-            ModelFamily.MobileNetV2 => new FlatBlocks(names, "conv", ["expand", "depthwise", "project"], true, 1).Rename,
-            ModelFamily.MobileNetV3 => new FlatBlocks(names, "block", ["expand", "depthwise", "se", "project"], false, 3)
-                .Rename,
+            ModelFamily.MobileNetV2 => new FlatBlocks(names, "conv", MobileNetV2Parts, true, 1).Rename,
+            ModelFamily.MobileNetV3 => new FlatBlocks(names, "block", MobileNetV3Parts, false, 3).Rename,
             ModelFamily.ShuffleNetV2 => ShuffleNet,
             ModelFamily.RegNet => RegNet,
             var other => throw new InvalidOperationException($"no torchvision names for the {other} family"),
@@ -79,8 +81,11 @@ public static partial class TorchvisionNames
             (
                 "^stages\\.(\\d+)\\.(\\d+)\\.(branch\\d)\\.(\\w+)\\.(conv|bn)\\.",
                 m =>
-                    $"stage{Int(m, 1) + 2}.{Int(m, 2)}.{m.Groups[3].Value}."
-                    + $"{ShuffleBranchSlot(m.Groups[3].Value, m.Groups[4].Value) + (m.Groups[5].Value == "bn" ? 1 : 0)}."
+                {
+                    string branch = m.Groups[3].Value;
+                    int slot = ShuffleBranchSlot(branch, m.Groups[4].Value) + (m.Groups[5].Value == "bn" ? 1 : 0);
+                    return $"stage{Int(m, 1) + 2}.{Int(m, 2)}.{branch}.{slot}.";
+                }
             ),
             ("^head\\.", _ => "")
         );

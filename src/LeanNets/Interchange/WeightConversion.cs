@@ -22,9 +22,7 @@ public static class WeightConversion
     /// </summary>
     public static LoadReport Convert(ConvertRequest request)
     {
-        var outputFormat = WeightFormats.FromExtension(request.Output);
-        if (outputFormat == WeightFormat.Checkpoint)
-            throw new LeanNetsUsageException($"{request.Output}: write .pth or .safetensors (checkpoints come from training)");
+        WeightFile.RequireWritable(request.Output);
         if (Path.GetFullPath(request.Input) == Path.GetFullPath(request.Output))
             throw new LeanNetsUsageException("the output would overwrite the input; name another file");
         var (model, report) = Load(request);

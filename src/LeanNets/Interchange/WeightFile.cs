@@ -33,6 +33,7 @@ public static class WeightFile
     /// <summary>Writes <paramref name="state"/> in the format the file's extension names.</summary>
     public static void Write(string path, StateDict state)
     {
+        RequireWritable(path);
         var format = WeightFormats.FromExtension(path);
         AtomicFile.Write(
             path,
@@ -46,16 +47,19 @@ public static class WeightFile
                             ordered.Add(name, tensor);
                         PyTorchPickler.PickleStateDict(stream, ordered, leaveOpen: true);
                         break;
-                    case WeightFormat.Safetensors:
+                    default:
                         Safetensors.SaveStateDict(stream, state.Tensors.ToDictionary(), leaveOpen: true);
                         break;
-                    default:
-                        throw new LeanNetsUsageException(
-                            $"{path}: write weights as .pth or .safetensors (checkpoints come from training)"
-                        );
                 }
             }
         );
+    }
+
+    /// <summary>Refuses, before any work, a file name this class cannot write.</summary>
+    public static void RequireWritable(string path)
+    {
+        if (WeightFormats.FromExtension(path) == WeightFormat.Checkpoint)
+            throw new LeanNetsUsageException($"{path}: write .pth or .safetensors (checkpoints come from training)");
     }
 
     private static Dictionary<string, Tensor> ReadPyTorch(string path)

@@ -1,0 +1,30 @@
+"""A PyTorch twin of LeanNets' VGNet and DualConv-paper models: the same architectures written independently in
+torch, with state-dict names identical to LeanNets', so weights move between the two unchanged."""
+from . import mobilenet, resnet, vgg, vgnet
+from .safetensors_file import load_file, save_file
+
+_REGISTRY = {}
+for _module in (vgnet, resnet, mobilenet, vgg):
+    for _name, _factory, _default in _module.entries():
+        if _name in _REGISTRY:
+            raise RuntimeError(f"model {_name} registered twice")
+        _REGISTRY[_name] = (_factory, _default)
+
+
+def list_models():
+    return sorted(_REGISTRY)
+
+
+def default_input(name):
+    """(classes, side) the registry gives the model by default."""
+    return _REGISTRY[name][1]
+
+
+def create_model(name, num_classes=None, in_chans=3):
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown model '{name}'")
+    factory, (classes, _) = _REGISTRY[name]
+    return factory(num_classes or classes, in_chans)
+
+
+__all__ = ["create_model", "default_input", "list_models", "load_file", "save_file"]

@@ -1,0 +1,65 @@
+"""ResNet-50 (torchvision layout) with any 3x3 conv kind, ImageNet and CIFAR forms."""
+from torch import nn
+
+from .convs import PAPER_DUALCONVS, STANDARD, ConvKind
+from .layers import Classifier, ClassifierHead, conv, named, numbered
+
+EXPANSION = 4
+
+
+class Bottleneck(nn.Module):
+    def __init__(self, inplanes, width, stride, kind):
+        super().__init__()
+        outplanes = width * EXPANSION
+        self.conv1 = nn.Conv2d(inplanes, width, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = kind.create3x3(width, width, stride)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = nn.Conv2d(width, outplanes, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(outplanes)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = (
+            named(("0", conv(inplanes, outplanes, 1, stride)), ("1", nn.BatchNorm2d(outplanes)))
+            if stride != 1 or inplanes != outplanes
+            else nn.Identity()
+        )
+
+    def forward(self, x):
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.relu(self.bn2(self.conv2(y)))
+        y = self.bn3(self.conv3(y))
+        return self.relu(y + self.downsample(x))
+
+
+def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 3)):
+    stem = [
+        ("conv1", nn.Conv2d(in_chans, 64, 3, 1, 1, bias=False) if cifar else nn.Conv2d(in_chans, 64, 7, 2, 3, bias=False)),
+        ("bn1", nn.BatchNorm2d(64)),
+        ("relu", nn.ReLU(inplace=True)),
+    ]
+    if not cifar:
+        stem.append(("maxpool", nn.MaxPool2d(3, 2, 1)))
+    inplanes, stages = 64, []
+    for s, depth in enumerate(layers):
+        blocks = []
+        for i in range(depth):
+            stride = (1 if s == 0 else 2) if i == 0 else 1
+            block_kind = kind if stride == 1 or replace_strided else STANDARD
+            blocks.append(Bottleneck(inplanes, 64 << s, stride, block_kind))
+            inplanes = (64 << s) * EXPANSION
+        stages.append(numbered(blocks))
+    return Classifier(named(*stem), stages, ClassifierHead(inplanes, num_classes))
+
+
+def entries():
+    forms = [
+        ("resnet50", False, True, 1000, 224, [ConvKind("group", 2), ConvKind("het", 4)]),
+        ("resnet50_cifar", True, False, 10, 32, [ConvKind("group", 4), ConvKind("het", 4)]),
+    ]
+    for prefix, cifar, replace_strided, classes, side, extra in forms:
+        for kind in (STANDARD, *PAPER_DUALCONVS, *extra):
+            yield (
+                prefix + kind.suffix,
+                lambda nc, ic, cifar=cifar, kind=kind, r=replace_strided: build(cifar, kind, r, nc, ic),
+                (classes, side),
+            )

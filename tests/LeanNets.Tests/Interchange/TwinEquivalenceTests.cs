@@ -1,0 +1,75 @@
+using System.Globalization;
+using LeanNets.Interchange;
+using LeanNets.Models;
+using LeanNets.Tests.Export;
+using static TorchSharp.torch;
+
+namespace LeanNets.Tests.Interchange;
+
+/// <summary>
+/// python/leannets_torch is a second, independent implementation of every VGNet and DualConv-paper model in
+/// PyTorch. The same weights must give the same outputs in both (within 1e-5 of the largest logit), and the
+/// twin's own fixed kernels and HetConv orders must equal LeanNets'.
+/// </summary>
+public class TwinEquivalenceTests
+{
+    private static readonly ModelFamily[] TwinFamilies =
+    [
+        ModelFamily.VGNet,
+        ModelFamily.ResNet,
+        ModelFamily.Vgg,
+        ModelFamily.MobileNetV1,
+        ModelFamily.MobileNetV2,
+    ];
+
+    public static TheoryData<ModelFamily> Families() => [.. TwinFamilies];
+
+    [SkippableFact]
+    public void TheTwinBuildsExactlyTheseFamilies()
+    {
+        PythonReference.Require("torch");
+        var (code, output, error) = PythonReference.Run(
+            "-c",
+            "import leannets_torch as L; print('\\n'.join(L.list_models()))"
+        );
+        Assert.True(code == 0, error);
+        var expected = ModelRegistry.List().Where(s => TwinFamilies.Contains(s.Family)).Select(s => s.Name);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Families))]
+    public void SameWeightsGiveTheSameOutputs(ModelFamily family)
+    {
+        PythonReference.Require("torch");
+        using var dir = new TempFolder(inMemory: true);
+        var specs = ModelRegistry.List(family, null);
+        foreach (var spec in specs)
+            WriteCase(dir, spec);
+        var (code, output, error) = PythonReference.Run("-m", "leannets_torch.check", dir.Path);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(code == 0, string.Join('\n', lines.Where(l => !l.StartsWith("ok ", StringComparison.Ordinal))) + error);
+        Assert.Equal(specs.Count, lines.Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
+    }
+
+    /// <summary>NAME.safetensors (weights with BN statistics randomised so they matter) and NAME.io.safetensors
+    /// (a batch of two inputs and LeanNets' eval outputs). ImageNet models run at 64x64 to keep the test short.</summary>
+    private static void WriteCase(TempFolder dir, ModelSpec spec)
+    {
+        using var model = spec.Create();
+        OnnxExportTests.Randomise(model);
+        model.eval();
+        int side = Math.Min(64, spec.DefaultInput.Height);
+        manual_seed(11);
+        using var input = randn(2, spec.DefaultInput.Channels, side, side);
+        using var noGrad = no_grad();
+        using var output = model.forward(input);
+        using (var weights = WeightLoader.Export(model, spec.Name, WeightNaming.LeanNets))
+            WeightFile.Write(dir.File(spec.Name + ".safetensors"), weights);
+        var io = new Dictionary<string, Tensor> { ["input"] = input, ["output"] = output };
+        WeightFile.Write(
+            dir.File(spec.Name + ".io.safetensors"),
+            new StateDict(io, ownsTensors: false)
+        );
+    }
+}
