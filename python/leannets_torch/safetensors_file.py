@@ -53,7 +53,7 @@ def save_file(tensors, path, metadata=None):
     header, chunks, offset = {}, [], 0
     for name, tensor in tensors.items():
         t = tensor.detach().contiguous().cpu()
-        raw = t.view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        raw = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
         header[name] = {"dtype": _NAMES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
         offset += len(raw)

@@ -1,16 +1,9 @@
 namespace LeanNets.Tests;
 
 /// <summary>A scratch folder removed after the test.</summary>
-/// <param name="inMemory">put it in /dev/shm when the machine has one: for tests that move gigabytes of weights
-/// through files, where the disk would dominate their time.</param>
-internal sealed class TempFolder(bool inMemory = false) : IDisposable
+internal sealed class TempFolder : IDisposable
 {
-    private const string SharedMemory = "/dev/shm";
-
-    public string Path { get; } =
-        inMemory && Directory.Exists(SharedMemory)
-            ? Directory.CreateDirectory(System.IO.Path.Combine(SharedMemory, $"leannets-test-{Guid.NewGuid():N}")).FullName
-            : Directory.CreateTempSubdirectory("leannets-test-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("leannets-test-").FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -86,7 +86,7 @@ public static partial class TorchvisionNames
                     int slot = ShuffleBranchSlot(branch, m.Groups[4].Value) + (m.Groups[5].Value == "bn" ? 1 : 0);
                     return $"stage{Int(m, 1) + 2}.{Int(m, 2)}.{branch}.{slot}.";
                 }
-            ),
+    ),
             ("^head\\.", _ => "")
         );
 

@@ -133,8 +133,14 @@ public static class WeightFile
         if (file.Read(lengthBytes) < 8)
             throw new LeanNetsException($"{path}: truncated safetensors file (no header)");
         long headerLength = BitConverter.ToInt64(lengthBytes);
-        if (headerLength <= 1 || headerLength > file.Length - 8 || headerLength > 100_000_000)
+        if (headerLength <= 1 || headerLength > 100_000_000)
             throw new LeanNetsException($"{path}: not a safetensors file (bad header length {headerLength})");
+        if (headerLength > file.Length - 8)
+        {
+            throw new LeanNetsException(
+                $"{path}: truncated safetensors file (a {headerLength}-byte header, {file.Length - 8} bytes left)"
+            );
+        }
         var header = new byte[headerLength];
         file.ReadExactly(header);
         long dataEnd = 0;

@@ -42,18 +42,20 @@ public class TwinEquivalenceTests
     public void SameWeightsGiveTheSameOutputs(ModelFamily family)
     {
         PythonReference.Require("torch");
-        using var dir = new TempFolder(inMemory: true);
+        using var dir = new TempFolder();
         var specs = ModelRegistry.List(family, null);
         foreach (var spec in specs)
             WriteCase(dir, spec);
         var (code, output, error) = PythonReference.Run("-m", "leannets_torch.check", dir.Path);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(code == 0, string.Join('\n', lines.Where(l => !l.StartsWith("ok ", StringComparison.Ordinal))) + error);
-        Assert.Equal(specs.Count, lines.Count(l => l.StartsWith("ok ", StringComparison.Ordinal)));
+        var failures = lines.Where(l => !l.StartsWith("ok ", StringComparison.Ordinal));
+        Assert.True(code == 0, string.Join('\n', failures) + error);
+        Assert.Equal(specs.Count, lines.Length);
     }
 
     /// <summary>NAME.safetensors (weights with BN statistics randomised so they matter) and NAME.io.safetensors
-    /// (a batch of two inputs and LeanNets' eval outputs). ImageNet models run at 64x64 to keep the test short.</summary>
+    /// (a batch of two inputs and LeanNets' eval outputs). ImageNet models run at 64x64 to keep the test
+    /// short.</summary>
     private static void WriteCase(TempFolder dir, ModelSpec spec)
     {
         using var model = spec.Create();

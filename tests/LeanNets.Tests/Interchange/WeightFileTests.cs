@@ -10,10 +10,10 @@ public class WeightFileTests
 
     /// <summary>A model with every tensor (BN statistics and counters included) set from the seed, so two seeds
     /// differ everywhere.</summary>
-    internal static Classifier Seeded(string name, long seed, int? classes = null)
+    internal static Classifier Seeded(string name, long seed, int? classes = null, int? inChannels = null)
     {
         random.manual_seed(seed);
-        var model = ModelRegistry.Create(name, classes);
+        var model = ModelRegistry.Create(name, classes, inChannels);
         using var _ = no_grad();
         foreach (var (_, t) in model.state_dict())
         {

@@ -1,0 +1,203 @@
+"""Data-parallel training of any LeanNets twin model with PyTorch DDP, launched by torchrun.
+
+    torchrun --nproc_per_node 2 python/train_ddp.py vgnetg_1_0mp_cifar --data DIR --output run.safetensors
+
+Each process trains on its shard of the data (DistributedSampler); gradients are averaged by DDP (gloo on CPU,
+NCCL on GPUs). The weights are saved by rank 0 as safetensors with LeanNets' tensor names, so
+`leannets eval MODEL --weights run.safetensors --data DIR` (and export, viz, predict) use them directly.
+Reads the formats LeanNets reads: IDX (Fashion-MNIST), CIFAR binary, image folders (train/ and val|test/).
+Inputs are made as LeanNets makes them by default: the data's own size, pixels / 255, the format's mean/std.
+"""
+import argparse
+import gzip
+import json
+import math
+import os
+import struct
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader, DistributedSampler, Subset, TensorDataset
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import leannets_torch  # noqa: E402
+
+NORMALISATION = {
+    "idx": ([0.2860], [0.3530]),
+    "cifar": ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616]),
+    "folder": ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+}
+
+
+def read_idx(folder, train):
+    prefix = "train" if train else "t10k"
+
+    def load(stem):
+        for name in (stem, stem + ".gz"):
+            path = Path(folder) / name
+            if path.exists():
+                return (gzip.open if name.endswith(".gz") else open)(path, "rb").read()
+        raise FileNotFoundError(f"{folder}: no {stem}[.gz]")
+
+    images, labels = load(f"{prefix}-images-idx3-ubyte"), load(f"{prefix}-labels-idx1-ubyte")
+    count, height, width = struct.unpack(">3I", images[4:16])
+    pixels = torch.frombuffer(bytearray(images[16:]), dtype=torch.uint8).view(count, 1, height, width)
+    return pixels, torch.frombuffer(bytearray(labels[8:]), dtype=torch.uint8).long()
+
+
+def read_cifar(folder, train):
+    folder = Path(folder)
+    if (folder / "train.bin").exists() or (folder / "test.bin").exists():
+        files, label_bytes = [folder / ("train.bin" if train else "test.bin")], 2
+    else:
+        files = [folder / f"data_batch_{i}.bin" for i in range(1, 6)] if train else [folder / "test_batch.bin"]
+        label_bytes = 1
+    raw = torch.cat([torch.frombuffer(bytearray(f.read_bytes()), dtype=torch.uint8) for f in files])
+    records = raw.view(-1, label_bytes + 3072)
+    return records[:, label_bytes:].reshape(-1, 3, 32, 32).clone(), records[:, label_bytes - 1].long()
+
+
+def read_folder(folder, train, size):
+    from torchvision.io import ImageReadMode, read_image
+    from torchvision.transforms.functional import center_crop, resize
+
+    root = Path(folder) / "train" if train else next(
+        Path(folder) / s for s in ("val", "validation", "test") if (Path(folder) / s).is_dir()
+    )
+    classes = sorted(d.name for d in root.iterdir() if d.is_dir())
+    images, labels = [], []
+    for label, name in enumerate(classes):
+        for path in sorted((root / name).iterdir()):
+            image = read_image(str(path), ImageReadMode.RGB)
+            images.append(center_crop(resize(image, size), [size, size]))
+            labels.append(label)
+    return torch.stack(images), torch.tensor(labels)
+
+
+def detect(folder):
+    names = {p.name for p in Path(folder).iterdir()}
+    if any("-idx3-ubyte" in n for n in names):
+        return "idx"
+    if names & {"data_batch_1.bin", "train.bin", "test_batch.bin"}:
+        return "cifar"
+    return "folder"
+
+
+def dataset(folder, kind, train, size, limit):
+    if kind == "idx":
+        pixels, labels = read_idx(folder, train)
+    elif kind == "cifar":
+        pixels, labels = read_cifar(folder, train)
+    else:
+        pixels, labels = read_folder(folder, train, size or 224)
+    mean, std = (torch.tensor(v).view(1, -1, 1, 1) for v in NORMALISATION[kind])
+    images = (pixels.float() / 255 - mean) / std
+    if size and images.shape[-1] != size:
+        images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False)
+    data = TensorDataset(images, labels)
+    classes = int(labels.max()) + 1
+    return (Subset(data, range(min(limit, len(data)))) if limit else data), classes
+
+
+def evaluate(model, data, rank, world):
+    """Top-1 over the whole split: each process takes every world-th image, the counts are summed."""
+    model.eval()
+    correct, total = torch.zeros(2, dtype=torch.long)
+    loader = DataLoader(Subset(data, range(rank, len(data), world)), batch_size=256)
+    with torch.no_grad():
+        for images, labels in loader:
+            correct += (model(images).argmax(1) == labels).sum()
+            total += len(labels)
+    counts = torch.stack([correct, total])
+    if world > 1:
+        dist.all_reduce(counts)
+    return counts[0].item(), counts[1].item()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("model")
+    p.add_argument("--data", required=True)
+    p.add_argument("--output", required=True, help="safetensors file for the trained weights")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--batch-size", type=int, default=64, help="images per process per step")
+    p.add_argument("--lr", type=float, default=0.05, help="peak learning rate (cosine decay)")
+    p.add_argument("--weight-decay", type=float, default=5e-4)
+    p.add_argument("--input-size", type=int, default=0, help="0 = the data's own")
+    p.add_argument("--limit-train", type=int, default=0)
+    p.add_argument("--limit-test", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--backend", default="auto", help="gloo, nccl, or auto (nccl with GPUs)")
+    p.add_argument("--threads", type=int, default=1, help="intra-op threads per process (CPU)")
+    a = p.parse_args()
+
+    if a.model not in leannets_torch.list_models():
+        p.error(f"unknown model '{a.model}' (the twin builds: VGNet, ResNet, VGG, MobileNetV1/V2 families)")
+    if not a.output.endswith(".safetensors"):
+        p.error("--output must end in .safetensors")
+    if not Path(a.data).is_dir():
+        p.error(f"data folder not found: {a.data}")
+
+    cuda = torch.cuda.is_available()
+    distributed = "WORLD_SIZE" in os.environ
+    if distributed:
+        backend = a.backend if a.backend != "auto" else "nccl" if cuda else "gloo"
+        dist.init_process_group(backend)
+    rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
+    local = int(os.environ.get("LOCAL_RANK", 0))
+    device = torch.device(f"cuda:{local}" if cuda else "cpu")
+    if not cuda:
+        torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+
+    kind = detect(a.data)
+    train, classes = dataset(a.data, kind, True, a.input_size, a.limit_train)
+    test, _ = dataset(a.data, kind, False, a.input_size, a.limit_test)
+    channels = test[0][0].shape[0]
+    model = leannets_torch.create_model(a.model, num_classes=classes, in_chans=channels).to(device)
+    net = DistributedDataParallel(model, device_ids=[local] if cuda else None) if distributed else model
+
+    sampler = DistributedSampler(train, world, rank, shuffle=True, seed=a.seed) if distributed else None
+    loader = DataLoader(train, batch_size=a.batch_size, sampler=sampler, shuffle=sampler is None, drop_last=True)
+    steps = a.epochs * len(loader)
+    optimizer = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, weight_decay=a.weight_decay, nesterov=True)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 0.5 * (1 + math.cos(math.pi * s / steps)))
+    if rank == 0:
+        print(f"training {a.model} on {a.data} ({len(train)} images, {kind}) with {world} process(es), "
+              f"{len(loader)} steps/epoch of {a.batch_size}x{world}", flush=True)
+    start = time.time()
+    for epoch in range(a.epochs):
+        if sampler:
+            sampler.set_epoch(epoch)
+        net.train()
+        for step, (images, labels) in enumerate(loader, 1):
+            loss = F.cross_entropy(net(images.to(device)), labels.to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            if rank == 0 and (step % 20 == 0 or step == len(loader)):
+                done = epoch * len(loader) + step
+                rate = done * a.batch_size * world / (time.time() - start)
+                eta = (steps - done) * a.batch_size * world / rate
+                print(f"epoch {epoch + 1}/{a.epochs} step {step}/{len(loader)} loss {loss.item():.4f} "
+                      f"{rate:.0f} img/s ETA {eta:.0f}s", flush=True)
+    correct, total = evaluate(model, test, rank, world)
+    if rank == 0:
+        accuracy = 100.0 * correct / total
+        leannets_torch.save_file(model.state_dict(), a.output, {"model": a.model, "epochs": a.epochs, "processes": world, "top1": f"{accuracy:.2f}"})
+        print(f"test top-1 {accuracy:.2f}% ({correct}/{total}); wrote {a.output}", flush=True)
+        summary = {"model": a.model, "processes": world, "epochs": a.epochs, "train_images": len(train),
+                   "test_images": total, "top1": accuracy, "seconds": round(time.time() - start, 1)}
+        print(json.dumps(summary), flush=True)
+    if distributed:
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()
