@@ -28,8 +28,8 @@ public static class InfoCommand
         command.Options.Add(json);
         command.SetAction(parsed =>
         {
-            var (spec, net) = model.Create(parsed);
-            using var _ = net;
+            var spec = CountedModel.Get(parsed.GetValue(model.Model)!);
+            using var net = spec.Create(parsed.GetValue(model.Classes), parsed.GetValue(model.InChannels));
             int channels = parsed.GetValue(model.InChannels) ?? spec.DefaultInput.Channels;
             var shape = parsed.GetValue(input) is string text
                 ? InputShape.Parse(text)
@@ -52,11 +52,11 @@ public static class InfoCommand
         return command;
     }
 
-    private static string ToText(ModelSpec spec, ModelProfile profile, bool perLayer)
+    private static string ToText(CountedModel spec, ModelProfile profile, bool perLayer)
     {
         var lines = new List<string>
         {
-            $"model:        {spec.Name} ({spec.Family.Id()}, {spec.Paper.Id()})",
+            $"model:        {spec.Name} ({spec.Family}, {spec.Paper})",
             $"input:        {string.Join("x", profile.InputShape.Skip(1))}",
             $"params:       {Units.Integer(profile.Params)} ({Units.Short(profile.Params)})",
             $"fixed values: {Units.Integer(profile.FixedValues)}",
@@ -78,13 +78,13 @@ public static class InfoCommand
         return text + Environment.NewLine + table.ToText();
     }
 
-    private static string ToJson(ModelSpec spec, ModelProfile profile, bool perLayer)
+    private static string ToJson(CountedModel spec, ModelProfile profile, bool perLayer)
     {
         var document = new Dictionary<string, object?>
         {
             ["model"] = spec.Name,
-            ["family"] = spec.Family.Id(),
-            ["paper"] = spec.Paper.Id(),
+            ["family"] = spec.Family,
+            ["paper"] = spec.Paper,
             ["input"] = profile.InputShape.Skip(1).ToArray(),
             ["params"] = profile.Params,
             ["fixed_values"] = profile.FixedValues,

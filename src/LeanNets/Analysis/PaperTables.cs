@@ -55,8 +55,7 @@ public static class PaperTables
                 result.Add(new PaperComparison(figure, null, null));
                 continue;
             }
-            var spec = ModelRegistry.Get(name);
-            using var model = spec.Create(new ModelOptions(figure.Classes, 3));
+            using var model = CountedModel.Get(name).Create(figure.Classes, 3);
             var profile = ModelProfiler.Profile(model, [1, 3, figure.Input, figure.Input], name);
             result.Add(new PaperComparison(figure, profile.Params, profile.Macs));
         }

@@ -12,6 +12,9 @@ public enum ActivationKind
     SiLU,
     HardSwish,
     HardSigmoid,
+
+    /// <summary>LeakyReLU with slope 0.1 for negative inputs (Darknet's activation).</summary>
+    LeakyReLU,
     Sigmoid,
 }
 
@@ -26,6 +29,7 @@ public static class Activation
             ActivationKind.SiLU => nn.SiLU(inplace: true),
             ActivationKind.HardSwish => nn.Hardswish(inplace: true),
             ActivationKind.HardSigmoid => nn.Hardsigmoid(inplace: true),
+            ActivationKind.LeakyReLU => nn.LeakyReLU(0.1, inplace: true),
             ActivationKind.Sigmoid => nn.Sigmoid(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown activation"),
         };

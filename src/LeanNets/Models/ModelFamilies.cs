@@ -17,5 +17,6 @@ internal static class ModelFamilies
             .Concat(MobileNetV3.Specs())
             .Concat(ShuffleNetV2.Specs())
             .Concat(GhostNet.Specs())
-            .Concat(RegNet.Specs());
+            .Concat(RegNet.Specs())
+            .Concat(Detection.Darknet.Specs());
 }

@@ -12,6 +12,7 @@ public enum ModelFamily
     ShuffleNetV2,
     GhostNet,
     RegNet,
+    Darknet,
 }
 
 /// <summary>Where a configuration comes from: one of the two papers, or a peer network they compare against.</summary>

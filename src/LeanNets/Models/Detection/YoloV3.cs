@@ -1,0 +1,159 @@
+using LeanNets.Layers;
+using LeanNets.Models.DualConvPaper;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LeanNets.Models.Detection;
+
+/// <summary>An anchor box in input pixels.</summary>
+public readonly record struct Anchor(float Width, float Height);
+
+/// <summary>
+/// YOLO-V3 (yolov3.cfg): Darknet-53, then one head per scale (strides 32, 16, 8). A head is five convs
+/// alternating 1x1 (to c) and 3x3 (to 2c), a 3x3 to 2c and a 1x1 output conv with bias to
+/// anchors x (5 + classes). Between scales a 1x1 route conv halves the branch, is upsampled x2 (nearest) and
+/// concatenated with the backbone's map of that stride.
+/// </summary>
+/// <remarks>
+/// The output is one tensor [N, predictions, 5 + classes] with the raw values (tx, ty, tw, th, objectness,
+/// class logits): scales in the order 32, 16, 8, and within a scale anchor-major, then row, then column, so
+/// <see cref="YoloDecoder"/> and the loss find every prediction's cell and anchor from its index.
+/// </remarks>
+public sealed class YoloV3 : nn.Module<Tensor, Tensor>
+{
+    /// <summary>yolov3.cfg's anchors (COCO k-means), smallest first; each scale takes three.</summary>
+    public static readonly IReadOnlyList<Anchor> DefaultAnchors =
+    [
+        new(10, 13), new(16, 30), new(33, 23),
+        new(30, 61), new(62, 45), new(59, 119),
+        new(116, 90), new(156, 198), new(373, 326),
+    ];
+
+    public static readonly IReadOnlyList<int> Strides = [32, 16, 8];
+
+    private readonly nn.Module<Tensor, Tensor> stem;
+    private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> stages;
+    private readonly TorchSharp.Modules.ModuleList<YoloHead> heads;
+    private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> routes;
+
+    public YoloV3(
+        string name,
+        int numClasses,
+        long inChannels,
+        double width,
+        ConvKind kind,
+        IReadOnlyList<Anchor>? anchors
+    )
+        : base(name)
+    {
+        Anchors = anchors ?? DefaultAnchors;
+        if (Anchors.Count % Strides.Count != 0)
+            throw new ArgumentException($"{Anchors.Count} anchors cannot be split over {Strides.Count} scales");
+        NumClasses = numClasses;
+        var (stemPart, stageParts) = Darknet.Backbone(inChannels, width, kind);
+        stem = stemPart.Module;
+        stages = nn.ModuleList(stageParts.Select(s => s.Module).ToArray());
+        long outputs = AnchorsPerScale * (5 + numClasses);
+        var headList = new List<YoloHead>();
+        var routeList = new List<nn.Module<Tensor, Tensor>>();
+        long incoming = stageParts[^1].Channels;
+        for (int s = 0; s < Strides.Count; s++)
+        {
+            long branch = stageParts[^(s + 1)].Channels / 2;
+            headList.Add(new YoloHead(incoming, branch, outputs, kind));
+            if (s + 1 < Strides.Count)
+            {
+                routeList.Add(Darknet.Conv(branch, branch / 2, 1, 1, kind));
+                incoming = branch / 2 + stageParts[^(s + 2)].Channels;
+            }
+        }
+        heads = nn.ModuleList(headList.ToArray());
+        routes = nn.ModuleList(routeList.ToArray());
+        RegisterComponents();
+    }
+
+    public int NumClasses { get; }
+
+    public IReadOnlyList<Anchor> Anchors { get; }
+
+    public int AnchorsPerScale => Anchors.Count / Strides.Count;
+
+    /// <summary>The anchors of scale <paramref name="scale"/> (0: stride 32, which takes the largest).</summary>
+    public static IReadOnlyList<Anchor> ScaleAnchors(IReadOnlyList<Anchor> anchors, int scale)
+    {
+        int perScale = anchors.Count / Strides.Count;
+        return anchors.Skip((Strides.Count - 1 - scale) * perScale).Take(perScale).ToList();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var maps = new List<Tensor>();
+        var x = stem.call(input);
+        foreach (var stage in stages)
+        {
+            x = stage.call(x);
+            maps.Add(x);
+        }
+        var outputs = new List<Tensor>();
+        var incoming = maps[^1];
+        for (int s = 0; s < heads.Count; s++)
+        {
+            var (branch, prediction) = heads[s].call(incoming);
+            outputs.Add(Flatten(prediction));
+            if (s < routes.Count)
+            {
+                var routed = nn.functional.interpolate(
+                    routes[s].call(branch),
+                    scale_factor: [2, 2],
+                    mode: InterpolationMode.Nearest
+                );
+                incoming = cat([routed, maps[^(s + 2)]], 1);
+            }
+        }
+        return cat(outputs, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[N, A(5+C), H, W] to [N, A*H*W, 5+C], anchor-major.</summary>
+    private Tensor Flatten(Tensor prediction)
+    {
+        long n = prediction.shape[0],
+            h = prediction.shape[2],
+            w = prediction.shape[3];
+        return prediction
+            .view(n, AnchorsPerScale, 5 + NumClasses, h, w)
+            .permute(0, 1, 3, 4, 2)
+            .reshape(n, AnchorsPerScale * h * w, 5 + NumClasses);
+    }
+}
+
+/// <summary>One scale's head: five convs (1x1 to c, 3x3 to 2c, ...), the branch the next scale routes from,
+/// then a 3x3 to 2c and the output 1x1 conv (with bias).</summary>
+public sealed class YoloHead : nn.Module<Tensor, (Tensor Branch, Tensor Prediction)>
+{
+    private readonly nn.Module<Tensor, Tensor> body;
+    private readonly nn.Module<Tensor, Tensor> expand;
+    private readonly nn.Module<Tensor, Tensor> output;
+
+    public YoloHead(long inChannels, long channels, long outputs, ConvKind kind)
+        : base(nameof(YoloHead))
+    {
+        body = nn.Sequential(
+            ("0", Darknet.Conv(inChannels, channels, 1, 1, kind)),
+            ("1", Darknet.Conv(channels, 2 * channels, 3, 1, kind)),
+            ("2", Darknet.Conv(2 * channels, channels, 1, 1, kind)),
+            ("3", Darknet.Conv(channels, 2 * channels, 3, 1, kind)),
+            ("4", Darknet.Conv(2 * channels, channels, 1, 1, kind))
+        );
+        expand = Darknet.Conv(channels, 2 * channels, 3, 1, kind);
+        output = nn.Conv2d(2 * channels, outputs, 1, bias: true);
+        RegisterComponents();
+    }
+
+    public override (Tensor Branch, Tensor Prediction) forward(Tensor input)
+    {
+        var branch = body.call(input);
+        using var expanded = expand.call(branch);
+        return (branch, output.call(expanded));
+    }
+}

@@ -1,0 +1,43 @@
+using LeanNets.Inference.Detection;
+using LeanNets.Models.Detection;
+using static TorchSharp.torch;
+
+namespace LeanNets.Tests.Analysis.Detection;
+
+public class NmsAndDecodeTests
+{
+    [Fact]
+    public void NmsSuppressesOverlapsWithinAClassOnly()
+    {
+        using var boxes = tensor(new float[] { 0, 0, 10, 10, 1, 0, 11, 10, 0, 0, 10, 10, 50, 50, 60, 60 }).view(4, 4);
+        using var scores = tensor(new float[] { 0.8f, 0.9f, 0.7f, 0.6f });
+        using var classes = tensor(new long[] { 0, 0, 1, 0 });
+        // Box 1 (0.9) suppresses box 0 (IoU 0.82, same class); box 2 is another class; box 3 does not overlap.
+        Assert.Equal([1L, 2, 3], NonMaxSuppression.Apply(boxes, scores, classes, 0.5));
+        Assert.Equal([1L, 0, 2, 3], NonMaxSuppression.Apply(boxes, scores, classes, 0.9));
+    }
+
+    /// <summary>One confident prediction: zero offsets put its centre in the middle of its cell, its size is
+    /// its anchor's.</summary>
+    [Fact]
+    public void DecodingPlacesABoxAtItsCellAndAnchor()
+    {
+        const int size = 64, classes = 2;
+        int predictions = 3 * (2 * 2 + 4 * 4 + 8 * 8);
+        using var raw = full(1, predictions, 5 + classes, -10f);
+        raw[.., .., ..4] = 0;
+        // Scale 1 (stride 16, 4x4 grid) starts after the 3 x 2 x 2 of scale 0; anchor 1, row 2, column 3.
+        int index = 3 * 4 + 1 * 16 + 2 * 4 + 3;
+        raw[0, index, 4] = 10;
+        raw[0, index, 5 + 1] = 10;
+        var decoder = new YoloDecoder(YoloV3.DefaultAnchors, classes);
+        var found = decoder.Decode(raw, size, ["image"])[0];
+        var anchor = YoloV3.ScaleAnchors(YoloV3.DefaultAnchors, 1)[1];
+        var d = Assert.Single(found);
+        Assert.Equal(1, d.Class);
+        float cx = (3 + 0.5f) * 16, cy = (2 + 0.5f) * 16;
+        Assert.Equal(Math.Max(0, cx - anchor.Width / 2), d.Box.X1, 3);
+        Assert.Equal(Math.Max(0, cy - anchor.Height / 2), d.Box.Y1, 3);
+        Assert.Equal(Math.Min(size, cx + anchor.Width / 2), d.Box.X2, 3);
+    }
+}

@@ -1,0 +1,60 @@
+using LeanNets.Analysis;
+using LeanNets.Models;
+using LeanNets.Models.Detection;
+using static TorchSharp.torch;
+
+namespace LeanNets.Tests.Models.Detection;
+
+public class YoloV3Tests
+{
+    /// <summary>DualConv paper Table VII at 416x416 and 20 classes (specs/dualconv-conventions.md): exact params,
+    /// MACs to the printed 0.001G.</summary>
+    [Theory]
+    [InlineData("yolov3", 61_626_049, 32.714)]
+    [InlineData("yolov3_dualconv_g2", 42_408_641, 22.790)]
+    [InlineData("yolov3_dualconv_g4", 30_054_593, 16.411)]
+    [InlineData("yolov3_dualconv_g8", 23_877_569, 13.221)]
+    [InlineData("yolov3_dualconv_g16", 20_789_057, 11.626)]
+    [InlineData("yolov3_dualconv_g32", 19_244_801, 10.829)]
+    public void TableSevenCountsReproduce(string name, long parameters, double gigaMacs)
+    {
+        using var model = DetectorRegistry.Get(name).Create();
+        var profile = ModelProfiler.Profile(model, [1, 3, 416, 416], name);
+        Assert.Equal(parameters, profile.Params);
+        Assert.Equal(gigaMacs, Math.Round(profile.Macs / 1e9, 3));
+    }
+
+    [Fact]
+    public void WithCocoClassesItIsTheUsualYoloV3()
+    {
+        using var model = DetectorRegistry.Get("yolov3").Create(numClasses: 80);
+        Assert.Equal(61_949_149, ModelProfiler.CountParams(model));
+    }
+
+    /// <summary>Three scales (strides 32, 16, 8) of three anchors each, 5 + classes values per prediction.</summary>
+    [Fact]
+    public void OutputHasEveryPredictionOfEveryScale()
+    {
+        using var model = DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
+        model.eval();
+        using var _ = no_grad();
+        using var y = model.forward(randn(2, 3, 64, 64));
+        Assert.Equal([2, 3 * (2 * 2 + 4 * 4 + 8 * 8), 8], y.shape);
+    }
+
+    [Fact]
+    public void DarknetIsARegistryClassifier()
+    {
+        using var model = ModelRegistry.Create("darknet53");
+        Assert.Equal([64, 128, 256, 512, 1024], model.FeatureInfo.Select(f => f.Channels));
+        Assert.Equal([2, 4, 8, 16, 32], model.FeatureInfo.Select(f => f.Reduction));
+    }
+
+    /// <summary>The coarsest scale (stride 32) takes the three largest anchors, the finest the smallest.</summary>
+    [Fact]
+    public void AnchorsGoLargestToCoarsestScale()
+    {
+        Assert.Equal(YoloV3.DefaultAnchors.Skip(6), YoloV3.ScaleAnchors(YoloV3.DefaultAnchors, 0));
+        Assert.Equal(YoloV3.DefaultAnchors.Take(3), YoloV3.ScaleAnchors(YoloV3.DefaultAnchors, 2));
+    }
+}

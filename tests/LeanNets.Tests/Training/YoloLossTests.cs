@@ -1,0 +1,69 @@
+using LeanNets.Analysis.Detection;
+using LeanNets.Inference.Detection;
+using LeanNets.Models.Detection;
+using LeanNets.Training.Detection;
+using static TorchSharp.torch;
+
+namespace LeanNets.Tests.Training;
+
+public class YoloLossTests
+{
+    /// <summary>A box the shape of the largest anchor goes to the coarsest scale, that anchor, the cell holding
+    /// its centre, with offsets from the cell corner and zero log size ratio.</summary>
+    [Fact]
+    public void AnObjectGoesToItsBestAnchorAndCell()
+    {
+        var loss = new YoloLoss(YoloV3.DefaultAnchors, 20);
+        // 373x326 centred at (200, 150): stride 32, cell (6, 4), offsets 0.25 and 0.6875.
+        var box = new BoundingBox(200 - 186.5f, 150 - 163, 200 + 186.5f, 150 + 163);
+        var a = loss.Assign(new TargetBox(7, box), 416);
+        const long grid = 13;
+        Assert.Equal(2 * grid * grid + 4 * grid + 6, a.Prediction);
+        Assert.Equal(0.25f, a.Tx, 4);
+        Assert.Equal(0.6875f, a.Ty, 4);
+        Assert.Equal(0f, a.Tw, 4);
+        Assert.Equal(0f, a.Th, 4);
+        Assert.Equal(7, a.Class);
+
+        // A 30x20 box takes the 33x23 anchor: finest scale (stride 8), third anchor, after the two coarser scales.
+        var small = loss.Assign(new TargetBox(0, new BoundingBox(100, 100, 130, 120)), 416);
+        long offset = 3 * 13 * 13 + 3 * 26 * 26;
+        Assert.Equal(offset + 2 * 52 * 52 + (110 / 8) * 52 + 115 / 8, small.Prediction);
+    }
+
+    /// <summary>A small YOLO-V3 learns one object of one picture: the loss falls and the decoded detection is the
+    /// object, with its class.</summary>
+    [Fact]
+    public void ASmallDetectorFitsOneObject()
+    {
+        manual_seed(0);
+        using var model = DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
+        var loss = YoloLoss.For(model);
+        var target = new TargetBox(2, new BoundingBox(20, 16, 52, 40));
+        using var image = rand(1, 3, 64, 64);
+        using var optimizer = optim.Adam(model.parameters(), lr: 2e-3);
+        model.train();
+        double first = 0,
+            last = 0;
+        for (int step = 0; step < 80; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var terms = loss.Compute(model.forward(image), [[target]], 64);
+            terms.Total.backward();
+            optimizer.step();
+            last = terms.Total.item<float>();
+            if (step == 0)
+                first = last;
+            Assert.Equal(1, terms.Positives);
+        }
+        Assert.True(last < first / 5, $"loss {first:F3} -> {last:F3}");
+        model.eval();
+        using var noGrad = no_grad();
+        using var raw = model.forward(image);
+        var found = YoloDecoder.For(model).Decode(raw, 64, ["image"])[0];
+        var best = found.OrderByDescending(d => d.Score).First();
+        Assert.Equal(2, best.Class);
+        Assert.True(best.Box.Iou(target.Box) > 0.5, $"box {best.Box} vs {target.Box}");
+    }
+}
