@@ -45,6 +45,7 @@ public static class LeanNetsCli
             ExportCommand.Create(output),
             PredictCommand.Create(output),
             ConvertCommand.Create(output),
+            DetectCommand.Create(output),
         };
         root.Options.Add(Threads);
         root.Options.Add(Verbose);

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using LeanNets.Cli.Output;
 using LeanNets.Data;
+using LeanNets.Models.Detection;
 using LeanNets.Reports;
 using LeanNets.Training;
+using LeanNets.Training.Detection;
 
 namespace LeanNets.Cli.Commands;
 
@@ -134,6 +136,24 @@ public static class TrainCommand
                 NoTensorBoard,
             ];
 
+        /// <summary>Options a detector run takes (the rest belong to classification).</summary>
+        public IEnumerable<Option> DetectionOptions() =>
+            [Data, Epochs, BatchSize, Lr, WeightDecay, InputSize, Seed, SkipBad, Output, Force, NoTensorBoard];
+
+        public DetectionTrainOptions BuildDetection(ParseResult r, string model) =>
+            new()
+            {
+                Model = model,
+                Data = [r.GetValue(Data) ?? throw new LeanNetsUsageException("--data is required (a VOC folder)")],
+                Epochs = r.GetValue(Epochs) ?? 30,
+                BatchSize = r.GetValue(BatchSize) ?? 8,
+                LearningRate = r.GetValue(Lr) ?? 1e-3,
+                WeightDecay = r.GetValue(WeightDecay) ?? 5e-4,
+                InputSize = r.GetValue(InputSize) ?? 416,
+                Seed = r.GetValue(Seed) ?? 0,
+                SkipBad = r.GetValue(SkipBad),
+            };
+
         /// <summary>Options a resume may take: the run keeps everything else it was started with.</summary>
         public IEnumerable<Option> ResumeOptions() => [Epochs, Output, Resume, Force, NoTensorBoard, Data];
 
@@ -202,6 +222,9 @@ public static class TrainCommand
             var observers = new List<ITrainingObserver> { progress, new RunReport() };
             if (tensorBoard != null)
                 observers.Add(tensorBoard);
+            string name = parsed.GetValue(model)!;
+            if (DetectorRegistry.Contains(name))
+                return TrainDetector(parsed, overrides, name, output);
             TrainResult result;
             if (parsed.GetValue(overrides.Resume) is string resume)
             {
@@ -245,5 +268,32 @@ public static class TrainCommand
             return LeanNetsCli.Success;
         });
         return command;
+    }
+
+    /// <summary>A detector (YOLO-V3) on VOC-layout data: <see cref="DetectionTrainer"/>.</summary>
+    private static int TrainDetector(ParseResult parsed, Overrides overrides, string name, TextWriter output)
+    {
+        var other = overrides
+            .All()
+            .Except(overrides.DetectionOptions())
+            .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
+        if (other != null)
+            throw new LeanNetsUsageException($"{other.Name} is not used when training a detector");
+        var options = overrides.BuildDetection(parsed, name);
+        options.Validate();
+        string runDir =
+            parsed.GetValue(overrides.Output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        if (Directory.Exists(runDir) && Directory.EnumerateFileSystemEntries(runDir).Any()
+            && !parsed.GetValue(overrides.Force))
+            throw new LeanNetsUsageException($"{runDir} exists and is not empty (use --force to replace its files)");
+        var run = DetectionTrainer.Run(options, runDir, output.WriteLine);
+        string best = Path.Combine(run.Directory, "best.safetensors");
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"best mAP@0.5 {100 * run.Final.Map:F1}% (VOC07); weights: {best}"
+            )
+        );
+        return LeanNetsCli.Success;
     }
 }

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using LeanNets.Inference.Detection;
+using LeanNets.IO;
+using LeanNets.Reports;
+
+namespace LeanNets.Cli.Commands;
+
+/// <summary>`leannets detect MODEL --weights F IMAGE...`: each picture with its boxes drawn, and
+/// detections.json.</summary>
+public static class DetectCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var model = new Argument<string>("model") { Description = "detector name, e.g. yolov3_w25" };
+        var weights = new Option<string>("--weights", "--checkpoint")
+        {
+            Description = "trained weights (a detector run's best.safetensors)",
+            Required = true,
+        };
+        var images = new Argument<string[]>("images") { Description = "pictures", Arity = ArgumentArity.OneOrMore };
+        var size = new Option<int>("--input-size")
+        {
+            Description = "letterboxed input side, a multiple of 32",
+            DefaultValueFactory = _ => 416,
+        };
+        var threshold = new Option<float>("--threshold")
+        {
+            Description = "minimum score (objectness x class probability)",
+            DefaultValueFactory = _ => 0.25f,
+        };
+        var dir = new Option<string>("--out")
+        {
+            Description = "folder for the drawn pictures and detections.json",
+            DefaultValueFactory = _ => "detections",
+        };
+        var command = new Command("detect", "Find objects in pictures with a trained detector")
+        {
+            model,
+            weights,
+            images,
+            size,
+            threshold,
+            dir,
+        };
+        command.SetAction(parsed =>
+        {
+            float minimum = parsed.GetValue(threshold);
+            if (minimum is <= 0 or >= 1)
+                throw new LeanNetsUsageException($"--threshold must be in (0, 1), got {minimum}");
+            var paths = parsed.GetValue(images)!;
+            foreach (string p in paths.Where(p => !File.Exists(p)))
+                throw new LeanNetsException($"{p}: no such image");
+            using var detector = ObjectDetector.Load(
+                parsed.GetValue(model)!,
+                parsed.GetValue(weights)!,
+                parsed.GetValue(size),
+                minimum
+            );
+            string folder = parsed.GetValue(dir)!;
+            Directory.CreateDirectory(folder);
+            var records = new List<object>();
+            foreach (string path in paths)
+            {
+                var found = detector.Detect(path);
+                string drawn = Path.Combine(folder, Path.GetFileNameWithoutExtension(path) + ".png");
+                DetectionImage.Write(path, found, detector.ClassNames, drawn);
+                output.WriteLine($"{path}: {found.Count} objects -> {drawn}");
+                foreach (var d in found)
+                {
+                    output.WriteLine(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"  {detector.ClassNames[d.Class],-12} {d.Score,6:P1}  "
+                                + $"{d.Box.X1:F0},{d.Box.Y1:F0}-{d.Box.X2:F0},{d.Box.Y2:F0}"
+                        )
+                    );
+                }
+                records.Add(new
+                {
+                    image = path,
+                    objects = found.Select(d => new
+                    {
+                        @class = detector.ClassNames[d.Class],
+                        score = d.Score,
+                        box = new[] { d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2 },
+                    }),
+                });
+            }
+            AtomicFile.WriteAllText(Path.Combine(folder, "detections.json"), JsonFile.Serialize(records));
+            return LeanNetsCli.Success;
+        });
+        return command;
+    }
+}

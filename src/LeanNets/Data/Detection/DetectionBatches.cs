@@ -1,0 +1,143 @@
+using LeanNets.Analysis.Detection;
+using LeanNets.Training.Detection;
+using static TorchSharp.torch;
+
+namespace LeanNets.Data.Detection;
+
+/// <summary>A batch for a detector: images [N, 3, S, S] (RGB / 255) and each image's boxes in input pixels.</summary>
+public sealed record DetectionBatch(
+    Tensor Images,
+    IReadOnlyList<IReadOnlyList<TargetBox>> Targets,
+    IReadOnlyList<string> Ids
+) : IDisposable
+{
+    public void Dispose() => Images.Dispose();
+}
+
+/// <summary>
+/// Letterboxed batches of a VOC split: each image is scaled to fit size x size keeping its aspect ratio and
+/// centred on grey, its boxes moved with it; training adds a random horizontal flip (boxes mirrored). Images
+/// are decoded once and kept letterboxed in memory, which suits the small sets this runs on (raccoon,
+/// synthetic shapes); VOC-sized sets want a streaming loader.
+/// </summary>
+public sealed class DetectionBatches
+{
+    private const byte Grey = 114;
+    private readonly VocDataset data;
+    private readonly int size;
+    private readonly List<(byte[] Pixels, LabelledObject[] Objects)> letterboxed = [];
+
+    public DetectionBatches(VocDataset data, int size)
+    {
+        this.data = data;
+        this.size = size;
+        for (int i = 0; i < data.Count; i++)
+        {
+            string path = data.ImagePath(i);
+            var pixels = ImageFolderDataset.TryDecode(path, out int h, out int w)
+                ?? throw new BadImageException($"{path}: unreadable image");
+            var annotation = data.Items[i].Annotation;
+            letterboxed.Add(Letterbox(pixels, h, w, annotation));
+        }
+    }
+
+    public int Count => letterboxed.Count;
+
+    /// <summary>The batches of one epoch: shuffled and flipped with the epoch's seed when training.</summary>
+    public IEnumerable<DetectionBatch> Epoch(int batchSize, bool train, long seed)
+    {
+        var rng = new Random(unchecked((int)(seed * 7919 + 17)));
+        var order = Enumerable.Range(0, Count).ToArray();
+        if (train)
+            rng.Shuffle(order);
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            var indices = order.Skip(start).Take(batchSize).ToArray();
+            var images = new float[indices.Length * 3 * size * size];
+            var targets = new List<IReadOnlyList<TargetBox>>();
+            for (int b = 0; b < indices.Length; b++)
+            {
+                var (pixels, objects) = letterboxed[indices[b]];
+                var boxes = objects.Where(o => !o.Difficult).Select(o => new TargetBox(o.Class, o.Box)).ToArray();
+                bool flip = train && rng.Next(2) == 1;
+                int plane = size * size;
+                for (int c = 0; c < 3; c++)
+                    for (int y = 0; y < size; y++)
+                        for (int x = 0; x < size; x++)
+                        {
+                            int source = c * plane + y * size + (flip ? size - 1 - x : x);
+                            images[b * 3 * plane + c * plane + y * size + x] = pixels[source] / 255f;
+                        }
+                targets.Add(flip ? boxes.Select(t => t with { Box = Mirror(t.Box) }).ToArray() : boxes);
+            }
+            var ids = indices.Select(i => data.Items[i].Annotation.Id).ToList();
+            yield return new DetectionBatch(tensor(images).view(indices.Length, 3, size, size), targets, ids);
+        }
+    }
+
+    private BoundingBox Mirror(BoundingBox b) => new(size - b.X2, b.Y1, size - b.X1, b.Y2);
+
+    /// <summary>Scale and offset that fit an h x w image into the square, centred.</summary>
+    public static (float Scale, float PadX, float PadY) Fit(int h, int w, int size)
+    {
+        float scale = Math.Min((float)size / w, (float)size / h);
+        return (scale, (size - w * scale) / 2, (size - h * scale) / 2);
+    }
+
+    /// <summary>An h x w RGB image (channel-major bytes) scaled to fit size x size, centred on grey
+    /// (bilinear).</summary>
+    public static byte[] LetterboxPixels(byte[] chw, int h, int w, int size)
+    {
+        var (scale, padX, padY) = Fit(h, w, size);
+        var output = new byte[3 * size * size];
+        Array.Fill(output, Grey);
+        int plane = h * w;
+        for (int y = 0; y < size; y++)
+        {
+            float sy = (y + 0.5f - padY) / scale - 0.5f;
+            if (sy < -0.5f || sy > h - 0.5f)
+                continue;
+            for (int x = 0; x < size; x++)
+            {
+                float sx = (x + 0.5f - padX) / scale - 0.5f;
+                if (sx < -0.5f || sx > w - 0.5f)
+                    continue;
+                int x0 = Math.Clamp((int)MathF.Floor(sx), 0, w - 1), y0 = Math.Clamp((int)MathF.Floor(sy), 0, h - 1);
+                int x1 = Math.Min(x0 + 1, w - 1), y1 = Math.Min(y0 + 1, h - 1);
+                float fx = Math.Clamp(sx - x0, 0, 1), fy = Math.Clamp(sy - y0, 0, 1);
+                for (int c = 0; c < 3; c++)
+                {
+                    int o = c * plane;
+                    float top = chw[o + y0 * w + x0] * (1 - fx) + chw[o + y0 * w + x1] * fx;
+                    float bottom = chw[o + y1 * w + x0] * (1 - fx) + chw[o + y1 * w + x1] * fx;
+                    float value = top * (1 - fy) + bottom * fy + 0.5f;
+                    output[c * size * size + y * size + x] = (byte)Math.Clamp(value, 0, 255);
+                }
+            }
+        }
+        return output;
+    }
+
+    /// <summary>Every annotated object (difficult ones included, for the metric) in input pixels.</summary>
+    public IEnumerable<LabelledObject> Truth() => letterboxed.SelectMany(l => l.Objects);
+
+    private (byte[], LabelledObject[]) Letterbox(byte[] chw, int h, int w, VocAnnotation annotation)
+    {
+        var (scale, padX, padY) = Fit(h, w, size);
+        var output = LetterboxPixels(chw, h, w, size);
+        var objects = annotation
+            .Objects.Select(o => new LabelledObject(
+                annotation.Id,
+                data.IndexOf(o.Name),
+                new BoundingBox(
+                    o.Box.X1 * scale + padX,
+                    o.Box.Y1 * scale + padY,
+                    o.Box.X2 * scale + padX,
+                    o.Box.Y2 * scale + padY
+                ),
+                o.Difficult
+            ))
+            .ToArray();
+        return (output, objects);
+    }
+}

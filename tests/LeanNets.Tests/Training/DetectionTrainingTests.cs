@@ -1,0 +1,72 @@
+using System.Text.Json;
+using LeanNets.Interchange;
+using LeanNets.Tests.Cli;
+using LeanNets.Tests.Data;
+
+namespace LeanNets.Tests.Training;
+
+public class DetectionTrainingTests
+{
+    /// <summary>`train` with a detector name runs the detector loop on VOC data: per-epoch loss and mAP in
+    /// metrics.jsonl, best/last weights a YOLO-V3 of the data's classes loads.</summary>
+    [Fact]
+    public void TrainingADetectorWritesMetricsAndWeights()
+    {
+        using var dir = new TempFolder();
+        string data = dir.File("voc"), run = dir.File("run");
+        SyntheticVoc.Write(data, 12, "train", 64, seed: 1);
+        SyntheticVoc.Write(data, 4, "val", 64, seed: 2);
+
+        var (code, output, error) = CliTests.Run(
+            "train", "yolov3_w25", "--data", data, "--epochs", "2", "--batch-size", "4", "--input-size", "64",
+            "--output", run
+        );
+        Assert.True(code == 0, error);
+        Assert.Contains("epoch 2/2: loss", output);
+        Assert.Contains("best mAP@0.5", output);
+        var epochs = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal(2, epochs.Length);
+        using var last = JsonDocument.Parse(epochs[^1]);
+        Assert.True(last.RootElement.GetProperty("loss").GetDouble() > 0);
+        using var weights = WeightFile.Read(Path.Combine(run, "best.safetensors"));
+        var model = LeanNets.Models.Detection.DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
+        using var disposeModel = model;
+        Assert.True(WeightLoader.Load(model, "yolov3_w25", weights, "best.safetensors").Complete);
+        Assert.Equal(SyntheticVoc.Classes.Order(), File.ReadAllLines(Path.Combine(run, "classes.txt")));
+
+        // The trained weights find objects in a picture: drawn PNG (the picture's size) and detections.json.
+        string picture = Directory.GetFiles(Path.Combine(data, "JPEGImages"))[0], drawn = dir.File("drawn");
+        (code, output, error) = CliTests.Run(
+            "detect", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), picture, "--input-size", "64",
+            "--threshold", "0.001", "--out", drawn
+        );
+        Assert.True(code == 0, error);
+        Assert.Contains("objects ->", output);
+        string png = Path.Combine(drawn, Path.GetFileNameWithoutExtension(picture) + ".png");
+        using (var bitmap = SkiaSharp.SKBitmap.Decode(png))
+            Assert.Equal((64, 64), (bitmap.Width, bitmap.Height));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(drawn, "detections.json")));
+        Assert.Equal(picture, json.RootElement[0].GetProperty("image").GetString());
+
+        // A classifier's weights are refused in one line.
+        string classifier = dir.File("classifier.safetensors");
+        using (var other = LeanNets.Models.ModelRegistry.Create("vgnetg_1_0mp_cifar"))
+            WeightFile.Write(classifier, StateDict.Of(other));
+        (code, _, error) = CliTests.Run("detect", "yolov3_w25", "--weights", classifier, picture);
+        Assert.Equal(1, code);
+        Assert.Contains("not the weights of a YOLO-V3", error);
+    }
+
+    [Theory]
+    [InlineData("--augment", "cifar", "--augment is not used when training a detector")]
+    [InlineData("--input-size", "100", "input size")]
+    public void DetectorOptionsAreChecked(string option, string value, string expected)
+    {
+        using var dir = new TempFolder();
+        SyntheticVoc.Write(dir.File("voc"), 2);
+        var (code, _, error) = CliTests.Run("train", "yolov3_w25", "--data", dir.File("voc"), option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}
