@@ -49,6 +49,8 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
     private List<DetectedObject> Select(Tensor corners, Tensor scores, string image)
     {
         var candidates = (scores > ConfidenceThreshold).nonzero();
+        if (candidates.shape[0] == 0)
+            return [];
         if (candidates.shape[0] > MaxCandidates)
         {
             var best = scores[candidates[.., 0], candidates[.., 1]].topk(MaxCandidates).indexes;

@@ -40,4 +40,12 @@ public class NmsAndDecodeTests
         Assert.Equal(Math.Max(0, cy - anchor.Height / 2), d.Box.Y1, 3);
         Assert.Equal(Math.Min(size, cx + anchor.Width / 2), d.Box.X2, 3);
     }
+
+    [Fact]
+    public void NothingAboveTheThresholdIsNoDetections()
+    {
+        using var raw = full(2, 3 * (2 * 2 + 4 * 4 + 8 * 8), 7, -10f);
+        var found = new YoloDecoder(YoloV3.DefaultAnchors, 2).Decode(raw, 64, ["a", "b"]);
+        Assert.All(found, Assert.Empty);
+    }
 }
