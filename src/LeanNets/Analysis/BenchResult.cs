@@ -32,14 +32,20 @@ public sealed record BenchResult(
     )
     {
         RequireCounts(batch, runs);
-        var spec = ModelRegistry.Get(model);
+        var spec = CountedModel.Get(model);
         var shape = input ?? spec.DefaultInput;
-        using var net = spec.Create(spec.DefaultOptions with { InChannels = shape.Channels });
+        using var net = spec.Create(inChannels: shape.Channels);
         long macs = ModelProfiler.Profile(net, shape.WithBatch(1)).Macs;
         Runtime.ProcessMemory.ResetPeak();
         var latency = engine == Inference.EngineKind.TorchSharp
             ? LatencyMeter.Measure(net, shape, batch, runs)
-            : MeasureOnnxRuntime(net, shape, batch, runs);
+            : MeasureOnnxRuntime(
+                net as Classifier
+                    ?? throw new LeanNetsUsageException($"{model}: ONNX export covers the classifiers, not detectors yet"),
+                shape,
+                batch,
+                runs
+            );
         return From(model, engine, shape, latency, 2.0 * macs * batch / (latency.MedianMs * 1e6));
     }
 
