@@ -41,7 +41,7 @@ public sealed record BenchResult(
             ? LatencyMeter.Measure(net, shape, batch, runs)
             : MeasureOnnxRuntime(
                 net as Classifier
-                    ?? throw new LeanNetsUsageException($"{model}: ONNX export covers the classifiers, not detectors yet"),
+                    ?? throw new LeanNetsUsageException($"{model}: ONNX export covers classifiers, not detectors yet"),
                 shape,
                 batch,
                 runs
