@@ -53,6 +53,35 @@ public class TwinEquivalenceTests
         Assert.Equal(specs.Count, lines.Length);
     }
 
+    /// <summary>LeanNets -> safetensors -> PyTorch (the twin loads them strictly and saves its state dict again)
+    /// -> LeanNets is bit-identical.</summary>
+    [SkippableFact]
+    public void SafetensorsRoundTripThroughPyTorchIsBitIdentical()
+    {
+        PythonReference.Require("torch");
+        using var dir = new TempFolder();
+        const string name = "vgnetf2_1_5mp_cifar";
+        using var model = WeightFileTests.Seeded(name, 4);
+        string written = dir.File("out.safetensors"),
+            back = dir.File("back.safetensors");
+        WeightFile.Write(written, WeightLoader.Export(model, name, WeightNaming.LeanNets));
+        var (code, _, error) = PythonReference.Run(
+            "-c",
+            "import sys, leannets_torch as L\n"
+                + "m = L.create_model(sys.argv[1])\n"
+                + "m.load_state_dict(L.load_file(sys.argv[2]), strict=True)\n"
+                + "L.save_file(m.state_dict(), sys.argv[3])\n",
+            name,
+            written,
+            back
+        );
+        Assert.True(code == 0, error);
+        var (loaded, report) = WeightImport.CreateModel(back, name);
+        using var _ = loaded;
+        Assert.True(report.Complete, report.Describe());
+        WeightFileTests.AssertIdentical(model, loaded);
+    }
+
     /// <summary>NAME.safetensors (weights with BN statistics randomised so they matter) and NAME.io.safetensors
     /// (a batch of two inputs and LeanNets' eval outputs). ImageNet models run at 64x64 to keep the test
     /// short.</summary>
