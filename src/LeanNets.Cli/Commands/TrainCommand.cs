@@ -138,7 +138,22 @@ public static class TrainCommand
 
         /// <summary>Options a detector run takes (the rest belong to classification).</summary>
         public IEnumerable<Option> DetectionOptions() =>
-            [Data, Epochs, BatchSize, Lr, WeightDecay, InputSize, Seed, SkipBad, Output, Force, NoTensorBoard];
+            [
+                Data,
+                Epochs,
+                BatchSize,
+                Lr,
+                WeightDecay,
+                Optimizer,
+                Warmup,
+                ClipGrad,
+                InputSize,
+                Seed,
+                SkipBad,
+                Output,
+                Force,
+                NoTensorBoard,
+            ];
 
         public DetectionTrainOptions BuildDetection(ParseResult r, string model) =>
             new()
@@ -147,8 +162,11 @@ public static class TrainCommand
                 Data = [r.GetValue(Data) ?? throw new LeanNetsUsageException("--data is required (a VOC folder)")],
                 Epochs = r.GetValue(Epochs) ?? 30,
                 BatchSize = r.GetValue(BatchSize) ?? 8,
-                LearningRate = r.GetValue(Lr) ?? 1e-3,
+                LearningRate = r.GetValue(Lr) ?? 0.01,
                 WeightDecay = r.GetValue(WeightDecay) ?? 5e-4,
+                Optimizer = r.GetValue(Optimizer) ?? OptimizerKind.Sgd,
+                WarmupEpochs = r.GetValue(Warmup) ?? 1,
+                ClipGradNorm = r.GetValue(ClipGrad) ?? 10,
                 InputSize = r.GetValue(InputSize) ?? 416,
                 Seed = r.GetValue(Seed) ?? 0,
                 SkipBad = r.GetValue(SkipBad),

@@ -23,8 +23,35 @@ public sealed record DetectionTrainOptions
 
     /// <summary>Square input side, a multiple of 32.</summary>
     public int InputSize { get; init; } = 416;
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = 0.01;
     public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>SGD (Nesterov momentum 0.9) or AdamW, built like classification's (no decay on norms and
+    /// biases).</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>Linear warmup before the cosine decay: from-scratch detectors start with huge objectness
+    /// losses.</summary>
+    public double WarmupEpochs { get; init; } = 1;
+
+    /// <summary>The global gradient norm is clipped to this (0: off).</summary>
+    public double ClipGradNorm { get; init; } = 10;
+
+    /// <summary>Optimizer and schedule settings in classification's terms, so both share one implementation.</summary>
+    internal TrainOptions AsTrainOptions() =>
+        new()
+        {
+            Model = Model,
+            Data = Data[0],
+            Optimizer = Optimizer,
+            LearningRate = LearningRate,
+            Momentum = 0.9,
+            Nesterov = true,
+            WeightDecay = WeightDecay,
+            Schedule = ScheduleKind.Cosine,
+            WarmupEpochs = WarmupEpochs,
+            Epochs = Epochs,
+        };
     public long Seed { get; init; }
     public bool SkipBad { get; init; }
 
@@ -36,6 +63,8 @@ public sealed record DetectionTrainOptions
             "a multiple of 32 in 32..4096");
         Bounds.Require(double.IsFinite(LearningRate) && LearningRate is > 0 and <= 10, "learning rate",
             LearningRate, "(0, 10]");
+        Bounds.Require(WarmupEpochs >= 0 && WarmupEpochs <= Epochs, "warmup epochs", WarmupEpochs, $"0..{Epochs}");
+        Bounds.Require(ClipGradNorm is >= 0 and <= 1e6, "gradient clipping norm", ClipGradNorm, "0..1e6");
         _ = DetectorRegistry.Get(Model);
     }
 }
@@ -48,7 +77,8 @@ public sealed record DetectionRun(string Directory, IReadOnlyList<DetectionEpoch
 
 /// <summary>
 /// Trains a detector on a VOC split and scores it on another after every epoch (VOC mAP@0.5, both methods):
-/// Adam with cosine decay, letterboxed inputs, random flips. The run directory gets best.safetensors (the
+/// classification's optimizers and schedule (SGD or AdamW, warmup, cosine), gradient clipping, letterboxed
+/// inputs, random flips. The run directory gets best.safetensors (the
 /// epoch with the best 11-point mAP), last.safetensors, metrics.jsonl and the class names, each written
 /// atomically.
 /// </summary>
@@ -66,10 +96,10 @@ public static class DetectionTrainer
         manual_seed(options.Seed);
         using var model = DetectorRegistry.Get(options.Model).Create(train.ClassNames.Count);
         var loss = YoloLoss.For(model);
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate,
-            weight_decay: options.WeightDecay);
-        int steps = options.Epochs * (int)Math.Ceiling((double)trainBatches.Count / options.BatchSize);
-        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, steps);
+        var schedule = options.AsTrainOptions();
+        using var optimizer = OptimizerFactory.Create(model, schedule);
+        int perEpoch = (int)Math.Ceiling((double)trainBatches.Count / options.BatchSize);
+        long step = 0;
         Directory.CreateDirectory(runDirectory);
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "classes.txt"), string.Join('\n', train.ClassNames) + "\n");
         var history = new List<DetectionEpoch>();
@@ -85,11 +115,13 @@ public static class DetectionTrainer
             {
                 using var _ = batch;
                 using var scope = NewDisposeScope();
+                OptimizerFactory.SetLearningRate(optimizer, LearningRateSchedule.At(schedule, step++, perEpoch));
                 optimizer.zero_grad();
                 var terms = loss.Compute(model.forward(batch.Images), batch.Targets, options.InputSize);
                 terms.Total.backward();
+                if (options.ClipGradNorm > 0)
+                    nn.utils.clip_grad_norm_(model.parameters(), options.ClipGradNorm);
                 optimizer.step();
-                schedule.step();
                 double value = terms.Total.item<float>();
                 if (!double.IsFinite(value))
                     throw new LeanNetsException($"training diverged (loss {value} in epoch {epoch})");
