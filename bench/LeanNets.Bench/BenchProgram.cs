@@ -16,6 +16,7 @@ public static class BenchProgram
             LoaderBenchmark.Run
         ),
         ["inference"] = ("(child) time one model's inference: inference MODEL BATCH ITERS [CxHxW]", InferenceProbe.Run),
+        ["shapes"] = ("write the synthetic shapes detection set: shapes OUT [TRAIN] [VAL] [SIZE]", ShapesDataset.Run),
     };
 
     public static int Run(string[] args)

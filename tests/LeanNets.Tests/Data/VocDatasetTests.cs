@@ -9,10 +9,10 @@ public class VocDatasetTests
     public void ReadsBoxesDifficultFlagsAndClasses()
     {
         using var dir = new TempFolder();
-        var written = SyntheticVoc.Write(dir.Path, 6);
+        var written = SyntheticShapes.Write(dir.Path, 6);
         string first = written.Keys.First();
         var hard = written[first][0] with { Difficult = true };
-        File.WriteAllText(dir.File($"Annotations/{first}.xml"), SyntheticVoc.Xml(first, 96, [hard]));
+        File.WriteAllText(dir.File($"Annotations/{first}.xml"), SyntheticShapes.Xml(first, 96, [hard]));
 
         var data = VocDataset.Load([dir.Path], "train");
         Assert.Equal(6, data.Count);
@@ -34,7 +34,7 @@ public class VocDatasetTests
     public void BadAnnotationsNameTheFile(string xml, string expected)
     {
         using var dir = new TempFolder();
-        var written = SyntheticVoc.Write(dir.Path, 3);
+        var written = SyntheticShapes.Write(dir.Path, 3);
         string bad = written.Keys.Last();
         File.WriteAllText(dir.File($"Annotations/{bad}.xml"), xml);
 
@@ -48,7 +48,7 @@ public class VocDatasetTests
     public void AMissingImageIsNamedOrSkipped()
     {
         using var dir = new TempFolder();
-        var written = SyntheticVoc.Write(dir.Path, 3);
+        var written = SyntheticShapes.Write(dir.Path, 3);
         File.Delete(dir.File($"JPEGImages/{written.Keys.First()}.jpg"));
         var e = Assert.Throws<LeanNetsException>(() => VocDataset.Load([dir.Path], "train"));
         Assert.Contains("not found", e.Message);
@@ -61,9 +61,9 @@ public class VocDatasetTests
     public void RootsCombineUnderOneClassList()
     {
         using var dir = new TempFolder();
-        SyntheticVoc.Write(dir.File("a"), 2, seed: 1);
-        SyntheticVoc.Write(dir.File("b"), 3, seed: 2);
-        var classes = SyntheticVoc.Classes.Reverse().ToList();
+        SyntheticShapes.Write(dir.File("a"), 2, seed: 1);
+        SyntheticShapes.Write(dir.File("b"), 3, seed: 2);
+        var classes = SyntheticShapes.Classes.Reverse().ToList();
         var data = VocDataset.Load([dir.File("a"), dir.File("b")], "train", classes);
         Assert.Equal(5, data.Count);
         Assert.Equal(classes, data.ClassNames);

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using LeanNets.Data.Detection;
 using LeanNets.Interchange;
 using LeanNets.Tests.Cli;
-using LeanNets.Tests.Data;
 
 namespace LeanNets.Tests.Training;
 
@@ -14,8 +14,8 @@ public class DetectionTrainingTests
     {
         using var dir = new TempFolder();
         string data = dir.File("voc"), run = dir.File("run");
-        SyntheticVoc.Write(data, 12, "train", 64, seed: 1);
-        SyntheticVoc.Write(data, 4, "val", 64, seed: 2);
+        SyntheticShapes.Write(data, 12, "train", 64, seed: 1);
+        SyntheticShapes.Write(data, 4, "val", 64, seed: 2);
 
         var (code, output, error) = CliTests.Run(
             "train", "yolov3_w25", "--data", data, "--epochs", "2", "--batch-size", "4", "--input-size", "64",
@@ -32,7 +32,7 @@ public class DetectionTrainingTests
         var model = LeanNets.Models.Detection.DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
         using var disposeModel = model;
         Assert.True(WeightLoader.Load(model, "yolov3_w25", weights, "best.safetensors").Complete);
-        Assert.Equal(SyntheticVoc.Classes.Order(), File.ReadAllLines(Path.Combine(run, "classes.txt")));
+        Assert.Equal(SyntheticShapes.Classes.Order(), File.ReadAllLines(Path.Combine(run, "classes.txt")));
 
         // The trained weights find objects in a picture: drawn PNG (the picture's size) and detections.json.
         string picture = Directory.GetFiles(Path.Combine(data, "JPEGImages"))[0], drawn = dir.File("drawn");
@@ -63,7 +63,7 @@ public class DetectionTrainingTests
     public void DetectorOptionsAreChecked(string option, string value, string expected)
     {
         using var dir = new TempFolder();
-        SyntheticVoc.Write(dir.File("voc"), 2);
+        SyntheticShapes.Write(dir.File("voc"), 2);
         var (code, _, error) = CliTests.Run("train", "yolov3_w25", "--data", dir.File("voc"), option, value);
         Assert.Equal(2, code);
         Assert.Contains(expected, error);

@@ -1,16 +1,22 @@
 using System.Globalization;
 using SkiaSharp;
 
-namespace LeanNets.Tests.Data;
+namespace LeanNets.Data.Detection;
 
-/// <summary>Writes a VOC-layout dataset of coloured shapes on noise with known boxes.</summary>
-internal static class SyntheticVoc
+/// <summary>
+/// A VOC-layout dataset of coloured shapes (red circles, green squares, blue triangles) on dark noise, with
+/// exact boxes: a detector must reach a high mAP on it quickly, so it checks the whole detection pipeline
+/// (data, loss, training, decoding, metric) without a real dataset. Shapes may overlap; a later one can hide
+/// part of an earlier one, as real objects do.
+/// </summary>
+public static class SyntheticShapes
 {
     public static readonly string[] Classes = ["circle", "square", "triangle"];
 
     /// <summary>An object as VOC writes it: 1-based inclusive pixel indices.</summary>
     public sealed record Shape(string Class, int XMin, int YMin, int XMax, int YMax, bool Difficult = false);
 
+    /// <summary>Writes one split (images, annotations, the split's id list) under <paramref name="root"/>.</summary>
     public static IReadOnlyDictionary<string, Shape[]> Write(
         string root,
         int images,
@@ -82,6 +88,7 @@ internal static class SyntheticVoc
         File.WriteAllBytes(path, data.ToArray());
     }
 
+    /// <summary>A VOC annotation of a size x size image.</summary>
     public static string Xml(string id, int size, IEnumerable<Shape> shapes) =>
         $"<annotation><filename>{id}.jpg</filename><size><width>{size}</width><height>{size}</height>"
         + "<depth>3</depth></size>"
