@@ -26,10 +26,6 @@ public sealed record DetectionTrainOptions
     public double LearningRate { get; init; } = 0.01;
     public double WeightDecay { get; init; } = 5e-4;
 
-    /// <summary>SGD (Nesterov momentum 0.9) or AdamW, built like classification's (no decay on norms and
-    /// biases).</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
-
     /// <summary>Linear warmup before the cosine decay: from-scratch detectors start with huge objectness
     /// losses.</summary>
     public double WarmupEpochs { get; init; } = 1;
@@ -37,13 +33,12 @@ public sealed record DetectionTrainOptions
     /// <summary>The global gradient norm is clipped to this (0: off).</summary>
     public double ClipGradNorm { get; init; } = 10;
 
-    /// <summary>Optimizer and schedule settings in classification's terms, so both share one implementation.</summary>
+    /// <summary>The schedule in classification's terms, so both share one implementation.</summary>
     internal TrainOptions AsTrainOptions() =>
         new()
         {
             Model = Model,
             Data = Data[0],
-            Optimizer = Optimizer,
             LearningRate = LearningRate,
             Momentum = 0.9,
             Nesterov = true,
@@ -77,8 +72,8 @@ public sealed record DetectionRun(string Directory, IReadOnlyList<DetectionEpoch
 
 /// <summary>
 /// Trains a detector on a VOC split and scores it on another after every epoch (VOC mAP@0.5, both methods):
-/// classification's optimizers and schedule (SGD or AdamW, warmup, cosine), gradient clipping, letterboxed
-/// inputs, random flips. The run directory gets best.safetensors (the
+/// SGD with Nesterov momentum (<see cref="NesterovSgd"/>), classification's schedule (warmup, cosine), gradient
+/// clipping, letterboxed inputs, random flips. The run directory gets best.safetensors (the
 /// epoch with the best 11-point mAP), last.safetensors, metrics.jsonl and the class names, each written
 /// atomically.
 /// </summary>
@@ -97,7 +92,7 @@ public static class DetectionTrainer
         using var model = DetectorRegistry.Get(options.Model).Create(train.ClassNames.Count);
         var loss = YoloLoss.For(model);
         var schedule = options.AsTrainOptions();
-        using var optimizer = OptimizerFactory.Create(model, schedule);
+        using var optimizer = new NesterovSgd(model, 0.9, options.WeightDecay);
         int perEpoch = (int)Math.Ceiling((double)trainBatches.Count / options.BatchSize);
         long step = 0;
         Directory.CreateDirectory(runDirectory);
@@ -115,13 +110,13 @@ public static class DetectionTrainer
             {
                 using var _ = batch;
                 using var scope = NewDisposeScope();
-                OptimizerFactory.SetLearningRate(optimizer, LearningRateSchedule.At(schedule, step++, perEpoch));
-                optimizer.zero_grad();
+                double lr = LearningRateSchedule.At(schedule, step++, perEpoch);
+                optimizer.ZeroGrad();
                 var terms = loss.Compute(model.forward(batch.Images), batch.Targets, options.InputSize);
                 terms.Total.backward();
                 if (options.ClipGradNorm > 0)
                     nn.utils.clip_grad_norm_(model.parameters(), options.ClipGradNorm);
-                optimizer.step();
+                optimizer.Step(lr);
                 double value = terms.Total.item<float>();
                 if (!double.IsFinite(value))
                     throw new LeanNetsException($"training diverged (loss {value} in epoch {epoch})");
