@@ -190,7 +190,8 @@ def main():
     correct, total = evaluate(model, test, rank, world)
     if rank == 0:
         accuracy = 100.0 * correct / total
-        leannets_torch.save_file(model.state_dict(), a.output, {"model": a.model, "epochs": a.epochs, "processes": world, "top1": f"{accuracy:.2f}"})
+        metadata = {"model": a.model, "epochs": a.epochs, "processes": world, "top1": f"{accuracy:.2f}"}
+        leannets_torch.save_file(model.state_dict(), a.output, metadata)
         print(f"test top-1 {accuracy:.2f}% ({correct}/{total}); wrote {a.output}", flush=True)
         summary = {"model": a.model, "processes": world, "epochs": a.epochs, "train_images": len(train),
                    "test_images": total, "top1": accuracy, "seconds": round(time.time() - start, 1)}

@@ -32,8 +32,9 @@ class Bottleneck(nn.Module):
 
 
 def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 3)):
+    first = nn.Conv2d(in_chans, 64, 3, 1, 1, bias=False) if cifar else nn.Conv2d(in_chans, 64, 7, 2, 3, bias=False)
     stem = [
-        ("conv1", nn.Conv2d(in_chans, 64, 3, 1, 1, bias=False) if cifar else nn.Conv2d(in_chans, 64, 7, 2, 3, bias=False)),
+        ("conv1", first),
         ("bn1", nn.BatchNorm2d(64)),
         ("relu", nn.ReLU(inplace=True)),
     ]
