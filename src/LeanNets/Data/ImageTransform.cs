@@ -143,16 +143,22 @@ public sealed record ImageTransform(
         }
     }
 
-    private static float Bilinear(ImageSample image, int c, double fy, double fx)
+    /// <summary>Channel <paramref name="c"/> sampled at (fy, fx); outside the image is black, or with
+    /// <paramref name="clampToEdge"/> the nearest edge pixel (letterboxing keeps borders from darkening).</summary>
+    internal static float Bilinear(ImageSample image, int c, double fy, double fx, bool clampToEdge = false)
     {
         int y0 = (int)Math.Floor(fy),
             x0 = (int)Math.Floor(fx);
         double wy = fy - y0,
             wx = fx - x0;
-        double Pixel(int y, int x) =>
-            y < 0 || y >= image.Height || x < 0 || x >= image.Width
+        double Pixel(int y, int x)
+        {
+            if (clampToEdge)
+                (y, x) = (Math.Clamp(y, 0, image.Height - 1), Math.Clamp(x, 0, image.Width - 1));
+            return y < 0 || y >= image.Height || x < 0 || x >= image.Width
                 ? 0
                 : image.Pixels[(c * image.Height + y) * image.Width + x];
+        }
         return (float)(
             (1 - wy) * ((1 - wx) * Pixel(y0, x0) + wx * Pixel(y0, x0 + 1))
             + wy * ((1 - wx) * Pixel(y0 + 1, x0) + wx * Pixel(y0 + 1, x0 + 1))

@@ -21,10 +21,19 @@ public static class WeightImport
     )
     {
         using var file = WeightFile.Read(path);
-        var (fileClasses, fileChannels) = SizesIn(file, modelName, naming);
-        var model = ModelRegistry.Create(modelName, classes ?? fileClasses, inChannels ?? fileChannels);
+        var model = ModelRegistry.Create(modelName, classes, inChannels);
         try
         {
+            // Tensor names do not depend on the sizes, so the model built first tells which sizes the file has;
+            // it is rebuilt only when they differ.
+            var (fileClasses, fileChannels) = SizesIn(file, model, modelName, naming);
+            bool otherClasses = classes == null && fileClasses is int c && c != model.NumClasses;
+            bool otherChannels = inChannels == null && fileChannels is int ch && ch != model.InChannels;
+            if (otherClasses || otherChannels)
+            {
+                model.Dispose();
+                model = ModelRegistry.Create(modelName, classes ?? fileClasses, inChannels ?? fileChannels);
+            }
             return (model, WeightLoader.Load(model, modelName, file, path, strict, naming));
         }
         catch
@@ -58,10 +67,14 @@ public static class WeightImport
     }
 
     /// <summary>The class count and input channels the file's tensors imply (null where it does not say).</summary>
-    private static (int? Classes, int? Channels) SizesIn(StateDict file, string modelName, WeightNaming naming)
+    private static (int? Classes, int? Channels) SizesIn(
+        StateDict file,
+        Classifier model,
+        string modelName,
+        WeightNaming naming
+    )
     {
-        using var probe = ModelRegistry.Create(modelName);
-        var own = probe.state_dict();
+        var own = model.state_dict();
         if (naming == WeightNaming.Auto)
             naming = WeightNames.Detect(modelName, own.Keys, file);
         var map = WeightNames.Map(modelName, own.Keys, naming);

@@ -91,7 +91,7 @@ public sealed class DetectionBatches
         var (scale, padX, padY) = Fit(h, w, size);
         var output = new byte[3 * size * size];
         Array.Fill(output, Grey);
-        int plane = h * w;
+        var image = new ImageSample(chw, 3, h, w, 0);
         for (int y = 0; y < size; y++)
         {
             float sy = (y + 0.5f - padY) / scale - 0.5f;
@@ -102,15 +102,9 @@ public sealed class DetectionBatches
                 float sx = (x + 0.5f - padX) / scale - 0.5f;
                 if (sx < -0.5f || sx > w - 0.5f)
                     continue;
-                int x0 = Math.Clamp((int)MathF.Floor(sx), 0, w - 1), y0 = Math.Clamp((int)MathF.Floor(sy), 0, h - 1);
-                int x1 = Math.Min(x0 + 1, w - 1), y1 = Math.Min(y0 + 1, h - 1);
-                float fx = Math.Clamp(sx - x0, 0, 1), fy = Math.Clamp(sy - y0, 0, 1);
                 for (int c = 0; c < 3; c++)
                 {
-                    int o = c * plane;
-                    float top = chw[o + y0 * w + x0] * (1 - fx) + chw[o + y0 * w + x1] * fx;
-                    float bottom = chw[o + y1 * w + x0] * (1 - fx) + chw[o + y1 * w + x1] * fx;
-                    float value = top * (1 - fy) + bottom * fy + 0.5f;
+                    float value = ImageTransform.Bilinear(image, c, sy, sx, clampToEdge: true) + 0.5f;
                     output[c * size * size + y * size + x] = (byte)Math.Clamp(value, 0, 255);
                 }
             }
