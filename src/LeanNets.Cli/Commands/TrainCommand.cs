@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LeanNets.Cli.Output;
 using LeanNets.Data;
+using LeanNets.Data.Detection;
 using LeanNets.Models.Detection;
 using LeanNets.Reports;
 using LeanNets.Training;
@@ -98,6 +99,8 @@ public static class TrainCommand
             new("--force") { Description = "replace the run that --output already holds" };
         public Option<bool> NoTensorBoard { get; } =
             new("--no-tensorboard") { Description = "do not write TensorBoard event files" };
+        public Option<TrainTask?> Task { get; } =
+            new("--task") { Description = "classify or detect (default: what the model is)" };
 
         public IEnumerable<Option> All() =>
             [
@@ -134,6 +137,7 @@ public static class TrainCommand
                 Resume,
                 Force,
                 NoTensorBoard,
+                Task,
             ];
 
         /// <summary>Options a detector run takes (the rest belong to classification).</summary>
@@ -152,6 +156,9 @@ public static class TrainCommand
                 Output,
                 Force,
                 NoTensorBoard,
+                Task,
+                Augment,
+                Flip,
             ];
 
         public DetectionTrainOptions BuildDetection(ParseResult r, string model) =>
@@ -168,10 +175,25 @@ public static class TrainCommand
                 InputSize = r.GetValue(InputSize) ?? 416,
                 Seed = r.GetValue(Seed) ?? 0,
                 SkipBad = r.GetValue(SkipBad),
+                Augmentation = DetectorAugmentation(r),
             };
 
+        private DetectionAugmentation DetectorAugmentation(ParseResult r)
+        {
+            var augment = r.GetValue(Augment) switch
+            {
+                null => new DetectionAugmentation(),
+                Augmentation.None => DetectionAugmentation.None,
+                var other => throw new LeanNetsUsageException(
+                    $"--augment {other.ToString()!.ToLowerInvariant()} is for classifiers; a detector takes none "
+                        + "(default: zoom, shift, flip and colour jitter)"
+                ),
+            };
+            return r.GetValue(Flip) is bool flip ? augment with { Flip = flip } : augment;
+        }
+
         /// <summary>Options a resume may take: the run keeps everything else it was started with.</summary>
-        public IEnumerable<Option> ResumeOptions() => [Epochs, Output, Resume, Force, NoTensorBoard, Data];
+        public IEnumerable<Option> ResumeOptions() => [Epochs, Output, Resume, Force, NoTensorBoard, Data, Task];
 
         public TrainOptions Build(ParseResult r, string model)
         {
@@ -235,35 +257,28 @@ public static class TrainCommand
                 interactive: output == Console.Out && !Console.IsOutputRedirected
             );
             var tensorBoard = parsed.GetValue(overrides.NoTensorBoard) ? null : new TensorBoardLog();
+            string name = parsed.GetValue(model)!;
+            string? resume = parsed.GetValue(overrides.Resume);
+            if (resume != null)
+                RequireResumeOptions(parsed, overrides);
+            bool detector = resume != null
+                ? DetectionCheckpoint.IsDetectorCheckpoint(ResumedCheckpoint(resume))
+                : DetectorRegistry.Contains(name);
+            if (parsed.GetValue(overrides.Task) is TrainTask task && task == TrainTask.Detect != detector)
+                throw new LeanNetsUsageException(
+                    detector
+                        ? $"{name} is a detector: train it with --task detect (or without --task)"
+                        : $"{name} is not a detector (detectors: {string.Join(", ", DetectorRegistry.List().Select(d => d.Name))})"
+                );
+            if (detector)
+                return TrainDetector(parsed, overrides, name, output, [progress, new DetectionReport(),
+                    .. tensorBoard != null ? new IDetectionObserver[] { tensorBoard } : []]);
             var observers = new List<ITrainingObserver> { progress, new RunReport() };
             if (tensorBoard != null)
                 observers.Add(tensorBoard);
-            string name = parsed.GetValue(model)!;
-            if (DetectorRegistry.Contains(name))
-                return TrainDetector(parsed, overrides, name, output);
             TrainResult result;
-            if (parsed.GetValue(overrides.Resume) is string resume)
-            {
-                var fixedOption = overrides
-                    .All()
-                    .Except(overrides.ResumeOptions())
-                    .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
-                if (fixedOption != null)
-                    throw new LeanNetsUsageException(
-                        $"{fixedOption.Name} cannot be changed when resuming: the run keeps its own settings"
-                    );
-                result = Trainer.Resume(
-                    new ResumeRequest(
-                        resume,
-                        parsed.GetValue(overrides.Epochs),
-                        parsed.GetValue(overrides.Output),
-                        parsed.GetValue(model),
-                        parsed.GetValue(overrides.Data),
-                        parsed.GetValue(overrides.Force)
-                    ),
-                    observers
-                );
-            }
+            if (resume != null)
+                result = Trainer.Resume(ResumeRequestOf(parsed, overrides, resume, name), observers);
             else
             {
                 var options = overrides.Build(parsed, parsed.GetValue(model)!);
@@ -286,30 +301,74 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>A detector (YOLO-V3) on VOC-layout data: <see cref="DetectionTrainer"/>.</summary>
-    private static int TrainDetector(ParseResult parsed, Overrides overrides, string name, TextWriter output)
+    private static void RequireResumeOptions(ParseResult parsed, Overrides overrides)
     {
-        var other = overrides
+        var fixedOption = overrides
             .All()
-            .Except(overrides.DetectionOptions())
+            .Except(overrides.ResumeOptions())
             .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
-        if (other != null)
-            throw new LeanNetsUsageException($"{other.Name} is not used when training a detector");
-        var options = overrides.BuildDetection(parsed, name);
-        options.Validate();
-        string runDir =
-            parsed.GetValue(overrides.Output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        if (Directory.Exists(runDir) && Directory.EnumerateFileSystemEntries(runDir).Any()
-            && !parsed.GetValue(overrides.Force))
-            throw new LeanNetsUsageException($"{runDir} exists and is not empty (use --force to replace its files)");
-        var run = DetectionTrainer.Run(options, runDir, output.WriteLine);
-        string best = Path.Combine(run.Directory, "best.safetensors");
+        if (fixedOption != null)
+            throw new LeanNetsUsageException(
+                $"{fixedOption.Name} cannot be changed when resuming: the run keeps its own settings"
+            );
+    }
+
+    /// <summary>The checkpoint a resume reads: last.ckpt of the named run directory, or the named file.</summary>
+    private static string ResumedCheckpoint(string resume) =>
+        Directory.Exists(resume) ? Path.Combine(resume, Trainer.LastCheckpoint) : resume;
+
+    private static ResumeRequest ResumeRequestOf(ParseResult parsed, Overrides overrides, string resume, string model) =>
+        new(
+            resume,
+            parsed.GetValue(overrides.Epochs),
+            parsed.GetValue(overrides.Output),
+            model,
+            parsed.GetValue(overrides.Data),
+            parsed.GetValue(overrides.Force)
+        );
+
+    /// <summary>A detector (YOLO-V3) on VOC-layout data: <see cref="DetectionTrainer"/>.</summary>
+    private static int TrainDetector(
+        ParseResult parsed,
+        Overrides overrides,
+        string name,
+        TextWriter output,
+        IReadOnlyList<IDetectionObserver> observers
+    )
+    {
+        DetectionRun run;
+        if (parsed.GetValue(overrides.Resume) is string resume)
+            run = DetectionTrainer.Resume(ResumeRequestOf(parsed, overrides, resume, name), observers);
+        else
+        {
+            var other = overrides
+                .All()
+                .Except(overrides.DetectionOptions())
+                .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
+            if (other != null)
+                throw new LeanNetsUsageException($"{other.Name} is not used when training a detector");
+            var options = overrides.BuildDetection(parsed, name);
+            options.Validate();
+            string runDir =
+                parsed.GetValue(overrides.Output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+            run = DetectionTrainer.Run(options, runDir, observers, parsed.GetValue(overrides.Force));
+        }
+        var best = run.State.History.MaxBy(e => e.Map07);
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"best mAP@0.5 {100 * run.Final.Map:F1}% (VOC07); weights: {best}"
+                $"best mAP@0.5 {100 * (best?.Map07 ?? 0):F1}% (VOC07) at epoch {best?.Epoch ?? 0}; weights: "
+                    + $"{Path.Combine(run.Directory, DetectionTrainer.BestWeights)}; report: "
+                    + $"{Path.Combine(run.Directory, DetectionReport.Page)}"
             )
         );
         return LeanNetsCli.Success;
     }
+}
+
+/// <summary>What `train` trains: a classifier or a detector.</summary>
+public enum TrainTask
+{
+    Classify,
+    Detect,
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeanNets.Training;
+using LeanNets.Training.Detection;
 
 namespace LeanNets.Cli.Output;
 
@@ -7,7 +8,7 @@ namespace LeanNets.Cli.Output;
 /// Training progress for people: one self-updating line on a terminal; on a pipe or CI log, a plain
 /// line every tenth of an epoch, so logs stay readable.
 /// </summary>
-public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrainingObserver
+public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrainingObserver, IDetectionObserver
 {
     private int lastDecile = -1;
     private DateTime lastDraw;
@@ -26,6 +27,29 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
         output.WriteLine($"run directory: {start.RunDirectory}");
         if (start.InitializedFrom != null)
             output.WriteLine($"initialised from {start.State.Options.InitFrom}: {start.InitializedFrom}");
+    }
+
+    public void OnStart(string runDirectory, DetectionRunState state)
+    {
+        var o = state.Options;
+        output.WriteLine(
+            $"training {o.Model} on {string.Join(" + ", o.Data)}: epochs {state.CompletedEpochs + 1}..{o.Epochs}, "
+                + $"batches of {o.BatchSize}, {o.InputSize}x{o.InputSize}, classes {string.Join(", ", state.ClassNames)}"
+        );
+        output.WriteLine($"run directory: {runDirectory}");
+    }
+
+    public void OnEpoch(DetectionEpochEnd end)
+    {
+        EndEpoch();
+        output.WriteLine(end.Metrics.Describe(end.State.Options.Epochs) + (end.Best ? "  (best)" : ""));
+    }
+
+    private void EndEpoch()
+    {
+        if (interactive)
+            output.WriteLine();
+        lastDecile = -1;
     }
 
     public void OnBatch(BatchProgress p)
@@ -53,9 +77,7 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
     public void OnEpoch(EpochEnd end)
     {
         var (m, best) = (end.Metrics, end.Best);
-        if (interactive)
-            output.WriteLine();
-        lastDecile = -1;
+        EndEpoch();
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,

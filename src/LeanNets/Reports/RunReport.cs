@@ -55,16 +55,19 @@ public sealed class RunReport : ITrainingObserver
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "report.html"), Html(state));
     }
 
+    /// <summary>The start of a run page: head, title and the tables' style; the body is open.</summary>
+    internal static StringBuilder Page(string title) =>
+        new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(title))
+            .Append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1300px}")
+            .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+            .Append("th{background:#f4f4f4}</style></head><body>");
+
     private static string Html(TrainingState state)
     {
         var o = state.Options;
         var best = state.History.OrderByDescending(m => m.TestTop1).FirstOrDefault();
-        var sb = new StringBuilder();
-        sb.Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>LeanNets run: ")
-            .Append(WebUtility.HtmlEncode(o.Model))
-            .Append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1300px}")
-            .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-            .Append("th{background:#f4f4f4}</style></head><body>");
+        var sb = Page("LeanNets run: " + o.Model);
         sb.Append("<h1>")
             .Append(WebUtility.HtmlEncode(o.Model))
             .Append(" on ")

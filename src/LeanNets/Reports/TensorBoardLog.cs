@@ -1,4 +1,5 @@
 using LeanNets.Training;
+using LeanNets.Training.Detection;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace LeanNets.Reports;
 /// learning rate every few steps, the epoch's metrics, weight histograms per epoch and a few input images.
 /// Watch live with <c>tensorboard --logdir RUN/tensorboard</c>.
 /// </summary>
-public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
+public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver, IDetectionObserver
 {
     public const string Folder = "tensorboard";
     private TorchSharp.Modules.SummaryWriter? writer;
@@ -29,6 +30,23 @@ public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
             var shown = (image - image.min()) / (image.max() - image.min() + 1e-6);
             writer.add_img($"inputs/{i}", shown, 0);
         }
+    }
+
+    public void OnStart(string runDirectory, DetectionRunState state) =>
+        writer = utils.tensorboard.SummaryWriter(Path.Combine(runDirectory, Folder));
+
+    /// <summary>A detector's epoch: its loss terms and both mAPs.</summary>
+    public void OnEpoch(DetectionEpochEnd end)
+    {
+        if (writer == null)
+            return;
+        var e = end.Metrics;
+        foreach (var (name, value) in new[]
+        {
+            ("loss", e.Loss), ("box_loss", e.BoxLoss), ("object_loss", e.ObjectLoss), ("class_loss", e.ClassLoss),
+            ("map07", e.Map07), ("map_area", e.MapArea),
+        })
+            writer.add_scalar($"epoch/{name}", (float)value, e.Epoch);
     }
 
     public void OnBatch(BatchProgress p)

@@ -67,28 +67,12 @@ public static class Trainer
     {
         options.Validate();
         ModelRegistry.Get(options.Model);
-        bool created = !Directory.Exists(runDirectory);
-        try
-        {
-            using var runLock = RunLock.Acquire(runDirectory);
-            if (!force && HoldsRun(runDirectory))
-            {
-                throw new LeanNetsUsageException(
-                    $"{runDirectory} already holds a training run; resume it, choose another run directory, or "
-                    + $"force a restart"
-                );
-            }
-            RemoveStaleFiles(runDirectory);
-            foreach (var name in new[] { LastCheckpoint, BestCheckpoint })
-                File.Delete(Path.Combine(runDirectory, name));
-            return Train(options, runDirectory, null, observers ?? [], cancel);
-        }
-        catch when (created && Directory.Exists(runDirectory) && !HoldsRun(runDirectory))
-        {
-            // A run that failed before its first epoch was committed leaves no directory behind.
-            Directory.Delete(runDirectory, recursive: true);
-            throw;
-        }
+        return RunDirectory.Start(
+            runDirectory,
+            force,
+            Checkpoints,
+            () => Train(options, runDirectory, null, observers ?? [], cancel)
+        );
     }
 
     /// <summary>Continues a run from its directory (or a checkpoint file in it) to its own or a larger epoch
@@ -99,11 +83,8 @@ public static class Trainer
         CancellationToken cancel = default
     )
     {
-        string source = Directory.Exists(request.Run)
-            ? request.Run
-            : Path.GetDirectoryName(Path.GetFullPath(request.Run))!;
-        string sourceCheckpoint = Path.Combine(source, LastCheckpoint);
-        var saved = Checkpoint.ReadState(sourceCheckpoint).Options;
+        string source = RunDirectory.Source(request);
+        var saved = Checkpoint.ReadState(Path.Combine(source, LastCheckpoint)).Options;
         if (request.Model != null && request.Model != saved.Model)
             throw new LeanNetsUsageException($"{source} is a run of '{saved.Model}', not '{request.Model}'");
         if (request.Data != null && Path.GetFullPath(request.Data) != Path.GetFullPath(saved.Data))
@@ -111,42 +92,23 @@ public static class Trainer
         int epochs = request.Epochs ?? saved.Epochs;
         var options = saved with { Epochs = epochs };
         options.Validate();
-
-        string target = request.OutputDir ?? source;
-        bool elsewhere = Path.GetFullPath(target).TrimEnd('/') != Path.GetFullPath(source).TrimEnd('/');
-        using var runLock = RunLock.Acquire(target);
-        if (elsewhere)
-        {
-            if (!request.Force && HoldsRun(target))
-                throw new LeanNetsUsageException(
-                    $"{target} already holds another training run; choose another run directory"
-                );
-            // The source run is only read: its checkpoints are copied, then the run goes on in the new directory.
-            foreach (var name in new[] { BestCheckpoint, LastCheckpoint })
+        return RunDirectory.Continue(
+            request,
+            source,
+            Checkpoints,
+            target =>
             {
-                string from = Path.Combine(source, name);
-                if (File.Exists(from))
-                    AtomicFile.Copy(from, Path.Combine(target, name));
+                var state = Checkpoint.ReadState(Path.Combine(target, LastCheckpoint));
+                if (epochs < state.CompletedEpochs)
+                    throw new LeanNetsUsageException(
+                        $"the run has completed {state.CompletedEpochs} epochs; cannot resume to {epochs}"
+                    );
+                return Train(options, target, Path.Combine(target, LastCheckpoint), observers ?? [], cancel);
             }
-        }
-        RemoveStaleFiles(target);
-        var state = Checkpoint.ReadState(Path.Combine(target, LastCheckpoint));
-        if (epochs < state.CompletedEpochs)
-            throw new LeanNetsUsageException(
-                $"the run has completed {state.CompletedEpochs} epochs; cannot resume to {epochs}"
-            );
-        return Train(options, target, Path.Combine(target, LastCheckpoint), observers ?? [], cancel);
+        );
     }
 
-    private static bool HoldsRun(string dir) =>
-        File.Exists(Path.Combine(dir, LastCheckpoint)) || File.Exists(Path.Combine(dir, BestCheckpoint));
-
-    /// <summary>Temporary files of a write that a kill interrupted: never part of the run.</summary>
-    private static void RemoveStaleFiles(string dir)
-    {
-        foreach (var temp in Directory.EnumerateFiles(dir, "*" + AtomicFile.TempSuffix))
-            File.Delete(temp);
-    }
+    private static readonly string[] Checkpoints = [BestCheckpoint, LastCheckpoint];
 
     private static TrainResult Train(
         TrainOptions options,

@@ -16,13 +16,13 @@ public sealed record DetectionBatch(
 
 /// <summary>
 /// Letterboxed batches of a VOC split: each image is scaled to fit size x size keeping its aspect ratio and
-/// centred on grey, its boxes moved with it; training adds a random horizontal flip (boxes mirrored). Images
+/// centred on grey, its boxes moved with it; training adds <see cref="DetectionAugmentation"/>. Images
 /// are decoded once and kept letterboxed in memory, which suits the small sets this runs on (raccoon,
 /// synthetic shapes); VOC-sized sets want a streaming loader.
 /// </summary>
 public sealed class DetectionBatches
 {
-    private const byte Grey = 114;
+    public const byte Grey = 114;
     private readonly VocDataset data;
     private readonly int size;
     private readonly List<(byte[] Pixels, LabelledObject[] Objects)> letterboxed = [];
@@ -43,39 +43,40 @@ public sealed class DetectionBatches
 
     public int Count => letterboxed.Count;
 
-    /// <summary>The batches of one epoch: shuffled and flipped with the epoch's seed when training.</summary>
-    public IEnumerable<DetectionBatch> Epoch(int batchSize, bool train, long seed)
+    /// <summary>The batches of one epoch, in order; training passes an augmentation, which shuffles the order
+    /// and transforms every image with the epoch's seed.</summary>
+    public IEnumerable<DetectionBatch> Epoch(int batchSize, DetectionAugmentation? augment, long seed)
     {
         var rng = new Random(unchecked((int)(seed * 7919 + 17)));
         var order = Enumerable.Range(0, Count).ToArray();
-        if (train)
+        if (augment != null)
             rng.Shuffle(order);
+        int plane = size * size;
         for (int start = 0; start < order.Length; start += batchSize)
         {
             var indices = order.Skip(start).Take(batchSize).ToArray();
-            var images = new float[indices.Length * 3 * size * size];
+            var images = new float[indices.Length * 3 * plane];
             var targets = new List<IReadOnlyList<TargetBox>>();
             for (int b = 0; b < indices.Length; b++)
             {
                 var (pixels, objects) = letterboxed[indices[b]];
-                var boxes = objects.Where(o => !o.Difficult).Select(o => new TargetBox(o.Class, o.Box)).ToArray();
-                bool flip = train && rng.Next(2) == 1;
-                int plane = size * size;
-                for (int c = 0; c < 3; c++)
-                    for (int y = 0; y < size; y++)
-                        for (int x = 0; x < size; x++)
-                        {
-                            int source = c * plane + y * size + (flip ? size - 1 - x : x);
-                            images[b * 3 * plane + c * plane + y * size + x] = pixels[source] / 255f;
-                        }
-                targets.Add(flip ? boxes.Select(t => t with { Box = Mirror(t.Box) }).ToArray() : boxes);
+                var boxes = objects.Where(o => !o.Difficult).Select(o => new TargetBox(o.Class, o.Box));
+                var image = images.AsSpan(b * 3 * plane, 3 * plane);
+                if (augment == null)
+                {
+                    for (int i = 0; i < image.Length; i++)
+                        image[i] = pixels[i] / 255f;
+                    targets.Add(boxes.ToArray());
+                    continue;
+                }
+                var draw = augment.Sample(rng, size);
+                DetectionAugmentation.Apply(draw, pixels, size, Grey, image);
+                targets.Add(augment.Apply(draw, boxes, size).ToArray());
             }
             var ids = indices.Select(i => data.Items[i].Annotation.Id).ToList();
             yield return new DetectionBatch(tensor(images).view(indices.Length, 3, size, size), targets, ids);
         }
     }
-
-    private BoundingBox Mirror(BoundingBox b) => new(size - b.X2, b.Y1, size - b.X1, b.Y2);
 
     /// <summary>Scale and offset that fit an h x w image into the square, centred.</summary>
     public static (float Scale, float PadX, float PadY) Fit(int h, int w, int size)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using LeanNets.Analysis.Detection;
 using LeanNets.Data.Detection;
 using LeanNets.Inference.Detection;
@@ -50,6 +51,10 @@ public sealed record DetectionTrainOptions
     public long Seed { get; init; }
     public bool SkipBad { get; init; }
 
+    /// <summary>Random zoom, shift, flip and colour jitter of training images (<see
+    /// cref="DetectionAugmentation.None"/> turns them off).</summary>
+    public DetectionAugmentation Augmentation { get; init; } = new();
+
     public void Validate()
     {
         Bounds.Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");
@@ -65,27 +70,114 @@ public sealed record DetectionTrainOptions
 }
 
 /// <summary>One epoch of a detector run.</summary>
-public sealed record DetectionEpoch(int Epoch, double Loss, double BoxLoss, double ObjectLoss, double ClassLoss,
-    double Map07, double MapArea, double Seconds);
+public sealed record DetectionEpoch(
+    int Epoch,
+    double LearningRate,
+    double Loss,
+    double BoxLoss,
+    double ObjectLoss,
+    double ClassLoss,
+    double Map07,
+    double MapArea,
+    double Seconds
+)
+{
+    public string Describe(int epochs) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"epoch {Epoch}/{epochs}: loss {Loss:F3} (box {BoxLoss:F3}, obj {ObjectLoss:F3}, cls {ClassLoss:F3}), "
+                + $"mAP@0.5 {100 * Map07:F1}% (VOC07) {100 * MapArea:F1}% (area), {Seconds:F0}s"
+        );
+}
 
-public sealed record DetectionRun(string Directory, IReadOnlyList<DetectionEpoch> History, MapResult Final);
+/// <summary>An epoch committed to disk, with its full evaluation (per-class AP and precision-recall curves).
+/// </summary>
+public sealed record DetectionEpochEnd(
+    string RunDirectory,
+    DetectionRunState State,
+    DetectionEpoch Metrics,
+    bool Best,
+    MapResult Voc07,
+    MapResult Area
+);
+
+/// <summary>What front ends and reports hear from a detector run; every method is optional.</summary>
+public interface IDetectionObserver
+{
+    void OnStart(string runDirectory, DetectionRunState state) { }
+    void OnBatch(BatchProgress progress) { }
+    void OnEpoch(DetectionEpochEnd end) { }
+}
+
+public sealed record DetectionRun(string Directory, DetectionRunState State);
 
 /// <summary>
 /// Trains a detector on a VOC split and scores it on another after every epoch (VOC mAP@0.5, both methods):
 /// SGD with Nesterov momentum (<see cref="NesterovSgd"/>), classification's schedule (warmup, cosine), gradient
-/// clipping, letterboxed inputs, random flips. The run directory gets best.safetensors (the
-/// epoch with the best 11-point mAP), last.safetensors, metrics.jsonl and the class names, each written
-/// atomically.
+/// clipping, letterboxed inputs, <see cref="DetectionAugmentation"/>. Each epoch ends with a commit like
+/// classification's: last.ckpt (weights, momentum, state; atomic), then best.safetensors (portable weights of
+/// the epoch with the best 11-point mAP) when the epoch is best. A killed run resumes from last.ckpt and
+/// continues exactly as if it had not stopped; the run directory follows <see cref="RunDirectory"/>'s rules.
 /// </summary>
 public static class DetectionTrainer
 {
-    public static DetectionRun Run(DetectionTrainOptions options, string runDirectory, Action<string>? progress = null)
+    public const string LastCheckpoint = "last.ckpt",
+        BestWeights = "best.safetensors",
+        ClassesFile = "classes.txt";
+
+    private static readonly string[] Checkpoints = [LastCheckpoint, BestWeights];
+
+    public static DetectionRun Run(
+        DetectionTrainOptions options,
+        string runDirectory,
+        IReadOnlyList<IDetectionObserver>? observers = null,
+        bool force = false,
+        CancellationToken cancel = default
+    )
     {
         options.Validate();
+        return RunDirectory.Start(runDirectory, force, Checkpoints,
+            () => Train(options, runDirectory, resume: false, observers ?? [], cancel));
+    }
+
+    /// <summary>Continues a detector run to its own or a larger epoch count.</summary>
+    public static DetectionRun Resume(
+        ResumeRequest request,
+        IReadOnlyList<IDetectionObserver>? observers = null,
+        CancellationToken cancel = default
+    )
+    {
+        string source = RunDirectory.Source(request);
+        var saved = DetectionCheckpoint.ReadState(Path.Combine(source, LastCheckpoint)).Options;
+        if (request.Model != null && request.Model != saved.Model)
+            throw new LeanNetsUsageException($"{source} is a run of '{saved.Model}', not '{request.Model}'");
+        if (request.Data != null && Path.GetFullPath(request.Data) != Path.GetFullPath(saved.Data[0]))
+            throw new LeanNetsUsageException($"{source} was trained on {saved.Data[0]}, not {request.Data}");
+        var options = saved with { Epochs = request.Epochs ?? saved.Epochs };
+        options.Validate();
+        return RunDirectory.Continue(request, source, Checkpoints, target =>
+        {
+            string classes = Path.Combine(source, ClassesFile);
+            if (File.Exists(classes))
+                AtomicFile.Copy(classes, Path.Combine(target, ClassesFile));
+            int done = DetectionCheckpoint.ReadState(Path.Combine(target, LastCheckpoint)).CompletedEpochs;
+            if (options.Epochs < done)
+                throw new LeanNetsUsageException(
+                    $"the run has completed {done} epochs; cannot resume to {options.Epochs}");
+            return Train(options, target, resume: true, observers ?? [], cancel);
+        });
+    }
+
+    private static DetectionRun Train(
+        DetectionTrainOptions options,
+        string runDirectory,
+        bool resume,
+        IReadOnlyList<IDetectionObserver> observers,
+        CancellationToken cancel
+    )
+    {
         var train = VocDataset.Load(options.Data, options.TrainSplit, skipBad: options.SkipBad);
         var eval = VocDataset.Load(options.Data, options.EvalSplit, train.ClassNames, options.SkipBad);
-        progress?.Invoke($"{options.Model}: {train.Count} training images, {eval.Count} evaluation images, "
-            + $"classes {string.Join(", ", train.ClassNames)}");
         var trainBatches = new DetectionBatches(train, options.InputSize);
         var evalBatches = new DetectionBatches(eval, options.InputSize);
         manual_seed(options.Seed);
@@ -94,23 +186,35 @@ public static class DetectionTrainer
         var schedule = options.AsTrainOptions();
         using var optimizer = new NesterovSgd(model, 0.9, options.WeightDecay);
         int perEpoch = (int)Math.Ceiling((double)trainBatches.Count / options.BatchSize);
-        long step = 0;
-        Directory.CreateDirectory(runDirectory);
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "classes.txt"), string.Join('\n', train.ClassNames) + "\n");
-        var history = new List<DetectionEpoch>();
-        MapResult? best = null;
-        var lines = new List<string>();
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        string last = Path.Combine(runDirectory, LastCheckpoint), bestWeights = Path.Combine(runDirectory, BestWeights);
+        var state = new DetectionRunState(options, 0, 0, [], train.ClassNames);
+        if (resume)
         {
+            state = DetectionCheckpoint.Load(last, model, optimizer) with { Options = options };
+            if (!state.ClassNames.SequenceEqual(train.ClassNames))
+                throw new LeanNetsUsageException($"{runDirectory} was trained on the classes "
+                    + $"{string.Join(", ", state.ClassNames)}; the data now has {string.Join(", ", train.ClassNames)}");
+            // A kill between last.ckpt and best.safetensors is finished here.
+            if (state.BestEpoch == state.CompletedEpochs && state.CompletedEpochs > 0)
+                WriteWeights(bestWeights, model, options.Model);
+        }
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, ClassesFile), string.Join('\n', train.ClassNames) + "\n");
+        foreach (var o in observers)
+            o.OnStart(runDirectory, state);
+        for (int epoch = state.CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             model.train();
-            double sum = 0, box = 0, obj = 0, cls = 0;
-            int batches = 0;
-            foreach (var batch in trainBatches.Epoch(options.BatchSize, train: true, options.Seed + epoch))
+            double sum = 0, box = 0, obj = 0, cls = 0, lr = 0;
+            int batches = 0, images = 0;
+            long step = state.Step;
+            foreach (var batch in trainBatches.Epoch(options.BatchSize, options.Augmentation, options.Seed + epoch))
             {
+                cancel.ThrowIfCancellationRequested();
                 using var _ = batch;
                 using var scope = NewDisposeScope();
-                double lr = LearningRateSchedule.At(schedule, step++, perEpoch);
+                lr = LearningRateSchedule.At(schedule, step++, perEpoch);
                 optimizer.ZeroGrad();
                 var terms = loss.Compute(model.forward(batch.Images), batch.Targets, options.InputSize);
                 terms.Total.backward();
@@ -119,37 +223,39 @@ public static class DetectionTrainer
                 optimizer.Step(lr);
                 double value = terms.Total.item<float>();
                 if (!double.IsFinite(value))
-                    throw new LeanNetsException($"training diverged (loss {value} in epoch {epoch})");
+                    throw new LeanNetsException($"training diverged: loss {value} in epoch {epoch}, batch "
+                        + $"{batches + 1}; lower the learning rate (the last checkpoint is kept)");
                 (sum, box, obj, cls, batches) = (sum + value, box + terms.Box, obj + terms.Objectness,
                     cls + terms.Class, batches + 1);
+                images += batch.Ids.Count;
+                double seconds = clock.Elapsed.TotalSeconds;
+                var progress = new BatchProgress(epoch, options.Epochs, batches, perEpoch, step, sum / batches, lr,
+                    images / seconds, TimeSpan.FromSeconds((perEpoch - batches) * seconds / batches));
+                foreach (var o in observers)
+                    o.OnBatch(progress);
             }
             var (map07, mapArea) = Evaluate(model, evalBatches, options.InputSize, eval.ClassNames.Count);
-            var record = new DetectionEpoch(epoch, sum / batches, box / batches, obj / batches, cls / batches,
+            var record = new DetectionEpoch(epoch, lr, sum / batches, box / batches, obj / batches, cls / batches,
                 map07.Map, mapArea.Map, clock.Elapsed.TotalSeconds);
-            history.Add(record);
-            lines.Add(JsonFile.SerializeLine(record));
-            AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.jsonl"), string.Join('\n', lines) + "\n");
-            using (var state = WeightLoader.Export(model, options.Model, WeightNaming.LeanNets))
-            {
-                WeightFile.Write(Path.Combine(runDirectory, "last.safetensors"), state);
-                if (best == null || map07.Map > best.Map)
-                {
-                    best = map07;
-                    WeightFile.Write(Path.Combine(runDirectory, "best.safetensors"), state);
-                }
-            }
-            progress?.Invoke(Describe(record, options.Epochs));
+            bool best = state.History.Count == 0 || record.Map07 > state.History.Max(e => e.Map07);
+            state = state with { CompletedEpochs = epoch, Step = step, History = [.. state.History, record] };
+            Trainer.CommitHook?.Invoke(epoch, "before-commit");
+            DetectionCheckpoint.Save(last, state, model, optimizer);
+            Trainer.CommitHook?.Invoke(epoch, "last-written");
+            if (best)
+                WriteWeights(bestWeights, model, options.Model);
+            Trainer.CommitHook?.Invoke(epoch, "best-written");
+            foreach (var o in observers)
+                o.OnEpoch(new DetectionEpochEnd(runDirectory, state, record, best, map07, mapArea));
         }
-        return new DetectionRun(runDirectory, history, best!);
+        return new DetectionRun(runDirectory, state);
     }
 
-    private static string Describe(DetectionEpoch e, int epochs) =>
-        string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"epoch {e.Epoch}/{epochs}: loss {e.Loss:F3} (box {e.BoxLoss:F3}, obj {e.ObjectLoss:F3}, "
-                + $"cls {e.ClassLoss:F3}), mAP@0.5 {100 * e.Map07:F1}% (VOC07) {100 * e.MapArea:F1}% (area), "
-                + $"{e.Seconds:F0}s"
-        );
+    private static void WriteWeights(string path, YoloV3 model, string name)
+    {
+        using var state = WeightLoader.Export(model, name, WeightNaming.LeanNets);
+        WeightFile.Write(path, state);
+    }
 
     /// <summary>mAP@0.5 of a model on letterboxed batches, with the 11-point and the area method.</summary>
     public static (MapResult Voc07, MapResult Area) Evaluate(YoloV3 model, DetectionBatches batches, int inputSize,
@@ -161,7 +267,7 @@ public static class DetectionTrainer
         var found = new List<DetectedObject>();
         using (no_grad())
         {
-            foreach (var batch in batches.Epoch(16, train: false, 0))
+            foreach (var batch in batches.Epoch(16, augment: null, 0))
             {
                 using var _ = batch;
                 using var raw = model.forward(batch.Images);

@@ -60,6 +60,42 @@ public sealed class NesterovSgd : IDisposable
         GC.KeepAlive(step);
     }
 
+    /// <summary>The momentum buffers in parameter order (a flag per parameter, then its float32 values), so a
+    /// resumed run continues with the velocity it stopped with.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(parameters.Count);
+        foreach (var (p, _) in parameters)
+        {
+            bool has = momentumBuffers.TryGetValue(p, out var buffer);
+            writer.Write(has);
+            if (has)
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer!.data<float>().ToArray()
+                    .AsSpan()));
+        }
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        int count = reader.ReadInt32();
+        if (count != parameters.Count)
+            throw new InvalidOperationException($"optimizer state for {count} parameters, the model has "
+                + $"{parameters.Count}");
+        foreach (var (p, _) in parameters)
+        {
+            if (!reader.ReadBoolean())
+                continue;
+            var values = new float[p.numel()];
+            var bytes = reader.ReadBytes(values.Length * sizeof(float));
+            if (bytes.Length != values.Length * sizeof(float))
+                throw new EndOfStreamException("optimizer state ends early");
+            Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+            if (momentumBuffers.Remove(p, out var old))
+                old.Dispose();
+            momentumBuffers[p] = tensor(values).view(p.shape);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var b in momentumBuffers.Values)

@@ -1,0 +1,129 @@
+using LeanNets.Analysis.Detection;
+using LeanNets.Training.Detection;
+
+namespace LeanNets.Data.Detection;
+
+/// <summary>
+/// Random training transforms of a letterboxed square image and its boxes: a zoom about the centre, a
+/// translation, a horizontal flip (one affine map applied to pixels and boxes alike) and colour jitter
+/// (brightness, contrast, saturation; pixels only). Boxes are clipped to the image; one that keeps less than
+/// <see cref="MinVisible"/> of its area, or becomes thinner than two pixels, is dropped rather than asking
+/// the detector to find an object that is no longer there.
+/// </summary>
+public sealed record DetectionAugmentation
+{
+    /// <summary>Zoom factors are drawn from [1 - Scale, 1 + Scale].</summary>
+    public double Scale { get; init; } = 0.25;
+
+    /// <summary>Shifts are drawn from [-Translate, Translate] of the side, per axis.</summary>
+    public double Translate { get; init; } = 0.1;
+    public bool Flip { get; init; } = true;
+
+    /// <summary>Brightness and contrast factors in [1 - x, 1 + x].</summary>
+    public double Brightness { get; init; } = 0.25;
+    public double Contrast { get; init; } = 0.25;
+
+    /// <summary>Saturation factor in [1 - x, 1 + x] (0 is grey).</summary>
+    public double Saturation { get; init; } = 0.5;
+
+    /// <summary>Fraction of a box's area that must stay inside the image for it to remain a target.</summary>
+    public double MinVisible { get; init; } = 0.25;
+
+    /// <summary>Flips only: what LeanNets' detector training did before the geometric and colour
+    /// transforms.</summary>
+    public static DetectionAugmentation FlipOnly { get; } =
+        new()
+        {
+            Scale = 0,
+            Translate = 0,
+            Brightness = 0,
+            Contrast = 0,
+            Saturation = 0,
+        };
+
+    public static DetectionAugmentation None { get; } = FlipOnly with { Flip = false };
+
+    /// <summary>One draw of the random parameters.</summary>
+    public sealed record Draw(float Zoom, float ShiftX, float ShiftY, bool Flip, float Brightness, float Contrast,
+        float Saturation);
+
+    public Draw Sample(Random rng, int size)
+    {
+        float Around1(double spread) => (float)(1 + spread * (2 * rng.NextDouble() - 1));
+        float Shift() => (float)(Translate * size * (2 * rng.NextDouble() - 1));
+        return new Draw(Around1(Scale), Shift(), Shift(), Flip && rng.Next(2) == 1, Around1(Brightness),
+            Around1(Contrast), Around1(Saturation));
+    }
+
+    /// <summary>Where a point of the input lands: zoom about the centre, shift, then mirror.</summary>
+    private static (float X, float Y) Forward(Draw d, int size, float x, float y)
+    {
+        float c = size / 2f;
+        float ox = (x - c) * d.Zoom + c + d.ShiftX, oy = (y - c) * d.Zoom + c + d.ShiftY;
+        return (d.Flip ? size - ox : ox, oy);
+    }
+
+    /// <summary>The transformed image as floats in [0, 1], channel-major, from a size x size byte image;
+    /// uncovered pixels get <paramref name="fill"/>.</summary>
+    public static void Apply(Draw d, byte[] pixels, int size, byte fill, Span<float> output)
+    {
+        int plane = size * size;
+        var image = new ImageSample(pixels, 3, size, size, 0);
+        float c = size / 2f;
+        for (int y = 0; y < size; y++)
+        {
+            // The inverse map, sampled at pixel centres.
+            float sy = (y + 0.5f - c - d.ShiftY) / d.Zoom + c - 0.5f;
+            for (int x = 0; x < size; x++)
+            {
+                float ox = d.Flip ? size - (x + 0.5f) : x + 0.5f;
+                float sx = (ox - c - d.ShiftX) / d.Zoom + c - 0.5f;
+                bool inside = sy >= -0.5f && sy <= size - 0.5f && sx >= -0.5f && sx <= size - 0.5f;
+                for (int ch = 0; ch < 3; ch++)
+                    output[ch * plane + y * size + x] =
+                        (inside ? ImageTransform.Bilinear(image, ch, sy, sx, clampToEdge: true) : fill) / 255f;
+            }
+        }
+        Jitter(d, output[..(3 * plane)], plane);
+    }
+
+    /// <summary>Brightness, then contrast about the image's mean grey, then saturation about each pixel's grey
+    /// (ITU-R 601 luma), clamped to [0, 1].</summary>
+    private static void Jitter(Draw d, Span<float> rgb, int plane)
+    {
+        if (d.Brightness == 1 && d.Contrast == 1 && d.Saturation == 1)
+            return;
+        double meanGrey = 0;
+        for (int i = 0; i < plane; i++)
+            meanGrey += Luma(rgb[i], rgb[plane + i], rgb[2 * plane + i]);
+        float mean = (float)(meanGrey / plane) * d.Brightness;
+        for (int i = 0; i < plane; i++)
+        {
+            float r = rgb[i] * d.Brightness, g = rgb[plane + i] * d.Brightness, b = rgb[2 * plane + i] * d.Brightness;
+            (r, g, b) = (Contrast(r), Contrast(g), Contrast(b));
+            float grey = Luma(r, g, b);
+            rgb[i] = Math.Clamp(grey + (r - grey) * d.Saturation, 0, 1);
+            rgb[plane + i] = Math.Clamp(grey + (g - grey) * d.Saturation, 0, 1);
+            rgb[2 * plane + i] = Math.Clamp(grey + (b - grey) * d.Saturation, 0, 1);
+        }
+        float Contrast(float v) => mean + (v - mean) * d.Contrast;
+    }
+
+    private static float Luma(float r, float g, float b) => 0.299f * r + 0.587f * g + 0.114f * b;
+
+    /// <summary>The boxes after the draw's geometry, clipped to the image; boxes mostly pushed out are
+    /// dropped.</summary>
+    public IEnumerable<TargetBox> Apply(Draw d, IEnumerable<TargetBox> boxes, int size)
+    {
+        foreach (var t in boxes)
+        {
+            var (ax, ay) = Forward(d, size, t.Box.X1, t.Box.Y1);
+            var (bx, by) = Forward(d, size, t.Box.X2, t.Box.Y2);
+            var moved = new BoundingBox(Math.Min(ax, bx), Math.Min(ay, by), Math.Max(ax, bx), Math.Max(ay, by));
+            var clipped = new BoundingBox(Math.Max(0, moved.X1), Math.Max(0, moved.Y1), Math.Min(size, moved.X2),
+                Math.Min(size, moved.Y2));
+            if (clipped.Width >= 2 && clipped.Height >= 2 && clipped.Area >= MinVisible * moved.Area)
+                yield return t with { Box = clipped };
+        }
+    }
+}

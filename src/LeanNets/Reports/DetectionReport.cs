@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using LeanNets.Analysis.Detection;
+using LeanNets.IO;
+using LeanNets.Training.Detection;
+
+namespace LeanNets.Reports;
+
+/// <summary>
+/// A detector run's files, rewritten after each committed epoch (and when a resume starts): metrics.csv,
+/// metrics.jsonl, curves.png (loss terms and mAP per epoch), pr.png (the latest epoch's precision-recall curve
+/// per class) and report.html (best mAP, both charts, the per-class AP table, every epoch).
+/// </summary>
+public sealed class DetectionReport : IDetectionObserver
+{
+    public const string Page = "report.html",
+        Curves = "curves.png",
+        PrCurves = "pr.png";
+
+    public void OnStart(string runDirectory, DetectionRunState state)
+    {
+        if (state.History.Count > 0)
+            Write(runDirectory, state, null);
+    }
+
+    public void OnEpoch(DetectionEpochEnd end) => Write(end.RunDirectory, end.State, (end.Voc07, end.Area));
+
+    /// <summary>The run's files; <paramref name="latest"/> (the last epoch's evaluation) adds pr.png and the
+    /// per-class table.</summary>
+    public static void Write(string dir, DetectionRunState state, (MapResult Voc07, MapResult Area)? latest)
+    {
+        var history = state.History;
+        var csv = new StringBuilder("epoch,lr,loss,box_loss,object_loss,class_loss,map07,map_area,seconds\n");
+        foreach (var e in history)
+            csv.AppendLine(
+                string.Join(',', new object[] { e.Epoch, e.LearningRate, e.Loss, e.BoxLoss, e.ObjectLoss, e.ClassLoss,
+                    e.Map07, e.MapArea, e.Seconds }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))
+            );
+        AtomicFile.WriteAllText(Path.Combine(dir, "metrics.csv"), csv.ToString());
+        AtomicFile.WriteAllText(
+            Path.Combine(dir, "metrics.jsonl"),
+            string.Concat(history.Select(e => JsonFile.SerializeLine(e) + "\n"))
+        );
+        SaveCurves(Path.Combine(dir, Curves), history);
+        if (latest is var (voc07, area))
+            PrecisionRecallCurves.Save(Path.Combine(dir, PrCurves), area, state.ClassNames);
+        AtomicFile.WriteAllText(Path.Combine(dir, Page), Html(state, latest));
+    }
+
+    private static void SaveCurves(string path, IReadOnlyList<DetectionEpoch> history)
+    {
+        IReadOnlyList<(double, double)> Points(Func<DetectionEpoch, double> f) =>
+            history.Select(e => ((double)e.Epoch, f(e))).ToList();
+        var loss = Plots.Lines(
+            "Training loss",
+            "epoch",
+            "loss per image",
+            [
+                ("total", Points(e => e.Loss)),
+                ("box", Points(e => e.BoxLoss)),
+                ("objectness", Points(e => e.ObjectLoss)),
+                ("class", Points(e => e.ClassLoss)),
+            ],
+            integerX: true
+        );
+        var map = Plots.Lines(
+            "Evaluation mAP@0.5",
+            "epoch",
+            "mAP (%)",
+            [("VOC07 11-point", Points(e => 100 * e.Map07)), ("all-point area", Points(e => 100 * e.MapArea))],
+            integerX: true
+        );
+        Plots.SaveRow(path, [loss, map]);
+    }
+
+    private static string Html(DetectionRunState state, (MapResult Voc07, MapResult Area)? latest)
+    {
+        var o = state.Options;
+        var sb = RunReport.Page("LeanNets detector run: " + o.Model);
+        sb.Append("<h1>")
+            .Append(WebUtility.HtmlEncode(o.Model))
+            .Append(" on ")
+            .Append(WebUtility.HtmlEncode(string.Join(" + ", o.Data)))
+            .Append("</h1>");
+        if (state.History.Count > 0)
+        {
+            var best = state.History.MaxBy(e => e.Map07)!;
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"<p>Best mAP@0.5 <b id=\"best-map\">{100 * best.Map07:F1}%</b> (VOC07 11-point; "
+                    + $"{100 * best.MapArea:F1}% all-point) at epoch {best.Epoch} of {state.CompletedEpochs} "
+                    + $"completed, {o.InputSize}x{o.InputSize} inputs; its weights are "
+                    + $"<code>{DetectionTrainer.BestWeights}</code>.</p>"
+            );
+        }
+        sb.Append($"<img src=\"{Curves}\" width=\"1280\" alt=\"training loss and evaluation mAP per epoch\">");
+        if (latest is var (voc07, area))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<h2>Epoch {state.CompletedEpochs}: average precision per class</h2>");
+            sb.Append(ApTable(voc07, area, state.ClassNames));
+            sb.Append($"<img src=\"{PrCurves}\" width=\"640\" alt=\"precision-recall curve per class\">");
+        }
+        sb.Append(
+            "<h2>Epochs</h2><table><tr><th>epoch</th><th>lr</th><th>loss</th><th>box</th><th>objectness</th>"
+                + "<th>class</th><th>mAP VOC07 (%)</th><th>mAP area (%)</th><th>seconds</th></tr>"
+        );
+        foreach (var e in state.History)
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"<tr><td>{e.Epoch}</td><td>{e.LearningRate:G4}</td><td>{e.Loss:F3}</td><td>{e.BoxLoss:F3}</td>"
+                    + $"<td>{e.ObjectLoss:F3}</td><td>{e.ClassLoss:F3}</td><td>{100 * e.Map07:F1}</td>"
+                    + $"<td>{100 * e.MapArea:F1}</td><td>{e.Seconds:F0}</td></tr>"
+            );
+        sb.Append("</table><h2>Options</h2><pre>")
+            .Append(WebUtility.HtmlEncode(JsonFile.Serialize(o)))
+            .Append("</pre></body></html>");
+        return sb.ToString();
+    }
+
+    /// <summary>Objects, detections, true positives and AP by both methods, one row per class.</summary>
+    public static string ApTable(MapResult voc07, MapResult area, IReadOnlyList<string> classNames)
+    {
+        var sb = new StringBuilder(
+            "<table class=\"ap\"><tr><th>class</th><th>objects</th><th>detections</th><th>true positives</th>"
+                + "<th>AP VOC07 (%)</th><th>AP area (%)</th></tr>"
+        );
+        foreach (var (c, a) in voc07.Classes.Zip(area.Classes))
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"<tr><td>{WebUtility.HtmlEncode(PrecisionRecallCurves.Name(classNames, c.Class))}</td>"
+                    + $"<td>{c.Objects}</td><td>{c.Detections}</td><td>{c.TruePositives}</td>"
+                    + $"<td>{Percent(c.Ap)}</td><td>{Percent(a.Ap)}</td></tr>"
+            );
+        sb.Append(
+            CultureInfo.InvariantCulture,
+            $"<tr><th>mean</th><td></td><td></td><td></td><th>{100 * voc07.Map:F1}</th><th>{100 * area.Map:F1}</th>"
+        );
+        sb.Append("</tr></table>");
+        return sb.ToString();
+    }
+
+    private static string Percent(double? ap) =>
+        ap is double v ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) : "-";
+}
