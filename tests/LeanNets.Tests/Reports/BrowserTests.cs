@@ -1,7 +1,11 @@
+using System.Globalization;
+using LeanNets.Data.Detection;
 using LeanNets.Inference;
+using LeanNets.Reports;
 using LeanNets.Reports.Viz;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using LeanNets.Training.Detection;
 using SkiaSharp;
 
 namespace LeanNets.Tests.Reports;
@@ -18,11 +22,7 @@ public class BrowserTests
     [SkippableFact]
     public void ReportPageLoadsEveryImageWithoutConsoleErrors()
     {
-        bool present = File.Exists(Chromium) && File.Exists(Driver);
-        if (!present && Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
-            Assert.Fail($"{Chromium} and {Driver} are required in CI (scripts/test.sh installs them)");
-        Skip.IfNot(present, $"Chromium not installed ({Chromium}, {Driver}): run scripts/test.sh as root");
-
+        RequireChromium();
         using var dir = new TempFolder();
         string image = VizReportTests.Picture(dir), folder = dir.File("report");
         var subjects = new[]
@@ -40,7 +40,51 @@ public class BrowserTests
             foreach (var s in subjects)
                 s.Dispose();
         }
+        using var driver = Open(dir, Path.Combine(folder, VizReport.PageName));
+        AssertHealthy(driver, minImages: 21, "viz-report.png");
+    }
 
+    /// <summary>A detector run's report: the loss/mAP chart and the precision-recall chart load, and the best
+    /// mAP shown is the run's.</summary>
+    [SkippableFact]
+    public void DetectorRunReportShowsItsChartsAndBestMap()
+    {
+        RequireChromium();
+        using var dir = new TempFolder();
+        string data = dir.File("voc"), run = dir.File("run");
+        SyntheticShapes.Write(data, 8, "train", 64, seed: 1);
+        SyntheticShapes.Write(data, 4, "val", 64, seed: 2);
+        var options = new DetectionTrainOptions
+        {
+            Model = "yolov3_w25",
+            Data = [data],
+            Epochs = 2,
+            BatchSize = 4,
+            InputSize = 64,
+        };
+        var result = DetectionTrainer.Run(options, run, [new DetectionReport()]);
+        using var driver = Open(dir, Path.Combine(run, DetectionReport.Page));
+        AssertHealthy(driver, minImages: 2, "detector-report.png");
+        double best = result.State.History.Max(e => e.Map07);
+        Assert.Equal(
+            string.Create(CultureInfo.InvariantCulture, $"{100 * best:F1}%"),
+            driver.FindElement(By.Id("best-map")).Text
+        );
+        // The AP table: a header, one row per shape class, the mean.
+        Assert.Equal(1 + SyntheticShapes.Classes.Length + 1, driver.FindElements(By.CssSelector("table.ap tr")).Count);
+    }
+
+    private static void RequireChromium()
+    {
+        bool present = File.Exists(Chromium) && File.Exists(Driver);
+        if (!present && Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+            Assert.Fail($"{Chromium} and {Driver} are required in CI (scripts/test.sh installs them)");
+        Skip.IfNot(present, $"Chromium not installed ({Chromium}, {Driver}): run scripts/test.sh as root");
+    }
+
+    /// <summary>Headless Chromium showing a local page, its console log kept.</summary>
+    private static ChromeDriver Open(TempFolder dir, string page)
+    {
         var service = ChromeDriverService.CreateDefaultService(
             Path.GetDirectoryName(Driver)!,
             Path.GetFileName(Driver)
@@ -61,13 +105,20 @@ public class BrowserTests
             $"--user-data-dir={dir.File("profile")}"
         );
         options.SetLoggingPreference(LogType.Browser, LogLevel.All);
-        using var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(90));
-        driver.Navigate().GoToUrl(new Uri(Path.Combine(folder, VizReport.PageName)).AbsoluteUri);
+        var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(90));
+        driver.Navigate().GoToUrl(new Uri(page).AbsoluteUri);
+        return driver;
+    }
+
+    /// <summary>Loaded, every image decoded, no dead in-page link, nothing fetched from the network, no console
+    /// warning; a screenshot is kept in the test output's browser folder.</summary>
+    private static void AssertHealthy(ChromeDriver driver, int minImages, string screenshot)
+    {
         var js = (IJavaScriptExecutor)driver;
         Assert.Equal("complete", js.ExecuteScript("return document.readyState"));
 
         long images = (long)js.ExecuteScript("return document.images.length")!;
-        Assert.True(images > 20, $"only {images} images");
+        Assert.True(images >= minImages, $"only {images} images");
         var broken = List(js,
             "return Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)");
         Assert.Empty(broken);
@@ -81,7 +132,7 @@ public class BrowserTests
         var errors = driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Warning).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => e.Message)));
 
-        string shot = Path.Combine(AppContext.BaseDirectory, "browser", "viz-report.png");
+        string shot = Path.Combine(AppContext.BaseDirectory, "browser", screenshot);
         Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
         driver.GetScreenshot().SaveAsFile(shot);
         using var picture = SKBitmap.Decode(shot);

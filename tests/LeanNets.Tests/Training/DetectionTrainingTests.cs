@@ -1,6 +1,10 @@
 using System.Text.Json;
 using LeanNets.Data.Detection;
 using LeanNets.Interchange;
+using LeanNets.IO;
+using LeanNets.Reports;
+using LeanNets.Training;
+using LeanNets.Training.Detection;
 using LeanNets.Tests.Cli;
 
 namespace LeanNets.Tests.Training;
@@ -57,8 +61,79 @@ public class DetectionTrainingTests
         Assert.Contains("not the weights of a YOLO-V3", error);
     }
 
+    /// <summary>A run stopped after an epoch's last.ckpt (before its best weights and report) resumes to
+    /// exactly the weights and history of a run that never stopped; a resume can also add epochs.</summary>
+    [Fact]
+    public void AKilledDetectorRunResumesToTheSameWeights()
+    {
+        using var dir = new TempFolder();
+        string data = dir.File("voc");
+        SyntheticShapes.Write(data, 8, "train", 64, seed: 1);
+        SyntheticShapes.Write(data, 4, "val", 64, seed: 2);
+        var options = new DetectionTrainOptions
+        {
+            Model = "yolov3_w25",
+            Data = [data],
+            Epochs = 3,
+            BatchSize = 4,
+            InputSize = 64,
+            Seed = 5,
+        };
+        var whole = DetectionTrainer.Run(options, dir.File("whole"), [new DetectionReport()]);
+
+        string run = dir.File("killed");
+        try
+        {
+            Trainer.CommitHook = (epoch, step) =>
+            {
+                if (epoch == 2 && step == "last-written")
+                    throw new OperationCanceledException("killed");
+            };
+            Assert.Throws<OperationCanceledException>(() => DetectionTrainer.Run(options, run, [new DetectionReport()]));
+        }
+        finally
+        {
+            Trainer.CommitHook = null;
+        }
+        Assert.Equal(2, DetectionCheckpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint))
+            .CompletedEpochs);
+        Assert.Single(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")));
+        File.WriteAllText(Path.Combine(run, "last.ckpt" + AtomicFile.TempSuffix), "half a write");
+        var resumed = DetectionTrainer.Resume(new ResumeRequest(run), [new DetectionReport()]);
+
+        Assert.Equal(
+            whole.State.History.Select(e => (e.Loss, e.Map07, e.MapArea, e.LearningRate)),
+            resumed.State.History.Select(e => (e.Loss, e.Map07, e.MapArea, e.LearningRate))
+        );
+        Assert.Equal(Weights(dir.File("whole")), Weights(run));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
+        Assert.Empty(Directory.GetFiles(run, "*" + AtomicFile.TempSuffix));
+        foreach (var file in new[] { DetectionReport.Page, DetectionReport.Curves, DetectionReport.PrCurves })
+            Assert.True(new FileInfo(Path.Combine(run, file)).Length > 0, file);
+
+        // More epochs, continued in another directory; the source run is left as it was.
+        var longer = DetectionTrainer.Resume(new ResumeRequest(run, Epochs: 4, OutputDir: dir.File("longer")));
+        Assert.Equal(4, longer.State.CompletedEpochs);
+        Assert.Equal(3, DetectionCheckpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint))
+            .CompletedEpochs);
+        var e = Assert.Throws<LeanNetsUsageException>(() =>
+            DetectionTrainer.Resume(new ResumeRequest(run, Epochs: 2)));
+        Assert.Contains("cannot resume to 2", e.Message);
+        var wrongKind = Assert.Throws<LeanNetsException>(() =>
+            Checkpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint)));
+        Assert.Contains("a LeanNets detector checkpoint, not a classifier checkpoint", wrongKind.Message);
+    }
+
+    private static float[] Weights(string run)
+    {
+        using var model = LeanNets.Models.Detection.DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
+        DetectionCheckpoint.Load(Path.Combine(run, DetectionTrainer.LastCheckpoint), model);
+        return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+    }
+
     [Theory]
-    [InlineData("--augment", "cifar", "--augment is not used when training a detector")]
+    [InlineData("--augment", "cifar", "--augment cifar is for classifiers")]
+    [InlineData("--task", "classify", "yolov3_w25 is a detector")]
     [InlineData("--input-size", "100", "input size")]
     public void DetectorOptionsAreChecked(string option, string value, string expected)
     {

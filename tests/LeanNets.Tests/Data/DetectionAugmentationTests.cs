@@ -1,0 +1,124 @@
+using LeanNets.Analysis.Detection;
+using LeanNets.Data.Detection;
+using LeanNets.Training.Detection;
+
+namespace LeanNets.Tests.Data;
+
+/// <summary>Every training transform of a detector moves an object's box exactly as it moves the object's
+/// pixels: a red rectangle drawn on grey is found again under its transformed box.</summary>
+public class DetectionAugmentationTests
+{
+    private const int Size = 96;
+    private static readonly BoundingBox Drawn = new(20, 30, 50, 62);
+
+    private static byte[] Picture()
+    {
+        var pixels = new byte[3 * Size * Size];
+        Array.Fill(pixels, DetectionBatches.Grey);
+        for (int y = (int)Drawn.Y1; y < Drawn.Y2; y++)
+            for (int x = (int)Drawn.X1; x < Drawn.X2; x++)
+                (pixels[y * Size + x], pixels[Size * Size + y * Size + x], pixels[2 * Size * Size + y * Size + x]) =
+                    ((byte)210, (byte)30, (byte)40);
+        return pixels;
+    }
+
+    public static TheoryData<string, DetectionAugmentation.Draw> Draws() =>
+        new()
+        {
+            { "identity", new(1, 0, 0, false, 1, 1, 1) },
+            { "zoom out", new(0.75f, 0, 0, false, 1, 1, 1) },
+            { "zoom in", new(1.25f, 0, 0, false, 1, 1, 1) },
+            { "shift", new(1, 9.5f, -7.25f, false, 1, 1, 1) },
+            { "flip", new(1, 0, 0, true, 1, 1, 1) },
+            { "brighter", new(1, 0, 0, false, 1.25f, 1, 1) },
+            { "less contrast", new(1, 0, 0, false, 1, 0.75f, 1) },
+            { "desaturated", new(1, 0, 0, false, 1, 1, 0.5f) },
+            { "all at once", new(1.2f, -6, 5, true, 0.8f, 1.2f, 1.4f) },
+            { "pushed half out", new(1, 55, 0, false, 1, 1, 1) },
+        };
+
+    [Theory]
+    [MemberData(nameof(Draws))]
+    public void TheBoxStaysOnTheObject(string name, DetectionAugmentation.Draw draw)
+    {
+        var augmentation = new DetectionAugmentation();
+        var (boxes, found) = Transform(augmentation, draw);
+        var box = Assert.Single(boxes).Box;
+        Assert.True(found is not null, $"{name}: the object left the picture");
+        AssertNear(box, found.Value, name);
+        if (draw is { Zoom: 1, ShiftX: 0, ShiftY: 0 })
+            Assert.Equal(draw.Flip ? Size - Drawn.X2 : Drawn.X1, box.X1, 3);
+    }
+
+    [Fact]
+    public void RandomDrawsKeepBoxesOnObjectsAndDropObjectsPushedOut()
+    {
+        var augmentation = new DetectionAugmentation { Scale = 0.5, Translate = 0.4 };
+        var rng = new Random(3);
+        int dropped = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            var draw = augmentation.Sample(rng, Size);
+            var (boxes, found) = Transform(augmentation, draw);
+            if (boxes.Count == 0)
+            {
+                // Dropped only when most of the object is gone: at most a sliver of red remains.
+                dropped++;
+                Assert.True(found is null || found.Value.Area < augmentation.MinVisible * Drawn.Area * draw.Zoom
+                    * draw.Zoom + 2 * Size, $"draw {i}: {draw} dropped a visible object");
+                continue;
+            }
+            AssertNear(boxes[0].Box, found!.Value, $"draw {i}: {draw}");
+        }
+        Assert.InRange(dropped, 0, 20);
+    }
+
+    [Fact]
+    public void NoAugmentationLeavesPicturesAndBoxesAsTheyAre()
+    {
+        var none = DetectionAugmentation.None;
+        var draw = none.Sample(new Random(1), Size);
+        var output = new float[3 * Size * Size];
+        var picture = Picture();
+        DetectionAugmentation.Apply(draw, picture, Size, DetectionBatches.Grey, output);
+        Assert.Equal(picture.Select(p => p / 255f), output);
+        Assert.Equal(Drawn, none.Apply(draw, [new TargetBox(0, Drawn)], Size).Single().Box);
+    }
+
+    private static (IReadOnlyList<TargetBox> Boxes, BoundingBox? Found) Transform(
+        DetectionAugmentation augmentation,
+        DetectionAugmentation.Draw draw
+    )
+    {
+        var output = new float[3 * Size * Size];
+        DetectionAugmentation.Apply(draw, Picture(), Size, DetectionBatches.Grey, output);
+        var boxes = augmentation.Apply(draw, [new TargetBox(0, Drawn)], Size).ToList();
+        return (boxes, RedExtent(output));
+    }
+
+    /// <summary>The extent of clearly red pixels (half-covered edge pixels count when mostly red).</summary>
+    private static BoundingBox? RedExtent(float[] image)
+    {
+        int plane = Size * Size;
+        int x1 = Size, y1 = Size, x2 = -1, y2 = -1;
+        for (int y = 0; y < Size; y++)
+            for (int x = 0; x < Size; x++)
+            {
+                int i = y * Size + x;
+                float r = image[i], g = image[plane + i], b = image[2 * plane + i];
+                if (r - Math.Max(g, b) < 0.15f)
+                    continue;
+                (x1, y1, x2, y2) = (Math.Min(x1, x), Math.Min(y1, y), Math.Max(x2, x), Math.Max(y2, y));
+            }
+        return x2 < 0 ? null : new BoundingBox(x1, y1, x2 + 1, y2 + 1);
+    }
+
+    private static void AssertNear(BoundingBox expected, BoundingBox actual, string what)
+    {
+        float worst = new[]
+        {
+            expected.X1 - actual.X1, expected.Y1 - actual.Y1, expected.X2 - actual.X2, expected.Y2 - actual.Y2,
+        }.Max(Math.Abs);
+        Assert.True(worst <= 1.5f, $"{what}: box {expected} but the object covers {actual}");
+    }
+}
