@@ -3,10 +3,12 @@ using System.Globalization;
 using LeanNets.Cli.Output;
 using LeanNets.Reports;
 using LeanNets.Training;
+using LeanNets.Training.Detection;
 
 namespace LeanNets.Cli.Commands;
 
-/// <summary>`leannets eval MODEL --checkpoint F --data DIR`: top-1/top-5, per class, confusion matrix, speed.</summary>
+/// <summary>`leannets eval MODEL --checkpoint F --data DIR`: top-1/top-5, per class, confusion matrix, speed; for a
+/// detector (`--task detect`), VOC mAP@0.5 with the per-class AP table and precision-recall curves.</summary>
 public static class EvalCommand
 {
     public static Command Create(TextWriter output)
@@ -35,7 +37,18 @@ public static class EvalCommand
         };
         var dir = new Option<string?>("--output")
         {
-            Description = "where eval.json and confusion.png go (default: next to the checkpoint)",
+            Description = "where eval.json and confusion.png (detectors: pr.png, eval.html) go (default: next to "
+                + "the checkpoint)",
+        };
+        var task = new Option<ModelTask?>("--task") { Description = "classify or detect (default: what the model is)" };
+        var split = new Option<string?>("--split")
+        {
+            Description = "detectors: the VOC split (default test, else val)",
+        };
+        var inputSize = new Option<int>("--input-size")
+        {
+            Description = "detectors: letterboxed input side, a multiple of 32",
+            DefaultValueFactory = _ => 416,
         };
         var command = new Command("eval", "Evaluate a trained checkpoint on a dataset's test split")
         {
@@ -47,10 +60,30 @@ public static class EvalCommand
             skipBad,
             engine,
             dir,
+            task,
+            split,
+            inputSize,
         };
         command.SetAction(parsed =>
         {
             string path = parsed.GetValue(checkpoint)!;
+            string name = parsed.GetValue(model)!;
+            Option[] detectorOnly = [split, inputSize], classifierOnly = [batch, limit, engine];
+            bool detector = ModelTasks.IsDetector(name, parsed.GetValue(task));
+            var misplaced = (detector ? classifierOnly : detectorOnly)
+                .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
+            if (misplaced != null)
+                throw new LeanNetsUsageException(
+                    $"{misplaced.Name} is for {(detector ? "classifiers" : "detectors")}; {name} is "
+                        + (detector ? "a detector" : "a classifier")
+                );
+            string outDir = parsed.GetValue(dir) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (detector)
+            {
+                var request = new DetectionEvalRequest(name, path, [parsed.GetValue(data)!], parsed.GetValue(split),
+                    parsed.GetValue(inputSize), parsed.GetValue(skipBad));
+                return EvaluateDetector(DetectionEvaluation.Run(request), outDir, output);
+            }
             var report = CheckpointEvaluation.Run(
                 new EvalRequest(
                     path,
@@ -77,11 +110,43 @@ public static class EvalCommand
             for (int c = 0; c < r.PerClassAccuracy.Length; c++)
                 table.Add(r.ClassNames[c], Units.Percent(r.PerClassAccuracy[c]));
             output.Write(table.ToText());
-            string outDir = parsed.GetValue(dir) ?? Path.GetDirectoryName(Path.GetFullPath(path))!;
             EvalFiles.Write(report, outDir);
             output.WriteLine($"wrote {Path.Combine(outDir, EvalFiles.Json)} and {EvalFiles.Confusion}");
             return LeanNetsCli.Success;
         });
         return command;
+    }
+
+    private static int EvaluateDetector(DetectionEvalReport report, string folder, TextWriter output)
+    {
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{report.Model} on {report.Images} images (split '{report.Split}'): mAP@0.5 "
+                    + $"{100 * report.Voc07.Map:F1}% (VOC07 11-point) {100 * report.Area.Map:F1}% (area)  "
+                    + $"{report.ImagesPerSecond:F1} img/s"
+            )
+        );
+        if (report.Skipped > 0)
+            output.WriteLine($"skipped {report.Skipped} images with bad annotations or missing files");
+        var table = new TextTable("class", "objects", "detections", "true pos.", "AP VOC07", "AP area");
+        foreach (int c in new[] { 1, 2, 3, 4, 5 })
+            table.RightAligned.Add(c);
+        foreach (var (v, a) in report.Voc07.Classes.Zip(report.Area.Classes))
+            table.Add(
+                PrecisionRecallCurves.Name(report.ClassNames, v.Class),
+                v.Objects.ToString(CultureInfo.InvariantCulture),
+                v.Detections.ToString(CultureInfo.InvariantCulture),
+                v.TruePositives.ToString(CultureInfo.InvariantCulture),
+                v.Ap is double ap ? Units.Percent(ap) : "-",
+                a.Ap is double area ? Units.Percent(area) : "-"
+            );
+        output.Write(table.ToText());
+        DetectionEvaluation.Write(report, folder);
+        output.WriteLine(
+            $"wrote {Path.Combine(folder, DetectionEvaluation.Json)}, {DetectionEvaluation.PrCurves} and "
+                + DetectionEvaluation.Page
+        );
+        return LeanNetsCli.Success;
     }
 }

@@ -99,7 +99,7 @@ public static class TrainCommand
             new("--force") { Description = "replace the run that --output already holds" };
         public Option<bool> NoTensorBoard { get; } =
             new("--no-tensorboard") { Description = "do not write TensorBoard event files" };
-        public Option<TrainTask?> Task { get; } =
+        public Option<ModelTask?> Task { get; } =
             new("--task") { Description = "classify or detect (default: what the model is)" };
 
         public IEnumerable<Option> All() =>
@@ -264,12 +264,7 @@ public static class TrainCommand
             bool detector = resume != null
                 ? DetectionCheckpoint.IsDetectorCheckpoint(ResumedCheckpoint(resume))
                 : DetectorRegistry.Contains(name);
-            if (parsed.GetValue(overrides.Task) is TrainTask task && task == TrainTask.Detect != detector)
-                throw new LeanNetsUsageException(
-                    detector
-                        ? $"{name} is a detector: train it with --task detect (or without --task)"
-                        : $"{name} is not a detector (detectors: {string.Join(", ", DetectorRegistry.List().Select(d => d.Name))})"
-                );
+            ModelTasks.RequireAgrees(name, detector, parsed.GetValue(overrides.Task));
             if (detector)
                 return TrainDetector(parsed, overrides, name, output, [progress, new DetectionReport(),
                     .. tensorBoard != null ? new IDetectionObserver[] { tensorBoard } : []]);
@@ -364,11 +359,4 @@ public static class TrainCommand
         );
         return LeanNetsCli.Success;
     }
-}
-
-/// <summary>What `train` trains: a classifier or a detector.</summary>
-public enum TrainTask
-{
-    Classify,
-    Detect,
 }

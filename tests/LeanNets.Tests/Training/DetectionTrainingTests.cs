@@ -52,6 +52,29 @@ public class DetectionTrainingTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(drawn, "detections.json")));
         Assert.Equal(picture, json.RootElement[0].GetProperty("image").GetString());
 
+        // `eval` scores the best weights on the evaluation split to the mAP the run recorded for that epoch,
+        // with the per-class table, eval.json, pr.png and eval.html.
+        string scored = dir.File("eval");
+        (code, output, error) = CliTests.Run(
+            "eval", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), "--data", data, "--task",
+            "detect", "--input-size", "64", "--output", scored
+        );
+        Assert.True(code == 0, error);
+        Assert.Contains("triangle", output);
+        double bestMap = epochs.Max(line =>
+        {
+            using var epoch = JsonDocument.Parse(line);
+            return epoch.RootElement.GetProperty("map07").GetDouble();
+        });
+        using (var evaluated = JsonDocument.Parse(File.ReadAllText(Path.Combine(scored, "eval.json"))))
+        {
+            Assert.Equal("val", evaluated.RootElement.GetProperty("split").GetString());
+            Assert.Equal(bestMap, evaluated.RootElement.GetProperty("map_voc07").GetDouble(), 9);
+            Assert.Equal(3, evaluated.RootElement.GetProperty("classes").GetArrayLength());
+        }
+        foreach (var file in new[] { "pr.png", "eval.html" })
+            Assert.True(new FileInfo(Path.Combine(scored, file)).Length > 0, file);
+
         // A classifier's weights are refused in one line.
         string classifier = dir.File("classifier.safetensors");
         using (var other = LeanNets.Models.ModelRegistry.Create("vgnetg_1_0mp_cifar"))
@@ -134,6 +157,7 @@ public class DetectionTrainingTests
     [Theory]
     [InlineData("--augment", "cifar", "--augment cifar is for classifiers")]
     [InlineData("--task", "classify", "yolov3_w25 is a detector")]
+    [InlineData("--recipe", "cifar", "--recipe is not used when training a detector")]
     [InlineData("--input-size", "100", "input size")]
     public void DetectorOptionsAreChecked(string option, string value, string expected)
     {

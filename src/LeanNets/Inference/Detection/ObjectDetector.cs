@@ -13,49 +13,27 @@ namespace LeanNets.Inference.Detection;
 /// </summary>
 public sealed class ObjectDetector : IDisposable
 {
-    private const string OutputWeight = "heads.0.output.weight";
+    private readonly TrainedDetector trained;
     private readonly YoloV3 model;
     private readonly YoloDecoder decoder;
     private readonly int inputSize;
 
-    private ObjectDetector(YoloV3 model, IReadOnlyList<string> classNames, int inputSize, float threshold)
+    private ObjectDetector(TrainedDetector trained, int inputSize, float threshold)
     {
-        this.model = model;
+        this.trained = trained;
+        model = trained.Model;
         this.inputSize = inputSize;
-        ClassNames = classNames;
         decoder = new YoloDecoder(model.Anchors, model.NumClasses) { ConfidenceThreshold = threshold };
-        model.eval();
     }
 
-    public IReadOnlyList<string> ClassNames { get; }
+    public IReadOnlyList<string> ClassNames => trained.ClassNames;
 
-    /// <summary>A registry detector with weights from a file (e.g. a run's best.safetensors). The class count
-    /// comes from the weights; the names from the run's classes.txt beside them when it is there.</summary>
+    /// <summary>A registry detector with weights from a file (<see cref="TrainedDetector.Load"/>).</summary>
     public static ObjectDetector Load(string modelName, string weights, int inputSize = 416, float threshold = 0.25f)
     {
-        var spec = DetectorRegistry.Get(modelName);
         Bounds.Require(inputSize is >= 32 and <= 4096 && inputSize % 32 == 0, "input size", inputSize,
             "a multiple of 32");
-        using var file = WeightFile.Read(weights);
-        bool yolo = file.Tensors.TryGetValue(OutputWeight, out var output) && output.shape[0] % 3 == 0;
-        if (!yolo || output!.shape[0] <= 15)
-            throw new LeanNetsException($"{weights}: not the weights of a YOLO-V3 (no {OutputWeight})");
-        int classes = (int)(output.shape[0] / 3) - 5;
-        var model = spec.Create(classes);
-        try
-        {
-            WeightLoader.Load(model, modelName, file, weights);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        string names = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, "classes.txt");
-        var classNames = File.Exists(names) ? File.ReadAllLines(names).Where(l => l.Length > 0).ToList() : [];
-        if (classNames.Count != classes)
-            classNames = Enumerable.Range(0, classes).Select(i => $"class {i}").ToList();
-        return new ObjectDetector(model, classNames, inputSize, threshold);
+        return new ObjectDetector(TrainedDetector.Load(modelName, weights), inputSize, threshold);
     }
 
     /// <summary>The objects in one picture, boxes in its own pixels.</summary>
@@ -82,5 +60,5 @@ public sealed class ObjectDetector : IDisposable
             .ToList();
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose() => trained.Dispose();
 }

@@ -1,0 +1,66 @@
+using LeanNets.Interchange;
+using LeanNets.Models.Detection;
+using LeanNets.Training.Detection;
+
+namespace LeanNets.Inference.Detection;
+
+/// <summary>A registry detector with trained weights and the names of the classes it finds.</summary>
+public sealed class TrainedDetector : IDisposable
+{
+    private const string OutputWeight = "heads.0.output.weight";
+
+    private TrainedDetector(YoloV3 model, IReadOnlyList<string> classNames) =>
+        (Model, ClassNames) = (model, classNames);
+
+    public YoloV3 Model { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>
+    /// Weights from a detector run (its best.safetensors, or last.ckpt) or any weight file with LeanNets' names.
+    /// The class count comes from the weights; the names from the run (classes.txt beside the weights), else
+    /// "class 0", "class 1", ...
+    /// </summary>
+    public static TrainedDetector Load(string modelName, string weights)
+    {
+        var spec = DetectorRegistry.Get(modelName);
+        string names = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, DetectionTrainer.ClassesFile);
+        if (DetectionCheckpoint.IsDetectorCheckpoint(weights))
+        {
+            var state = DetectionCheckpoint.ReadState(weights);
+            if (state.Options.Model != modelName)
+                throw new LeanNetsUsageException($"{weights} is a run of '{state.Options.Model}', not '{modelName}'");
+            var trained = spec.Create(state.ClassNames.Count);
+            return Built(trained, () => DetectionCheckpoint.Load(weights, trained), state.ClassNames);
+        }
+        using var file = WeightFile.Read(weights);
+        bool yolo = file.Tensors.TryGetValue(OutputWeight, out var output) && output.shape[0] % 3 == 0;
+        if (!yolo || output!.shape[0] <= 15)
+            throw new LeanNetsException($"{weights}: not the weights of a YOLO-V3 (no {OutputWeight})");
+        int classes = (int)(output.shape[0] / 3) - 5;
+        var classNames = File.Exists(names) ? File.ReadAllLines(names).Where(l => l.Length > 0).ToList() : [];
+        if (classNames.Count != classes)
+            classNames = Enumerable.Range(0, classes).Select(i => $"class {i}").ToList();
+        var model = spec.Create(classes);
+        return Built(model, () => WeightLoader.Load(model, modelName, file, weights), classNames);
+    }
+
+    private static TrainedDetector Built(YoloV3 model, Action load, IReadOnlyList<string> classNames)
+    {
+        try
+        {
+            load();
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.eval();
+        return new TrainedDetector(model, classNames);
+    }
+
+    /// <summary>True when the names are placeholders (no class list came with the weights).</summary>
+    public bool UnnamedClasses => ClassNames.Select((n, i) => n == $"class {i}").All(x => x);
+
+    public void Dispose() => Model.Dispose();
+}
