@@ -34,8 +34,14 @@ public static class DetectCommand
             Description = "folder for the drawn pictures and detections.json",
             DefaultValueFactory = _ => "detections",
         };
+        var engine = new Option<Inference.EngineKind>("--engine")
+        {
+            Description = "torchsharp, or onnxruntime (runs the detector's ONNX export)",
+            DefaultValueFactory = _ => Inference.EngineKind.TorchSharp,
+        };
         var command = new Command("detect", "Find objects in pictures with a trained detector")
         {
+            engine,
             model,
             weights,
             images,
@@ -55,7 +61,8 @@ public static class DetectCommand
                 parsed.GetValue(model)!,
                 parsed.GetValue(weights)!,
                 parsed.GetValue(size),
-                minimum
+                minimum,
+                parsed.GetValue(engine)
             );
             string folder = parsed.GetValue(dir)!;
             Directory.CreateDirectory(folder);

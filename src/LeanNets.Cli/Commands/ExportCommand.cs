@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using LeanNets.Export;
 using LeanNets.Inference;
+using LeanNets.Models.Detection;
+using Onnx;
 
 namespace LeanNets.Cli.Commands;
 
@@ -13,7 +15,7 @@ public static class ExportCommand
     {
         var model = new Argument<string>("model")
         {
-            Description = "registry name (with --checkpoint: the name it was trained as)",
+            Description = "registry name, a classifier or a detector (with --checkpoint: the name it was trained as)",
         };
         var checkpoint = ModelSource.WeightsOption("trained weights (default: initial weights)");
         var onnx = new Option<string>("--onnx") { Description = "ONNX file to write", Required = true };
@@ -53,27 +55,38 @@ public static class ExportCommand
                 : throw new LeanNetsUsageException(
                     $"--batch must be 'dynamic' or a positive integer, got '{batchText}'"
                 );
-            using var loaded = ModelSource.Load(
-                parsed.GetValue(model)!,
-                parsed.GetValue(checkpoint),
-                parsed.GetValue(inputSize)
-            );
-            var options = new OnnxExportOptions(
-                loaded.Data.InputSize,
-                loaded.Data.Channels,
-                parsed.GetValue(opset),
-                fixedBatch,
-                !parsed.GetValue(noFold),
-                OnnxMetadata.For(loaded)
-            );
             string path = parsed.GetValue(onnx)!;
-            var proto = OnnxExporter.Save(loaded.Model, options, path);
+            string name = parsed.GetValue(model)!;
+            int opsetValue = parsed.GetValue(opset);
+            bool fold = !parsed.GetValue(noFold);
+            ModelProto proto;
+            string input;
+            if (DetectorRegistry.Contains(name))
+            {
+                int side = parsed.GetValue(inputSize) ?? DetectorRegistry.Get(name).DefaultInput.Height;
+                var options = new OnnxExportOptions(side, 3, opsetValue, fixedBatch, fold);
+                proto = DetectorExport.Save(name, parsed.GetValue(checkpoint), options, path);
+                input = $"3x{side}x{side}";
+            }
+            else
+            {
+                using var loaded = ModelSource.Load(name, parsed.GetValue(checkpoint), parsed.GetValue(inputSize));
+                var options = new OnnxExportOptions(
+                    loaded.Data.InputSize,
+                    loaded.Data.Channels,
+                    opsetValue,
+                    fixedBatch,
+                    fold,
+                    OnnxMetadata.For(loaded)
+                );
+                proto = OnnxExporter.Save(loaded.Model, options, path);
+                input = $"{loaded.Data.Channels}x{loaded.Data.InputSize}x{loaded.Data.InputSize}";
+            }
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"wrote {path}: {proto.Graph.Node.Count} nodes, input "
-                        + $"{loaded.Data.Channels}x{loaded.Data.InputSize}"
-                        + $"x{loaded.Data.InputSize} (batch {batchText}), opset {options.Opset}, "
+                    $"wrote {path}: {proto.Graph.Node.Count} nodes, input {input} (batch {batchText}), opset "
+                        + $"{opsetValue}, "
                         + $"{new FileInfo(path).Length / 1e6:F1} MB"
                 )
             );

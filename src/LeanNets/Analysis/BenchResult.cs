@@ -21,8 +21,8 @@ public sealed record BenchResult(
 )
 {
     /// <param name="input">the input shape, or null for the model's own.</param>
-    /// <param name="engine">TorchSharp runs the eager model; ONNX Runtime runs its export (BN folded), built in
-    /// memory, with as many threads as TorchSharp uses.</param>
+    /// <param name="engine">TorchSharp runs the eager model; ONNX Runtime runs its export (BN folded; a
+    /// detector's body without decoding), built in memory, with as many threads as TorchSharp uses.</param>
     public static BenchResult Measure(
         string model,
         InputShape? input,
@@ -39,13 +39,7 @@ public sealed record BenchResult(
         Runtime.ProcessMemory.ResetPeak();
         var latency = engine == Inference.EngineKind.TorchSharp
             ? LatencyMeter.Measure(net, shape, batch, runs)
-            : MeasureOnnxRuntime(
-                net as Classifier
-                    ?? throw new LeanNetsUsageException($"{model}: ONNX export covers classifiers, not detectors yet"),
-                shape,
-                batch,
-                runs
-            );
+            : MeasureOnnxRuntime(net, shape, batch, runs);
         return From(model, engine, shape, latency, 2.0 * macs * batch / (latency.MedianMs * 1e6));
     }
 
@@ -96,7 +90,12 @@ public sealed record BenchResult(
             TorchSharp.torch.get_num_threads()
         );
 
-    private static Latency MeasureOnnxRuntime(Classifier net, InputShape shape, int batch, int runs)
+    private static Latency MeasureOnnxRuntime(
+        TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> net,
+        InputShape shape,
+        int batch,
+        int runs
+    )
     {
         using var session = Inference.OnnxRuntimeSession.ForModel(
             net,

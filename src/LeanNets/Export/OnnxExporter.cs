@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace LeanNets.Export;
 
 /// <summary>
-/// Writes a registry model as an ONNX graph. TorchSharp has no tracer, so the graph is built from the modules:
+/// Writes a registry model (a classifier, or a detector's body: its raw predictions before decoding) as an ONNX
+/// graph. TorchSharp has no tracer, so the graph is built from the modules:
 /// TorchSharp's layers map to ONNX ops, and LeanNets' composite blocks emit the nodes of their own forward pass
 /// (<see cref="IOnnxExportable"/>). A module with no export is named before anything is written. The model runs
 /// once at the export size first, to record the shapes some ops need.
@@ -15,9 +16,10 @@ namespace LeanNets.Export;
 public static class OnnxExporter
 {
     public const string InputName = "input",
-        OutputName = "logits";
+        OutputName = "logits",
+        DetectorOutputName = "predictions";
 
-    public static ModelProto Export(Classifier model, OnnxExportOptions options)
+    public static ModelProto Export(nn.Module<Tensor, Tensor> model, OnnxExportOptions options)
     {
         if (options.Opset is < OnnxExportOptions.MinOpset or > OnnxExportOptions.MaxOpset)
             throw new LeanNetsUsageException(
@@ -31,19 +33,20 @@ public static class OnnxExporter
         try
         {
             var (inputs, outputs) = RecordShapes(model, options);
+            string finalName = model is Classifier ? OutputName : DetectorOutputName;
             var graph = new OnnxGraph(inputs, outputs, Paths(model));
             string output = graph.Emit(model, InputName);
             var proto = graph.Proto;
             if (options.FoldBatchNorm)
                 BatchNormFolding.Apply(proto);
             var rename = proto.Node.First(n => n.Output.Contains(output));
-            rename.Output[rename.Output.IndexOf(output)] = OutputName;
+            rename.Output[rename.Output.IndexOf(output)] = finalName;
             foreach (var node in proto.Node)
                 for (int i = 0; i < node.Input.Count; i++)
                     if (node.Input[i] == output)
-                        node.Input[i] = OutputName;
+                        node.Input[i] = finalName;
             proto.Input.Add(Value(InputName, options.Batch, options.Channels, options.InputSize, options.InputSize));
-            proto.Output.Add(Value(OutputName, options.Batch, model.NumClasses));
+            proto.Output.Add(Value(finalName, options.Batch, outputs[model][1..]));
             var result = new ModelProto
             {
                 IrVersion = 8,
@@ -64,7 +67,7 @@ public static class OnnxExporter
     }
 
     /// <summary>Exports and writes the file atomically (nothing is written when the export fails).</summary>
-    public static ModelProto Save(Classifier model, OnnxExportOptions options, string path)
+    public static ModelProto Save(nn.Module<Tensor, Tensor> model, OnnxExportOptions options, string path)
     {
         var proto = Export(model, options);
         AtomicFile.WriteAllBytes(path, proto.ToByteArray());
@@ -95,7 +98,7 @@ public static class OnnxExporter
         };
     }
 
-    private static Dictionary<nn.Module, string> Paths(Classifier model)
+    private static Dictionary<nn.Module, string> Paths(nn.Module model)
     {
         var paths = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
         foreach (var (name, module) in model.named_modules())
@@ -105,7 +108,7 @@ public static class OnnxExporter
 
     /// <summary>Each module's first input and output shapes, from one forward pass at the export size.</summary>
     private static (Dictionary<nn.Module, long[]> Inputs, Dictionary<nn.Module, long[]> Outputs) RecordShapes(
-        Classifier model,
+        nn.Module<Tensor, Tensor> model,
         OnnxExportOptions options
     )
     {
@@ -138,7 +141,7 @@ public static class OnnxExporter
             }
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            model.call(zeros(1, options.Channels, options.InputSize, options.InputSize));
+            outputs.TryAdd(model, model.call(zeros(1, options.Channels, options.InputSize, options.InputSize)).shape);
         }
         finally
         {

@@ -155,6 +155,14 @@ public static class Attr
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    public static AttributeProto String(string name, string value) =>
+        new()
+        {
+            Name = name,
+            Type = AttributeProto.Types.AttributeType.String,
+            S = Google.Protobuf.ByteString.CopyFromUtf8(value),
+        };
+
     public static AttributeProto Float(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 

@@ -15,7 +15,10 @@ public static class OnnxMetadata
         Input = "leannets.input",
         Mean = "leannets.mean",
         Std = "leannets.std",
-        Classes = "leannets.classes";
+        Classes = "leannets.classes",
+        Task = "leannets.task",
+        Anchors = "leannets.anchors",
+        Strides = "leannets.strides";
 
     public static Dictionary<string, string> For(LoadedModel loaded) =>
         new()
@@ -25,6 +28,26 @@ public static class OnnxMetadata
             [Mean] = JsonSerializer.Serialize(loaded.Data.Mean),
             [Std] = JsonSerializer.Serialize(loaded.Data.Std),
             [Classes] = JsonSerializer.Serialize(loaded.ClassNames),
+        };
+
+    /// <summary>A detector body's metadata: inputs are RGB / 255 (mean 0, std 1), letterboxed to the square
+    /// input; the anchors (pixels, smallest first) and strides let a user decode the raw predictions.</summary>
+    public static Dictionary<string, string> ForDetector(
+        Models.Detection.YoloV3 model,
+        string name,
+        int inputSize,
+        IReadOnlyList<string> classNames
+    ) =>
+        new()
+        {
+            [Model] = name,
+            [Task] = "detect",
+            [Input] = $"3x{inputSize}x{inputSize}",
+            [Mean] = JsonSerializer.Serialize(new float[] { 0, 0, 0 }),
+            [Std] = JsonSerializer.Serialize(new float[] { 1, 1, 1 }),
+            [Classes] = JsonSerializer.Serialize(classNames),
+            [Anchors] = JsonSerializer.Serialize(model.Anchors.Select(a => new[] { a.Width, a.Height })),
+            [Strides] = JsonSerializer.Serialize(Models.Detection.YoloV3.Strides),
         };
 
     /// <summary>The data config and class names of a LeanNets export; a file without them is refused.</summary>

@@ -7,8 +7,8 @@ public enum EngineKind
     OnnxRuntime,
 }
 
-/// <summary>Runs a classifier on a batch of preprocessed images: (N, C, H, W) floats in, (N, classes) logits
-/// out, row-major.</summary>
+/// <summary>Runs a model on a batch of preprocessed images: (N, C, H, W) floats in, its output row-major (a
+/// classifier's (N, classes) logits, a detector's (N, predictions, 5 + classes)).</summary>
 public interface IInferenceEngine : IDisposable
 {
     float[] Logits(float[] batch, int[] shape);

@@ -44,7 +44,12 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
     }
 
     /// <summary>A model's ONNX export (BN folded), made in memory at the given input size, ready to run.</summary>
-    public static OnnxRuntimeSession ForModel(Models.Classifier model, int inputSize, int channels, int threads = 0)
+    public static OnnxRuntimeSession ForModel(
+        TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model,
+        int inputSize,
+        int channels,
+        int threads = 0
+    )
     {
         var proto = Export.OnnxExporter.Export(model, new Export.OnnxExportOptions(inputSize, channels));
         return new OnnxRuntimeSession(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads);
@@ -56,7 +61,8 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
     /// <summary>The model's metadata (LeanNets writes model, input size, mean, std and class names).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary>Runs a batch given as (N, C, H, W) floats; returns the (N, classes) outputs, row-major.</summary>
+    /// <summary>Runs a batch given as (N, C, H, W) floats; returns the first output (a classifier's (N, classes)
+    /// logits, a detector's (N, predictions, 5 + classes)), row-major.</summary>
     public float[] Logits(float[] input, int[] shape)
     {
         var tensor = new DenseTensor<float>(input, shape);

@@ -1,10 +1,9 @@
-using LeanNets.Models;
 using static TorchSharp.torch;
 
 namespace LeanNets.Inference;
 
 /// <summary>The eager TorchSharp model in eval mode without autograd.</summary>
-public sealed class TorchSharpEngine(Classifier model) : IInferenceEngine
+public sealed class TorchSharpEngine(nn.Module<Tensor, Tensor> model) : IInferenceEngine
 {
     public float[] Logits(float[] batch, int[] shape)
     {

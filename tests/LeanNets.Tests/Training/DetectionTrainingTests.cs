@@ -52,6 +52,42 @@ public class DetectionTrainingTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(drawn, "detections.json")));
         Assert.Equal(picture, json.RootElement[0].GetProperty("image").GetString());
 
+        // ONNX Runtime on the detector's export finds the same objects.
+        string viaOnnx = dir.File("drawn-onnx");
+        (code, _, error) = CliTests.Run(
+            "detect", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), picture, "--input-size", "64",
+            "--threshold", "0.001", "--out", viaOnnx, "--engine", "onnxruntime"
+        );
+        Assert.True(code == 0, error);
+        using (var onnxJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(viaOnnx, "detections.json"))))
+        {
+            var eager = json.RootElement[0].GetProperty("objects").EnumerateArray().ToList();
+            var onnx = onnxJson.RootElement[0].GetProperty("objects").EnumerateArray().ToList();
+            Assert.Equal(eager.Count, onnx.Count);
+            foreach (var (a, b) in eager.Zip(onnx))
+            {
+                Assert.Equal(a.GetProperty("class").GetString(), b.GetProperty("class").GetString());
+                Assert.Equal(a.GetProperty("score").GetDouble(), b.GetProperty("score").GetDouble(), 3);
+                var boxes = a.GetProperty("box").EnumerateArray().Zip(b.GetProperty("box").EnumerateArray());
+                Assert.All(boxes, p => Assert.Equal(p.First.GetDouble(), p.Second.GetDouble(), 2));
+            }
+        }
+
+        // The trained detector exports to an ONNX file that carries what decoding needs.
+        string onnxFile = dir.File("yolo.onnx");
+        (code, output, error) = CliTests.Run(
+            "export", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), "--onnx", onnxFile,
+            "--input-size", "64"
+        );
+        Assert.True(code == 0, error);
+        Assert.Contains("input 3x64x64", output);
+        using (var session = Inference.OnnxRuntimeSession.FromFile(onnxFile))
+        {
+            Assert.Equal("detect", session.Metadata["leannets.task"]);
+            Assert.Equal("[\"circle\",\"square\",\"triangle\"]", session.Metadata["leannets.classes"]);
+            Assert.Equal(3 * (4 * 4 + 8 * 8 + 2 * 2) * 8, session.Logits(new float[3 * 64 * 64], [1, 3, 64, 64]).Length);
+        }
+
         // `eval` scores the best weights on the evaluation split to the mAP the run recorded for that epoch,
         // with the per-class table, eval.json, pr.png and eval.html.
         string scored = dir.File("eval");

@@ -14,26 +14,45 @@ namespace LeanNets.Inference.Detection;
 public sealed class ObjectDetector : IDisposable
 {
     private readonly TrainedDetector trained;
-    private readonly YoloV3 model;
+    private readonly IInferenceEngine engine;
     private readonly YoloDecoder decoder;
     private readonly int inputSize;
 
-    private ObjectDetector(TrainedDetector trained, int inputSize, float threshold)
+    private ObjectDetector(TrainedDetector trained, IInferenceEngine engine, int inputSize, float threshold)
     {
         this.trained = trained;
-        model = trained.Model;
+        this.engine = engine;
         this.inputSize = inputSize;
-        decoder = new YoloDecoder(model.Anchors, model.NumClasses) { ConfidenceThreshold = threshold };
+        decoder = new YoloDecoder(trained.Model.Anchors, trained.Model.NumClasses) { ConfidenceThreshold = threshold };
     }
 
     public IReadOnlyList<string> ClassNames => trained.ClassNames;
 
-    /// <summary>A registry detector with weights from a file (<see cref="TrainedDetector.Load"/>).</summary>
-    public static ObjectDetector Load(string modelName, string weights, int inputSize = 416, float threshold = 0.25f)
+    /// <summary>A registry detector with weights from a file (<see cref="TrainedDetector.Load"/>), run by
+    /// TorchSharp or by ONNX Runtime on its export (built in memory at the input size).</summary>
+    public static ObjectDetector Load(
+        string modelName,
+        string weights,
+        int inputSize = 416,
+        float threshold = 0.25f,
+        EngineKind engine = EngineKind.TorchSharp
+    )
     {
         Bounds.Require(inputSize is >= 32 and <= 4096 && inputSize % 32 == 0, "input size", inputSize,
             "a multiple of 32");
-        return new ObjectDetector(TrainedDetector.Load(modelName, weights), inputSize, threshold);
+        var trained = TrainedDetector.Load(modelName, weights);
+        try
+        {
+            IInferenceEngine runner = engine == EngineKind.OnnxRuntime
+                ? OnnxRuntimeSession.ForModel(trained.Model, inputSize, 3)
+                : new TorchSharpEngine(trained.Model);
+            return new ObjectDetector(trained, runner, inputSize, threshold);
+        }
+        catch
+        {
+            trained.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The objects in one picture, boxes in its own pixels.</summary>
@@ -44,8 +63,9 @@ public sealed class ObjectDetector : IDisposable
         var boxed = DetectionBatches.LetterboxPixels(pixels, h, w, inputSize);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var input = tensor(boxed.Select(b => b / 255f).ToArray()).view(1, 3, inputSize, inputSize);
-        var found = decoder.Decode(model.forward(input), inputSize, [Path.GetFileName(imagePath)])[0];
+        var raw = engine.Logits(boxed.Select(b => b / 255f).ToArray(), [1, 3, inputSize, inputSize]);
+        int values = 5 + trained.Model.NumClasses;
+        var found = decoder.Decode(tensor(raw).view(1, -1, values), inputSize, [Path.GetFileName(imagePath)])[0];
         var (scale, padX, padY) = DetectionBatches.Fit(h, w, inputSize);
         return found
             .Select(d => d with
@@ -60,5 +80,9 @@ public sealed class ObjectDetector : IDisposable
             .ToList();
     }
 
-    public void Dispose() => trained.Dispose();
+    public void Dispose()
+    {
+        engine.Dispose();
+        trained.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using LeanNets.Export;
 using LeanNets.Layers;
 using LeanNets.Models.DualConvPaper;
 using TorchSharp;
@@ -19,7 +20,7 @@ public readonly record struct Anchor(float Width, float Height);
 /// class logits): scales in the order 32, 16, 8, and within a scale anchor-major, then row, then column, so
 /// <see cref="YoloDecoder"/> and the loss find every prediction's cell and anchor from its index.
 /// </remarks>
-public sealed class YoloV3 : nn.Module<Tensor, Tensor>
+public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     /// <summary>yolov3.cfg's anchors (COCO k-means), smallest first; each scale takes three.</summary>
     public static readonly IReadOnlyList<Anchor> DefaultAnchors =
@@ -114,6 +115,45 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>
         return cat(outputs, 1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The body's nodes, mirroring <see cref="forward"/>: the raw predictions [N, P, 5 + classes] that
+    /// <see cref="YoloDecoder"/> decodes (decoding and NMS stay outside the graph, as in most YOLO exports).
+    /// </summary>
+    public string ExportOnnx(OnnxGraph graph, string input)
+    {
+        var maps = new List<string>();
+        var x = graph.Emit(stem, input);
+        foreach (var stage in stages)
+        {
+            x = graph.Emit(stage, x);
+            maps.Add(x);
+        }
+        var outputs = new List<string>();
+        var incoming = maps[^1];
+        for (int s = 0; s < heads.Count; s++)
+        {
+            var (branch, prediction) = heads[s].ExportOnnx(graph, incoming);
+            var shape = graph.OutputShape(heads[s].Output);
+            long h = shape[2], w = shape[3];
+            var grouped = graph.Reshape(prediction, 0, AnchorsPerScale, 5 + NumClasses, h, w);
+            var cellMajor = graph.Node("Transpose", [grouped], Attr.Ints("perm", 0, 1, 3, 4, 2));
+            outputs.Add(graph.Reshape(cellMajor, 0, AnchorsPerScale * h * w, 5 + NumClasses));
+            if (s < routes.Count)
+            {
+                // Nearest x2 as PyTorch does it: output pixel i reads input pixel floor(i / 2).
+                using var factors = tensor(new float[] { 1, 1, 2, 2 });
+                var routed = graph.Node(
+                    "Resize",
+                    [graph.Emit(routes[s], branch), "", graph.Weight("upsample_scales", factors)],
+                    Attr.String("mode", "nearest"),
+                    Attr.String("coordinate_transformation_mode", "asymmetric"),
+                    Attr.String("nearest_mode", "floor")
+                );
+                incoming = graph.Concat(routed, maps[^(s + 2)]);
+            }
+        }
+        return graph.Concat(outputs.ToArray());
+    }
+
     /// <summary>[N, A(5+C), H, W] to [N, A*H*W, 5+C], anchor-major.</summary>
     private Tensor Flatten(Tensor prediction)
     {
@@ -148,6 +188,15 @@ public sealed class YoloHead : nn.Module<Tensor, (Tensor Branch, Tensor Predicti
         expand = Darknet.Conv(channels, 2 * channels, 3, 1, kind);
         output = nn.Conv2d(2 * channels, outputs, 1, bias: true);
         RegisterComponents();
+    }
+
+    /// <summary>The output conv (its recorded output shape gives the scale's grid when exporting).</summary>
+    internal nn.Module<Tensor, Tensor> Output => output;
+
+    public (string Branch, string Prediction) ExportOnnx(OnnxGraph graph, string input)
+    {
+        var branch = graph.Emit(body, input);
+        return (branch, graph.Emit(output, graph.Emit(expand, branch)));
     }
 
     public override (Tensor Branch, Tensor Prediction) forward(Tensor input)
