@@ -34,6 +34,10 @@ public static class BenchCommand
             Description = "engines to time side by side: torchsharp, onnxruntime (default torchsharp)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var fold = new Option<bool>("--fold-bn")
+        {
+            Description = "torchsharp engine: fold batch norms into the convolutions first (eval-mode, exact)",
+        };
         var command = new Command("bench", "Measure inference latency (median ms) and images/s on this machine")
         {
             models,
@@ -43,6 +47,7 @@ public static class BenchCommand
             json,
             engines,
             markdown,
+            fold,
         };
         command.SetAction(parsed =>
         {
@@ -56,7 +61,8 @@ public static class BenchCommand
                 .Select(m =>
                     IsOnnxFile(m.name)
                         ? BenchResult.MeasureOnnxFile(m.name, parsed.GetValue(batch), parsed.GetValue(runs))
-                        : BenchResult.Measure(m.name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.engine)
+                        : BenchResult.Measure(m.name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.engine,
+                            parsed.GetValue(fold))
                 )
                 .Select(r =>
                 {
@@ -77,7 +83,7 @@ public static class BenchCommand
     private static string Line(BenchResult r) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{r.Model,-28} {r.Engine,-11} {r.Input} batch {r.Batch}: {r.MedianMs,9:F2} ms median "
+            $"{r.Model,-28} {r.EngineLabel,-16} {r.Input} batch {r.Batch}: {r.MedianMs,9:F2} ms median "
                 + $"(p10 {r.P10Ms:F2}, p90 {r.P90Ms:F2}), {r.ImagesPerSecond,8:F1} img/s, "
                 + $"{Gflops(r.GflopsPerSecond),6} GFLOP/s, peak RSS {Megabytes(r.PeakRssBytes)}, threads {r.Threads}"
         );
@@ -93,7 +99,8 @@ public static class BenchCommand
             var first = results.First(o => o.Model == r.Model);
             text.Append(
                 CultureInfo.InvariantCulture,
-                $"| {r.Model} | {r.Engine} | {r.Input} | {r.Batch} | {r.MedianMs:F2} | {r.P10Ms:F2} | {r.P90Ms:F2} "
+                $"| {r.Model} | {r.EngineLabel} | {r.Input} | {r.Batch} | {r.MedianMs:F2} | {r.P10Ms:F2} "
+                    + $"| {r.P90Ms:F2} "
                     + $"| {r.ImagesPerSecond:F1} | {Gflops(r.GflopsPerSecond)} | {Megabytes(r.PeakRssBytes)} "
                     + $"| {first.MedianMs / r.MedianMs:F2}x |\n"
             );

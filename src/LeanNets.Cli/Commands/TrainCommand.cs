@@ -312,7 +312,12 @@ public static class TrainCommand
     private static string ResumedCheckpoint(string resume) =>
         Directory.Exists(resume) ? Path.Combine(resume, Trainer.LastCheckpoint) : resume;
 
-    private static ResumeRequest ResumeRequestOf(ParseResult parsed, Overrides overrides, string resume, string model) =>
+    private static ResumeRequest ResumeRequestOf(
+        ParseResult parsed,
+        Overrides overrides,
+        string resume,
+        string model
+    ) =>
         new(
             resume,
             parsed.GetValue(overrides.Epochs),

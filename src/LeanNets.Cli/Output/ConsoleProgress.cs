@@ -34,7 +34,8 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
         var o = state.Options;
         output.WriteLine(
             $"training {o.Model} on {string.Join(" + ", o.Data)}: epochs {state.CompletedEpochs + 1}..{o.Epochs}, "
-                + $"batches of {o.BatchSize}, {o.InputSize}x{o.InputSize}, classes {string.Join(", ", state.ClassNames)}"
+                + $"batches of {o.BatchSize}, {o.InputSize}x{o.InputSize}, classes "
+                + string.Join(", ", state.ClassNames)
         );
         output.WriteLine($"run directory: {runDirectory}");
     }

@@ -20,7 +20,16 @@ public sealed record BenchResult(
     int Threads
 )
 {
+    /// <summary>The TorchSharp model ran with its batch norms folded into the convolutions
+    /// (<see cref="Layers.NormFolding"/>).</summary>
+    public bool NormsFolded { get; init; }
+
+    /// <summary>The engine as tables show it.</summary>
+    public string EngineLabel => NormsFolded ? $"{Engine}+fold" : Engine.ToString();
+
     /// <param name="input">the input shape, or null for the model's own.</param>
+    /// <param name="foldNorms">fold batch norms into convolutions before timing TorchSharp (ONNX Runtime's
+    /// export always folds).</param>
     /// <param name="engine">TorchSharp runs the eager model; ONNX Runtime runs its export (BN folded; a
     /// detector's body without decoding), built in memory, with as many threads as TorchSharp uses.</param>
     public static BenchResult Measure(
@@ -28,7 +37,8 @@ public sealed record BenchResult(
         InputShape? input,
         int batch,
         int runs,
-        Inference.EngineKind engine = Inference.EngineKind.TorchSharp
+        Inference.EngineKind engine = Inference.EngineKind.TorchSharp,
+        bool foldNorms = false
     )
     {
         RequireCounts(batch, runs);
@@ -36,11 +46,17 @@ public sealed record BenchResult(
         var shape = input ?? spec.DefaultInput;
         using var net = spec.Create(inChannels: shape.Channels);
         long macs = ModelProfiler.Profile(net, shape.WithBatch(1)).Macs;
+        bool fold = foldNorms && engine == Inference.EngineKind.TorchSharp;
+        if (fold)
+            Layers.NormFolding.Fold(net);
         Runtime.ProcessMemory.ResetPeak();
         var latency = engine == Inference.EngineKind.TorchSharp
             ? LatencyMeter.Measure(net, shape, batch, runs)
             : MeasureOnnxRuntime(net, shape, batch, runs);
-        return From(model, engine, shape, latency, 2.0 * macs * batch / (latency.MedianMs * 1e6));
+        return From(model, engine, shape, latency, 2.0 * macs * batch / (latency.MedianMs * 1e6)) with
+        {
+            NormsFolded = fold,
+        };
     }
 
     /// <summary>Any ONNX classifier file (e.g. torchvision's own export) on ONNX Runtime, at the input size the

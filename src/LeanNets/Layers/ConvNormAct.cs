@@ -8,12 +8,13 @@ namespace LeanNets.Layers;
 /// A convolution followed by batch norm and an activation. Most networks order them conv-BN-act;
 /// VGNet puts BN after the activation (<paramref name="normAfterActivation"/>).
 /// </summary>
-public sealed class ConvNormAct : nn.Module<Tensor, Tensor>, IOnnxExportable
+public sealed class ConvNormAct : nn.Module<Tensor, Tensor>, IOnnxExportable, IFoldsNorms
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly nn.Module<Tensor, Tensor> bn;
     private readonly nn.Module<Tensor, Tensor> act;
     private readonly bool normAfterActivation;
+    private bool normFolded;
 
     public ConvNormAct(
         long inChannels,
@@ -79,9 +80,21 @@ public sealed class ConvNormAct : nn.Module<Tensor, Tensor>, IOnnxExportable
             );
     }
 
+    /// <summary>Merges an eval-mode BN that follows the convolution into it (<see cref="NormFolding"/>); the BN is
+    /// skipped from then on.</summary>
+    public int FoldNorms()
+    {
+        if (normFolded || normAfterActivation || !NormFolding.Merge(conv, bn))
+            return 0;
+        normFolded = true;
+        return 1;
+    }
+
     public string ExportOnnx(OnnxGraph graph, string input)
     {
         var y = graph.Emit(conv, input);
+        if (normFolded)
+            return graph.Emit(act, y);
         return normAfterActivation ? graph.Emit(bn, graph.Emit(act, y)) : graph.Emit(act, graph.Emit(bn, y));
     }
 
@@ -89,7 +102,9 @@ public sealed class ConvNormAct : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         using var scope = NewDisposeScope();
         var y = conv.call(input);
-        y = normAfterActivation ? bn.call(act.call(y)) : act.call(bn.call(y));
+        y = normFolded ? act.call(y)
+            : normAfterActivation ? bn.call(act.call(y))
+            : act.call(bn.call(y));
         return y.MoveToOuterDisposeScope();
     }
 }

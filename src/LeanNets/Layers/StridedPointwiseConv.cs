@@ -10,7 +10,7 @@ namespace LeanNets.Layers;
 /// crashes with a divide error for wide layers (512 -> 1024 channels and up, batch >= 2, seen on
 /// AVX-512 machines); the subsampled form avoids that kernel.
 /// </summary>
-public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>, IOnnxExportable
+public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>, IOnnxExportable, IAbsorbsChannelAffine
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly long stride;
@@ -29,6 +29,8 @@ public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>, IOnnxExpor
         var inner = (TorchSharp.Modules.Conv2d)conv;
         return graph.Conv(input, inner.weight!, inner.bias, stride, 0, inner.groups);
     }
+
+    public bool Absorb(Tensor scale, Tensor? shift) => NormFolding.Absorb(conv, scale, shift);
 
     public override Tensor forward(Tensor input)
     {

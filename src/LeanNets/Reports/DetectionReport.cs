@@ -52,8 +52,11 @@ public sealed class DetectionReport : IDetectionObserver
     {
         IReadOnlyList<(double, double)> Points(Func<DetectionEpoch, double> f) =>
             history.Select(e => ((double)e.Epoch, f(e))).ToList();
+        // A from-scratch detector's first epoch sits orders of magnitude above the rest (objectness of every
+        // empty cell); the axis follows the later epochs so their trend stays readable.
+        bool clip = history.Count >= 3 && history[0].Loss > 3 * history.Skip(1).Max(e => e.Loss);
         var loss = Plots.Lines(
-            "Training loss",
+            clip ? "Training loss (epoch 1 off the scale)" : "Training loss",
             "epoch",
             "loss per image",
             [
@@ -64,6 +67,8 @@ public sealed class DetectionReport : IDetectionObserver
             ],
             integerX: true
         );
+        if (clip)
+            loss.Axes.SetLimitsY(0, 1.1 * history.Skip(1).Max(e => e.Loss));
         var map = Plots.Lines(
             "Evaluation mAP@0.5",
             "epoch",
@@ -97,7 +102,10 @@ public sealed class DetectionReport : IDetectionObserver
         sb.Append($"<img src=\"{Curves}\" width=\"1280\" alt=\"training loss and evaluation mAP per epoch\">");
         if (latest is var (voc07, area))
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<h2>Epoch {state.CompletedEpochs}: average precision per class</h2>");
+            sb.Append(
+                CultureInfo.InvariantCulture,
+                $"<h2>Epoch {state.CompletedEpochs}: average precision per class</h2>"
+            );
             sb.Append(ApTable(voc07, area, state.ClassNames));
             sb.Append($"<img src=\"{PrCurves}\" width=\"640\" alt=\"precision-recall curve per class\">");
         }

@@ -3,9 +3,9 @@ using LeanNets.Data.Detection;
 using LeanNets.Inference;
 using LeanNets.Reports;
 using LeanNets.Reports.Viz;
+using LeanNets.Training.Detection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
-using LeanNets.Training.Detection;
 using SkiaSharp;
 
 namespace LeanNets.Tests.Reports;

@@ -3,9 +3,9 @@ using LeanNets.Data.Detection;
 using LeanNets.Interchange;
 using LeanNets.IO;
 using LeanNets.Reports;
+using LeanNets.Tests.Cli;
 using LeanNets.Training;
 using LeanNets.Training.Detection;
-using LeanNets.Tests.Cli;
 
 namespace LeanNets.Tests.Training;
 
@@ -85,7 +85,9 @@ public class DetectionTrainingTests
         {
             Assert.Equal("detect", session.Metadata["leannets.task"]);
             Assert.Equal("[\"circle\",\"square\",\"triangle\"]", session.Metadata["leannets.classes"]);
-            Assert.Equal(3 * (4 * 4 + 8 * 8 + 2 * 2) * 8, session.Logits(new float[3 * 64 * 64], [1, 3, 64, 64]).Length);
+            // Three anchors per cell of the 2x2, 4x4 and 8x8 grids, each 5 + 3 values.
+            int predictions = 3 * (2 * 2 + 4 * 4 + 8 * 8) * (5 + 3);
+            Assert.Equal(predictions, session.Logits(new float[3 * 64 * 64], [1, 3, 64, 64]).Length);
         }
 
         // `eval` scores the best weights on the evaluation split to the mAP the run recorded for that epoch,
@@ -148,7 +150,9 @@ public class DetectionTrainingTests
                 if (epoch == 2 && step == "last-written")
                     throw new OperationCanceledException("killed");
             };
-            Assert.Throws<OperationCanceledException>(() => DetectionTrainer.Run(options, run, [new DetectionReport()]));
+            Assert.Throws<OperationCanceledException>(() =>
+                DetectionTrainer.Run(options, run, [new DetectionReport()])
+            );
         }
         finally
         {

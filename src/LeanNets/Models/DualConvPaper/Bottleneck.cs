@@ -7,16 +7,18 @@ namespace LeanNets.Models.DualConvPaper;
 
 /// <summary>1x1 reduce, 3x3 (any <see cref="ConvKind"/>), 1x1 expand, each with BN; ReLU after the residual
 /// sum.</summary>
-public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
+public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable, IFoldsNorms
 {
     public const long Expansion = 4;
     private readonly nn.Module<Tensor, Tensor> conv1,
-        bn1,
         conv2,
-        bn2,
         conv3,
+        relu;
+
+    // Not readonly: folding points them at an identity (the registered norms stay, as identities).
+    private nn.Module<Tensor, Tensor> bn1,
+        bn2,
         bn3,
-        relu,
         downsample;
 
     public Bottleneck(long inplanes, long width, long stride, ConvKind kind)
@@ -38,6 +40,30 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
                 )
                 : nn.Identity();
         RegisterComponents();
+    }
+
+    public int FoldNorms()
+    {
+        int folded = 0;
+        bn1 = Folded(conv1, bn1, ref folded);
+        bn2 = Folded(conv2, bn2, ref folded);
+        bn3 = Folded(conv3, bn3, ref folded);
+        if (downsample is TorchSharp.Modules.Sequential { Count: 2 } shortcut
+            && shortcut[0] is nn.Module<Tensor, Tensor> conv
+            && NormFolding.Merge(conv, (nn.Module)shortcut[1]))
+        {
+            downsample = conv;
+            folded++;
+        }
+        return folded;
+    }
+
+    private static nn.Module<Tensor, Tensor> Folded(nn.Module conv, nn.Module<Tensor, Tensor> bn, ref int folded)
+    {
+        if (!NormFolding.Merge(conv, bn))
+            return bn;
+        folded++;
+        return nn.Identity();
     }
 
     public string ExportOnnx(OnnxGraph graph, string input)

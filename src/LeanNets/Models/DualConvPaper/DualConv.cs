@@ -10,7 +10,7 @@ namespace LeanNets.Models.DualConvPaper;
 /// input and their outputs are summed. Every output channel thus sees M/G channels through 3x3 kernels
 /// and all M channels through 1x1 kernels; MACs are (1/G + 1/9) of a standard 3x3 convolution.
 /// </summary>
-public sealed class DualConv : nn.Module<Tensor, Tensor>, IOnnxExportable
+public sealed class DualConv : nn.Module<Tensor, Tensor>, IOnnxExportable, IAbsorbsChannelAffine
 {
     private readonly nn.Module<Tensor, Tensor> gc;
     private readonly nn.Module<Tensor, Tensor> pwc;
@@ -30,6 +30,10 @@ public sealed class DualConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public string ExportOnnx(OnnxGraph graph, string input) =>
         graph.Add(graph.Emit(gc, input), graph.Emit(pwc, input));
+
+    /// <summary>Both branches are scaled; the shift goes to one of them (they are summed).</summary>
+    public bool Absorb(Tensor scale, Tensor? shift) =>
+        NormFolding.Absorb(gc, scale, shift) && NormFolding.Absorb(pwc, scale, null);
 
     public override Tensor forward(Tensor input)
     {
