@@ -17,8 +17,8 @@ models=(mobilenetv2_100 resnet50 shufflenetv2_x1_0)
 for setting in "16 2" "1 1"; do
   read -r batch threads <<<"$setting"
   tag="b${batch}-t${threads}"
-  ./leannets --threads "$threads" bench "${models[@]}" --engine torchsharp onnxruntime --batch "$batch" \
-    --runs 20 --json "$out/leannets-$tag.json"
+  ./leannets --threads "$threads" bench "${models[@]}" --engine torchsharp onnxruntime --fold-bn \
+    --batch "$batch" --runs 20 --json "$out/leannets-$tag.json"
   /usr/bin/python3 bench/pytorch/bench.py --batch "$batch" --threads "$threads" --runs 20 \
     --json "$out/pytorch-$tag.json" --export-dir "$onnx"
   ./leannets --threads "$threads" bench "$onnx"/*.onnx --batch "$batch" --runs 20 \
@@ -37,7 +37,8 @@ done
   echo "Every number comes from this one run: ratios of images per second, > 1 when LeanNets is faster."
   echo "LeanNets ORT is LeanNets' ONNX Runtime engine on its own export (BN folded); ORT on torchvision export"
   echo "is the same runtime, same session options, on \`torch.onnx.export\` of torchvision's model; TorchSharp"
-  echo "and PyTorch are the eager paths (eval, no autograd, tuned allocator in both). JSON: $out."
+  echo "and PyTorch are the eager paths (eval, no autograd, tuned allocator in both); \"BN folded\" is TorchSharp"
+  echo "after \`NormFolding.Fold\` (\`bench --fold-bn\`). JSON: $out."
   cat "$out"/ratios-*.md
 } > "$report.tmp"
 mv "$report.tmp" "$report"

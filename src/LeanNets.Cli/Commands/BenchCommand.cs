@@ -34,9 +34,9 @@ public static class BenchCommand
             Description = "engines to time side by side: torchsharp, onnxruntime (default torchsharp)",
             AllowMultipleArgumentsPerToken = true,
         };
-        var fold = new Option<bool>("--fold-bn")
+        var foldBn = new Option<bool>("--fold-bn")
         {
-            Description = "torchsharp engine: fold batch norms into the convolutions first (eval-mode, exact)",
+            Description = "also time the torchsharp engine with batch norms folded into the convolutions",
         };
         var command = new Command("bench", "Measure inference latency (median ms) and images/s on this machine")
         {
@@ -47,22 +47,29 @@ public static class BenchCommand
             json,
             engines,
             markdown,
-            fold,
+            foldBn,
         };
         command.SetAction(parsed =>
         {
             var shape = parsed.GetValue(input) is string text ? InputShape.Parse(text) : (InputShape?)null;
             var chosen = parsed.GetValue(engines) is { Length: > 0 } e ? e : [EngineKind.TorchSharp];
+            bool fold = parsed.GetValue(foldBn);
             var results = parsed
                 .GetValue(models)!
                 .SelectMany(name =>
-                    IsOnnxFile(name) ? [(name, EngineKind.OnnxRuntime)] : chosen.Select(engine => (name, engine))
+                    IsOnnxFile(name)
+                        ? [new BenchCase(name, EngineKind.OnnxRuntime, false)]
+                        : chosen.SelectMany(engine =>
+                            fold && engine == EngineKind.TorchSharp
+                                ? new[] { new BenchCase(name, engine, false), new BenchCase(name, engine, true) }
+                                : [new BenchCase(name, engine, false)]
+                        )
                 )
                 .Select(m =>
-                    IsOnnxFile(m.name)
-                        ? BenchResult.MeasureOnnxFile(m.name, parsed.GetValue(batch), parsed.GetValue(runs))
-                        : BenchResult.Measure(m.name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.engine,
-                            parsed.GetValue(fold))
+                    IsOnnxFile(m.Name)
+                        ? BenchResult.MeasureOnnxFile(m.Name, parsed.GetValue(batch), parsed.GetValue(runs))
+                        : BenchResult.Measure(m.Name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.Engine,
+                            m.Fold)
                 )
                 .Select(r =>
                 {
@@ -79,6 +86,10 @@ public static class BenchCommand
         });
         return command;
     }
+
+    /// <summary>One measurement to make: a model (or ONNX file) on an engine, TorchSharp optionally with folded
+    /// norms.</summary>
+    private sealed record BenchCase(string Name, EngineKind Engine, bool Fold);
 
     private static string Line(BenchResult r) =>
         string.Create(

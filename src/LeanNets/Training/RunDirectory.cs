@@ -44,6 +44,15 @@ internal static class RunDirectory
     public static string Source(ResumeRequest request) =>
         Directory.Exists(request.Run) ? request.Run : Path.GetDirectoryName(Path.GetFullPath(request.Run))!;
 
+    /// <summary>Refuses a resume of a run that is not of the model (or data) the caller named.</summary>
+    public static void RequireExpectedRun(ResumeRequest request, string source, string model, string data)
+    {
+        if (request.Model != null && request.Model != model)
+            throw new LeanNetsUsageException($"{source} is a run of '{model}', not '{request.Model}'");
+        if (request.Data != null && Path.GetFullPath(request.Data) != Path.GetFullPath(data))
+            throw new LeanNetsUsageException($"{source} was trained on {data}, not {request.Data}");
+    }
+
     /// <summary>Continues a run from <paramref name="source"/> in the request's directory (the source itself
     /// by default; another one gets copies of the checkpoints and the source is only read).</summary>
     public static T Continue<T>(ResumeRequest request, string source, IReadOnlyList<string> checkpoints,

@@ -85,10 +85,7 @@ public static class Trainer
     {
         string source = RunDirectory.Source(request);
         var saved = Checkpoint.ReadState(Path.Combine(source, LastCheckpoint)).Options;
-        if (request.Model != null && request.Model != saved.Model)
-            throw new LeanNetsUsageException($"{source} is a run of '{saved.Model}', not '{request.Model}'");
-        if (request.Data != null && Path.GetFullPath(request.Data) != Path.GetFullPath(saved.Data))
-            throw new LeanNetsUsageException($"{source} was trained on {saved.Data}, not {request.Data}");
+        RunDirectory.RequireExpectedRun(request, source, saved.Model, saved.Data);
         int epochs = request.Epochs ?? saved.Epochs;
         var options = saved with { Epochs = epochs };
         options.Validate();

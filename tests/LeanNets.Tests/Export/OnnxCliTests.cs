@@ -9,8 +9,9 @@ namespace LeanNets.Tests.Export;
 
 public class OnnxCliTests
 {
-    /// <summary>One model per family passes the ONNX reference checker (full check, with shape inference),
-    /// in Debian's python3-onnx; exported through the command line, metadata included.</summary>
+    /// <summary>One model per family, per conv kind, and a detector pass the ONNX reference checker (full check,
+    /// with shape inference), in Debian's python3-onnx; exported through the command line, metadata
+    /// included.</summary>
     [SkippableFact]
     public void ExportsPassTheOnnxChecker()
     {
@@ -23,6 +24,18 @@ public class OnnxCliTests
             string file = dir.File(spec.Name + ".onnx");
             int size = OnnxExportTests.TestSize(spec);
             var (code, _, err) = CliTests.Run("export", spec.Name, "--onnx", file, "--input-size", size.ToString());
+            Assert.True(code == 0, err);
+            files.Add(file);
+        }
+        // The other conv kinds (DualConv, GroupConv, HetConv) and a detector's body (Resize, Transpose).
+        foreach (var (name, size) in new[]
+        {
+            ("vgg16_cifar_dualconv_g4", 32), ("mobilenetv1_cifar_gc_g4", 32), ("resnet50_cifar_hetconv_p4", 32),
+            ("yolov3_w25_dualconv_g4", 64),
+        })
+        {
+            string file = dir.File(name + ".onnx");
+            var (code, _, err) = CliTests.Run("export", name, "--onnx", file, "--input-size", size.ToString());
             Assert.True(code == 0, err);
             files.Add(file);
         }

@@ -51,17 +51,8 @@ public class BrowserTests
     {
         RequireChromium();
         using var dir = new TempFolder();
-        string data = dir.File("voc"), run = dir.File("run");
-        SyntheticShapes.Write(data, 8, "train", 64, seed: 1);
-        SyntheticShapes.Write(data, 4, "val", 64, seed: 2);
-        var options = new DetectionTrainOptions
-        {
-            Model = "yolov3_w25",
-            Data = [data],
-            Epochs = 2,
-            BatchSize = 4,
-            InputSize = 64,
-        };
+        string run = dir.File("run");
+        var options = Training.DetectionTrainingTests.TinyRun(dir, epochs: 2);
         var result = DetectionTrainer.Run(options, run, [new DetectionReport()]);
         using var driver = Open(dir, Path.Combine(run, DetectionReport.Page));
         AssertHealthy(driver, minImages: 2, "detector-report.png");

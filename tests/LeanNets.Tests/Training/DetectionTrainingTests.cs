@@ -128,18 +128,7 @@ public class DetectionTrainingTests
     public void AKilledDetectorRunResumesToTheSameWeights()
     {
         using var dir = new TempFolder();
-        string data = dir.File("voc");
-        SyntheticShapes.Write(data, 8, "train", 64, seed: 1);
-        SyntheticShapes.Write(data, 4, "val", 64, seed: 2);
-        var options = new DetectionTrainOptions
-        {
-            Model = "yolov3_w25",
-            Data = [data],
-            Epochs = 3,
-            BatchSize = 4,
-            InputSize = 64,
-            Seed = 5,
-        };
+        var options = TinyRun(dir, epochs: 3) with { Seed = 5 };
         var whole = DetectionTrainer.Run(options, dir.File("whole"), [new DetectionReport()]);
 
         string run = dir.File("killed");
@@ -185,6 +174,22 @@ public class DetectionTrainingTests
         var wrongKind = Assert.Throws<LeanNetsException>(() =>
             Checkpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint)));
         Assert.Contains("a LeanNets detector checkpoint, not a classifier checkpoint", wrongKind.Message);
+    }
+
+    /// <summary>A few seconds of detector training: yolov3_w25 on 8 + 4 synthetic 64x64 shape pictures.</summary>
+    internal static DetectionTrainOptions TinyRun(TempFolder dir, int epochs)
+    {
+        string data = dir.File("voc");
+        SyntheticShapes.Write(data, 8, "train", 64, seed: 1);
+        SyntheticShapes.Write(data, 4, "val", 64, seed: 2);
+        return new DetectionTrainOptions
+        {
+            Model = "yolov3_w25",
+            Data = [data],
+            Epochs = epochs,
+            BatchSize = 4,
+            InputSize = 64,
+        };
     }
 
     private static float[] Weights(string run)

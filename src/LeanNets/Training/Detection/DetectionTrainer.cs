@@ -149,10 +149,7 @@ public static class DetectionTrainer
     {
         string source = RunDirectory.Source(request);
         var saved = DetectionCheckpoint.ReadState(Path.Combine(source, LastCheckpoint)).Options;
-        if (request.Model != null && request.Model != saved.Model)
-            throw new LeanNetsUsageException($"{source} is a run of '{saved.Model}', not '{request.Model}'");
-        if (request.Data != null && Path.GetFullPath(request.Data) != Path.GetFullPath(saved.Data[0]))
-            throw new LeanNetsUsageException($"{source} was trained on {saved.Data[0]}, not {request.Data}");
+        RunDirectory.RequireExpectedRun(request, source, saved.Model, saved.Data[0]);
         var options = saved with { Epochs = request.Epochs ?? saved.Epochs };
         options.Validate();
         return RunDirectory.Continue(request, source, Checkpoints, target =>
