@@ -308,9 +308,13 @@ public static class TrainCommand
             );
     }
 
-    /// <summary>The checkpoint a resume reads: last.ckpt of the named run directory, or the named file.</summary>
+    /// <summary>The checkpoint a resume reads: last.ckpt of the named run directory (or of the directory of the
+    /// named file), whichever trainer wrote it.</summary>
     private static string ResumedCheckpoint(string resume) =>
-        Directory.Exists(resume) ? Path.Combine(resume, Trainer.LastCheckpoint) : resume;
+        Path.Combine(
+            Directory.Exists(resume) ? resume : Path.GetDirectoryName(Path.GetFullPath(resume))!,
+            Trainer.LastCheckpoint
+        );
 
     private static ResumeRequest ResumeRequestOf(
         ParseResult parsed,
@@ -353,6 +357,8 @@ public static class TrainCommand
                 parsed.GetValue(overrides.Output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
             run = DetectionTrainer.Run(options, runDir, observers, parsed.GetValue(overrides.Force));
         }
+        if (run.SkippedImages > 0)
+            output.WriteLine($"skipped {run.SkippedImages} images with bad annotations or missing files (--skip-bad)");
         var best = run.State.History.MaxBy(e => e.Map07);
         output.WriteLine(
             string.Create(

@@ -176,6 +176,29 @@ public class DetectionTrainingTests
         Assert.Contains("a LeanNets detector checkpoint, not a classifier checkpoint", wrongKind.Message);
     }
 
+    /// <summary>A broken annotation stops a detector run with one line naming the file, or is skipped and
+    /// counted with --skip-bad.</summary>
+    [Fact]
+    public void BadAnnotationsAreNamedOrSkippedAndCounted()
+    {
+        using var dir = new TempFolder();
+        var options = TinyRun(dir, epochs: 1);
+        string broken = Path.Combine(options.Data[0], "Annotations", "train-0003.xml");
+        File.WriteAllText(broken, "<annotation><object>");
+        string[] common = ["train", "yolov3_w25", "--data", options.Data[0], "--epochs", "1", "--input-size", "64",
+            "--batch-size", "4"];
+
+        var (code, _, error) = CliTests.Run([.. common, "--output", dir.File("strict")]);
+        Assert.Equal(1, code);
+        Assert.Contains("train-0003.xml", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir.File("strict")));
+
+        (code, var output, error) = CliTests.Run([.. common, "--skip-bad", "--output", dir.File("lenient")]);
+        Assert.True(code == 0, error);
+        Assert.Contains("skipped 1 images with bad annotations", output);
+    }
+
     /// <summary>A few seconds of detector training: yolov3_w25 on 8 + 4 synthetic 64x64 shape pictures.</summary>
     internal static DetectionTrainOptions TinyRun(TempFolder dir, int epochs)
     {

@@ -1,7 +1,6 @@
 using LeanNets.Analysis.Detection;
 using LeanNets.Data;
 using LeanNets.Data.Detection;
-using LeanNets.Interchange;
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
 

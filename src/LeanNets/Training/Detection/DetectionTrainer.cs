@@ -109,7 +109,9 @@ public interface IDetectionObserver
     void OnEpoch(DetectionEpochEnd end) { }
 }
 
-public sealed record DetectionRun(string Directory, DetectionRunState State);
+/// <param name="SkippedImages">images left out by <see cref="DetectionTrainOptions.SkipBad"/> (bad annotation or
+/// missing file), training and evaluation splits together.</param>
+public sealed record DetectionRun(string Directory, DetectionRunState State, int SkippedImages);
 
 /// <summary>
 /// Trains a detector on a VOC split and scores it on another after every epoch (VOC mAP@0.5, both methods):
@@ -245,7 +247,7 @@ public static class DetectionTrainer
             foreach (var o in observers)
                 o.OnEpoch(new DetectionEpochEnd(runDirectory, state, record, best, map07, mapArea));
         }
-        return new DetectionRun(runDirectory, state);
+        return new DetectionRun(runDirectory, state, train.Skipped + eval.Skipped);
     }
 
     private static void WriteWeights(string path, YoloV3 model, string name)
