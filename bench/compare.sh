@@ -27,6 +27,19 @@ for setting in "16 2" "1 1"; do
     "$out/torchvision-ort-$tag.json" "batch $batch, $threads thread(s), 224x224" | tee "$out/ratios-$tag.md"
 done
 
+# Training: one SGD step (forward, cross-entropy, backward, momentum update) at batch 64, 2 threads.
+dotnet build bench/LeanNets.Bench -c Release -v quiet -nologo >/dev/null
+for size in 32 224; do
+  tag="train-b64-s$size"
+  runs=$([ "$size" = 32 ] && echo 10 || echo 5)
+  dotnet bench/LeanNets.Bench/bin/Release/net10.0/LeanNets.Bench.dll trainstep 64 "$size" "$runs" 2 \
+    "$out/leannets-$tag.json" "${models[@]}"
+  /usr/bin/python3 bench/pytorch/bench.py --train --batch 64 --size "$size" --threads 2 \
+    --runs "$runs" --json "$out/pytorch-$tag.json"
+  /usr/bin/python3 bench/pytorch/ratios.py --train "$out/leannets-$tag.json" "$out/pytorch-$tag.json" \
+    "training step, batch 64, 2 threads, ${size}x${size}" | tee "$out/ratios-$tag.md"
+done
+
 {
   echo "# Performance: LeanNets beside PyTorch and ONNX Runtime"
   echo
@@ -39,7 +52,7 @@ done
   echo "is the same runtime, same session options, on \`torch.onnx.export\` of torchvision's model; TorchSharp"
   echo "and PyTorch are the eager paths (eval, no autograd, tuned allocator in both); \"BN folded\" is TorchSharp"
   echo "after \`NormFolding.Fold\` (\`bench --fold-bn\`). JSON: $out."
-  cat "$out"/ratios-*.md
+  cat "$out"/ratios-b*.md "$out"/ratios-train-*.md
 } > "$report.tmp"
 mv "$report.tmp" "$report"
 echo "wrote $report"

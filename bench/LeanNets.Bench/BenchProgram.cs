@@ -16,6 +16,10 @@ public static class BenchProgram
             LoaderBenchmark.Run
         ),
         ["inference"] = ("(child) time one model's inference: inference MODEL BATCH ITERS [CxHxW]", InferenceProbe.Run),
+        ["trainstep"] = (
+            "time one SGD training step: trainstep BATCH SIZE RUNS THREADS JSON MODEL...",
+            TrainStepBenchmark.Run
+        ),
         ["shapes"] = ("write the synthetic shapes detection set: shapes OUT [TRAIN] [VAL] [SIZE]", ShapesDataset.Run),
     };
 

@@ -1,7 +1,8 @@
 """Prints one Markdown table of ratios from the JSON files of one compare run (bench/compare.sh): LeanNets'
 ONNX Runtime engine on its own export against ONNX Runtime on torchvision's export, and LeanNets' eager
 TorchSharp path (as built, and with its batch norms folded) against PyTorch eager. Ratios are of images per
-second (> 1: LeanNets is faster)."""
+second (> 1: LeanNets is faster). With --train: the training-step table (LeanNets.Bench trainstep against
+bench.py --train)."""
 import json
 import sys
 
@@ -29,5 +30,19 @@ def main(lean_path, torch_path, torchvision_onnx_path, label):
               f"| {ts / py:.2f}x | {folded / py:.2f}x |")
 
 
+def training(lean_path, torch_path, label):
+    """Training-step throughput: LeanNets.Bench trainstep against bench.py --train."""
+    lean = {r["model"]: r for r in load(lean_path)}
+    print(f"\n{label}\n")
+    print("| model | TorchSharp step img/s | PyTorch step img/s | ratio |")
+    print("|---|---|---|---|")
+    for r in load(torch_path):
+        ts, py = lean[r["model"]]["images_per_second"], r["images_per_second"]
+        print(f"| {r['model']} | {ts:.1f} | {py:.1f} | {ts / py:.2f}x |")
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    if sys.argv[1] == "--train":
+        training(*sys.argv[2:5])
+    else:
+        main(*sys.argv[1:5])
