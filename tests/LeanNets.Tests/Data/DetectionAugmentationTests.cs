@@ -85,6 +85,16 @@ public class DetectionAugmentationTests
         Assert.Equal(Drawn, none.Apply(draw, [new TargetBox(0, Drawn)], Size).Single().Box);
     }
 
+    [Fact]
+    public void SpreadsThatWouldEraseOrInvertImagesAreRefused()
+    {
+        new DetectionAugmentation().Validate();
+        var zoom = Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { Scale = 1 }.Validate());
+        Assert.Contains("zoom spread must be in [0, 1), got 1", zoom.Message);
+        Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { Saturation = -0.5 }.Validate());
+        Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { MinVisible = 0 }.Validate());
+    }
+
     private static (IReadOnlyList<TargetBox> Boxes, BoundingBox? Found) Transform(
         DetectionAugmentation augmentation,
         DetectionAugmentation.Draw draw

@@ -43,6 +43,18 @@ public sealed record DetectionAugmentation
 
     public static DetectionAugmentation None { get; } = FlipOnly with { Flip = false };
 
+    /// <summary>Refuses spreads that would flip, erase or invert images (a zoom of 0 or less, a factor below 0).
+    /// </summary>
+    public void Validate()
+    {
+        Bounds.Require(Scale is >= 0 and < 1, "augmentation zoom spread", Scale, "[0, 1)");
+        Bounds.Require(Translate is >= 0 and <= 1, "augmentation shift", Translate, "[0, 1]");
+        foreach (var (what, value) in new[] { ("brightness", Brightness), ("contrast", Contrast),
+            ("saturation", Saturation) })
+            Bounds.Require(value is >= 0 and <= 1, $"augmentation {what} spread", value, "[0, 1]");
+        Bounds.Require(MinVisible is > 0 and <= 1, "augmentation minimum visible fraction", MinVisible, "(0, 1]");
+    }
+
     /// <summary>One draw of the random parameters.</summary>
     public sealed record Draw(float Zoom, float ShiftX, float ShiftY, bool Flip, float Brightness, float Contrast,
         float Saturation);

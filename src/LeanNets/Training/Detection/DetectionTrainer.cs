@@ -65,6 +65,7 @@ public sealed record DetectionTrainOptions
             LearningRate, "(0, 10]");
         Bounds.Require(WarmupEpochs >= 0 && WarmupEpochs <= Epochs, "warmup epochs", WarmupEpochs, $"0..{Epochs}");
         Bounds.Require(ClipGradNorm is >= 0 and <= 1e6, "gradient clipping norm", ClipGradNorm, "0..1e6");
+        Augmentation.Validate();
         _ = DetectorRegistry.Get(Model);
     }
 }
