@@ -262,7 +262,7 @@ public static class TrainCommand
             if (resume != null)
                 RequireResumeOptions(parsed, overrides);
             bool detector = resume != null
-                ? DetectionCheckpoint.IsDetectorCheckpoint(ResumedCheckpoint(resume))
+                ? DetectionCheckpoint.IsDetectorCheckpoint(Trainer.LastCheckpointOf(resume))
                 : DetectorRegistry.Contains(name);
             ModelTasks.RequireAgrees(name, detector, parsed.GetValue(overrides.Task));
             if (detector)
@@ -307,14 +307,6 @@ public static class TrainCommand
                 $"{fixedOption.Name} cannot be changed when resuming: the run keeps its own settings"
             );
     }
-
-    /// <summary>The checkpoint a resume reads: last.ckpt of the named run directory (or of the directory of the
-    /// named file), whichever trainer wrote it.</summary>
-    private static string ResumedCheckpoint(string resume) =>
-        Path.Combine(
-            Directory.Exists(resume) ? resume : Path.GetDirectoryName(Path.GetFullPath(resume))!,
-            Trainer.LastCheckpoint
-        );
 
     private static ResumeRequest ResumeRequestOf(
         ParseResult parsed,

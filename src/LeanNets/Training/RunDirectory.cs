@@ -42,7 +42,9 @@ internal static class RunDirectory
 
     /// <summary>The run directory a resume reads: the request names it or a checkpoint file in it.</summary>
     public static string Source(ResumeRequest request) =>
-        Directory.Exists(request.Run) ? request.Run : Path.GetDirectoryName(Path.GetFullPath(request.Run))!;
+        Directory.Exists(request.Run) ? request.Run
+        : File.Exists(request.Run) ? Path.GetDirectoryName(Path.GetFullPath(request.Run))!
+        : throw new LeanNetsException($"{request.Run}: no such run directory or checkpoint to resume");
 
     /// <summary>Refuses a resume of a run that is not of the model (or data) the caller named.</summary>
     public static void RequireExpectedRun(ResumeRequest request, string source, string model, string data)

@@ -107,6 +107,11 @@ public static class Trainer
 
     private static readonly string[] Checkpoints = [BestCheckpoint, LastCheckpoint];
 
+    /// <summary>The checkpoint a resume of <paramref name="run"/> (a run directory or a file in it) continues
+    /// from, whichever trainer wrote it.</summary>
+    public static string LastCheckpointOf(string run) =>
+        Path.Combine(RunDirectory.Source(new ResumeRequest(run)), LastCheckpoint);
+
     private static TrainResult Train(
         TrainOptions options,
         string runDir,
