@@ -63,26 +63,24 @@ public sealed class ShuffleBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor joined;
+        Tensor first,
+            second;
         if (stride == 1)
         {
             var halves = input.chunk(2, 1);
-            joined = cat([halves[0], branch2.call(halves[1])], 1);
+            (first, second) = (halves[0], branch2.call(halves[1]));
         }
         else
         {
-            joined = cat([branch1.call(input), branch2.call(input)], 1);
+            (first, second) = (branch1.call(input), branch2.call(input));
         }
-        return Shuffle(joined, 2).MoveToOuterDisposeScope();
+        return JoinShuffled(first, second).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Interleaves the channels of <paramref name="groups"/> groups (ShuffleNet's channel shuffle).</summary>
-    public static Tensor Shuffle(Tensor x, long groups)
-    {
-        long n = x.shape[0],
-            c = x.shape[1],
-            h = x.shape[2],
-            w = x.shape[3];
-        return x.view(n, groups, c / groups, h, w).transpose(1, 2).contiguous().view(n, c, h, w);
-    }
+    /// <summary>
+    /// The two halves joined and channel-shuffled in one copy: stacking them on a new axis after the channels lays
+    /// out first[0], second[0], first[1], second[1], ..., which is the shuffle of their concatenation with two
+    /// groups (a concat and a reshuffle would copy everything twice).
+    /// </summary>
+    public static Tensor JoinShuffled(Tensor first, Tensor second) => stack([first, second], 2).flatten(1, 2);
 }

@@ -63,4 +63,16 @@ public class PeerModelTests
             model.zero_grad();
         }
     }
+
+    /// <summary>ShuffleNetV2's join is a channel shuffle of the concatenation: output channel 2i is the first half's
+    /// channel i and 2i + 1 the second's.</summary>
+    [Fact]
+    public void JoinShuffledInterleavesTheHalves()
+    {
+        using var scope = NewDisposeScope();
+        var index = arange(0, 6, dtype: float32).view(1, 6, 1, 1).expand(2, 6, 3, 3);
+        var joined = ShuffleBlock.JoinShuffled(index * 2, index * 2 + 1);
+        Assert.Equal([2L, 12, 3, 3], joined.shape);
+        Assert.True(joined.eq(arange(0, 12, dtype: float32).view(1, 12, 1, 1).expand(2, 12, 3, 3)).all().item<bool>());
+    }
 }
