@@ -64,7 +64,12 @@ public static class LeanNetsCli
         try
         {
             if (parsed.Action is not System.CommandLine.Help.HelpAction)
-                LeanRuntime.Initialize(new RuntimeOptions(CheckThreads(parsed.GetValue(Threads), error)));
+                LeanRuntime.Initialize(
+                    new RuntimeOptions(
+                        CheckThreads(parsed.GetValue(Threads), error),
+                        LoadLibTorch: !BenchCommand.RunsOnOnnxRuntimeAlone(parsed)
+                    )
+                );
             return parsed.Invoke(
                 new InvocationConfiguration
                 {

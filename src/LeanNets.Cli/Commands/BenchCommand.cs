@@ -24,6 +24,16 @@ public static class BenchCommand
             Description = "timed calls (median reported)",
             DefaultValueFactory = _ => 20,
         };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "untimed calls before timing",
+            DefaultValueFactory = _ => 3,
+        };
+        var interleave = new Option<bool>("--interleave")
+        {
+            Description = "build every model first and time them round-robin, so their ratios hold on a busy machine "
+                + "(peak memory is then not per model and left out)",
+        };
         var json = new Option<string?>("--json") { Description = "also write the results to this JSON file" };
         var markdown = new Option<bool>("--markdown")
         {
@@ -44,6 +54,8 @@ public static class BenchCommand
             input,
             batch,
             runs,
+            warmup,
+            interleave,
             json,
             engines,
             markdown,
@@ -54,23 +66,24 @@ public static class BenchCommand
             var shape = parsed.GetValue(input) is string text ? InputShape.Parse(text) : (InputShape?)null;
             var chosen = parsed.GetValue(engines) is { Length: > 0 } e ? e : [EngineKind.TorchSharp];
             bool fold = parsed.GetValue(foldBn);
-            var results = parsed
+            int batchSize = parsed.GetValue(batch);
+            var subjects = parsed
                 .GetValue(models)!
                 .SelectMany(name =>
                     IsOnnxFile(name)
-                        ? [new BenchCase(name, EngineKind.OnnxRuntime, false)]
+                        ? [() => BenchSubject.ForOnnxFile(name, batchSize)]
                         : chosen.SelectMany(engine =>
-                            fold && engine == EngineKind.TorchSharp
-                                ? new[] { new BenchCase(name, engine, false), new BenchCase(name, engine, true) }
-                                : [new BenchCase(name, engine, false)]
+                            (fold && engine == EngineKind.TorchSharp ? new[] { false, true } : [false]).Select(
+                                folded =>
+                                    (Func<BenchSubject>)(
+                                        () => BenchSubject.ForModel(name, shape, batchSize, engine, folded)
+                                    )
+                            )
                         )
                 )
-                .Select(m =>
-                    IsOnnxFile(m.Name)
-                        ? BenchResult.MeasureOnnxFile(m.Name, parsed.GetValue(batch), parsed.GetValue(runs))
-                        : BenchResult.Measure(m.Name, shape, parsed.GetValue(batch), parsed.GetValue(runs), m.Engine,
-                            m.Fold)
-                )
+                .ToList();
+            var results = BenchResult
+                .Run(subjects, parsed.GetValue(runs), parsed.GetValue(interleave), parsed.GetValue(warmup))
                 .Select(r =>
                 {
                     if (!parsed.GetValue(markdown))
@@ -86,10 +99,6 @@ public static class BenchCommand
         });
         return command;
     }
-
-    /// <summary>One measurement to make: a model (or ONNX file) on an engine, TorchSharp optionally with folded
-    /// norms.</summary>
-    private sealed record BenchCase(string Name, EngineKind Engine, bool Fold);
 
     private static string Line(BenchResult r) =>
         string.Create(
@@ -118,6 +127,12 @@ public static class BenchCommand
         }
         return text.ToString();
     }
+
+    /// <summary>True for a bench of ONNX files only: it runs on ONNX Runtime alone and need not load libtorch
+    /// (about 120 MB resident), as a deployed model would not.</summary>
+    public static bool RunsOnOnnxRuntimeAlone(ParseResult parsed) =>
+        parsed.CommandResult.Command.Name == "bench" && parsed.GetValue<string[]>("models") is { } names
+        && names.All(IsOnnxFile);
 
     private static bool IsOnnxFile(string name) => name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 

@@ -52,16 +52,48 @@ public static class LatencyMeter
     /// <paramref name="runs"/> after <paramref name="warmup"/> untimed calls.</summary>
     public static Latency Time(Action call, int batch, int runs, int warmup = 3)
     {
-        var times = new List<double>();
-        for (int i = -warmup; i < runs; i++)
-        {
-            var clock = Stopwatch.StartNew();
+        for (int i = 0; i < warmup; i++)
             call();
-            if (i >= 0)
-                times.Add(clock.Elapsed.TotalMilliseconds);
-        }
+        var times = new List<double>();
+        for (int i = 0; i < runs; i++)
+            times.Add(TimeOnce(call));
+        return Summarize(times, batch);
+    }
+
+    /// <summary>Times several calls round-robin: every round times each once, so a slow spell of a shared machine
+    /// falls on all of them alike and their ratios hold even when the absolute times drift.</summary>
+    public static IReadOnlyList<Latency> TimeInterleaved(IReadOnlyList<(Action Call, int Batch)> calls, int runs,
+        int warmup = 3)
+    {
+        for (int i = 0; i < warmup; i++)
+            foreach (var (call, _) in calls)
+                call();
+        var times = calls.Select(_ => new List<double>()).ToList();
+        for (int round = 0; round < runs; round++)
+            for (int c = 0; c < calls.Count; c++)
+            {
+                Thread.Sleep(SettleMs);
+                times[c].Add(TimeOnce(calls[c].Call));
+            }
+        return times.Select((t, c) => Summarize(t, calls[c].Batch)).ToList();
+    }
+
+    // Each runtime's worker threads stay busy for a while after a call; on a small machine they steal the cores from
+    // the next call of another runtime (TorchSharp after ONNX Runtime measured 1.3-2x slower with no pause or 20 ms,
+    // unaffected with 100 ms; 300 ms slowed every call alike, the cores gone idle).
+    private const int SettleMs = 100;
+
+    private static double TimeOnce(Action call)
+    {
+        var clock = Stopwatch.StartNew();
+        call();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    private static Latency Summarize(List<double> times, int batch)
+    {
         times.Sort();
         double Rank(double q) => times[Math.Clamp((int)Math.Ceiling(q * times.Count) - 1, 0, times.Count - 1)];
-        return new Latency(times[times.Count / 2], times[0], batch, runs, Rank(0.1), Rank(0.9));
+        return new Latency(times[times.Count / 2], times[0], batch, times.Count, Rank(0.1), Rank(0.9));
     }
 }

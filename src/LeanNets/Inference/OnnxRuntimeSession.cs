@@ -5,22 +5,22 @@ namespace LeanNets.Inference;
 
 /// <summary>
 /// An exported model run by ONNX Runtime, set up for speed on CPU: every graph optimisation, the memory
-/// pattern on, sequential execution, and a chosen number of intra-op threads (one inter-op thread: these
-/// graphs are chains).
+/// pattern on, sequential execution, and a chosen number of intra-op threads (by default the process's,
+/// <see cref="Runtime.LeanRuntime.Threads"/>; one inter-op thread: these graphs are chains).
 /// </summary>
 public sealed class OnnxRuntimeSession : IInferenceEngine
 {
     private readonly InferenceSession session;
     private readonly string inputName;
 
-    public OnnxRuntimeSession(byte[] model, int threads = 0)
+    public OnnxRuntimeSession(byte[] model, int? threads = null)
     {
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             EnableMemoryPattern = true,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads,
+            IntraOpNumThreads = threads ?? Runtime.LeanRuntime.Threads,
             InterOpNumThreads = 1,
         };
         try
@@ -36,7 +36,7 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         Metadata = session.ModelMetadata.CustomMetadataMap;
     }
 
-    public static OnnxRuntimeSession FromFile(string path, int threads = 0)
+    public static OnnxRuntimeSession FromFile(string path, int? threads = null)
     {
         if (!File.Exists(path))
             throw new LeanNetsUsageException($"ONNX file not found: {path}");
@@ -48,7 +48,7 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model,
         int inputSize,
         int channels,
-        int threads = 0
+        int? threads = null
     )
     {
         var proto = Export.OnnxExporter.Export(model, new Export.OnnxExportOptions(inputSize, channels));

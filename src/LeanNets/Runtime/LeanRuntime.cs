@@ -10,6 +10,10 @@ public static class LeanRuntime
     /// <summary>The options last applied, or null before the first call.</summary>
     public static RuntimeOptions? Current { get; private set; }
 
+    /// <summary>Intra-op threads for every engine: the count last applied, or all cores before the first
+    /// call.</summary>
+    public static int Threads => Current?.Threads ?? Environment.ProcessorCount;
+
     /// <summary>Prepares the process; call first in every program. Safe to call again with new options.</summary>
     public static RuntimeOptions Initialize(RuntimeOptions? options = null)
     {
@@ -21,13 +25,16 @@ public static class LeanRuntime
             // Must precede the first large libtorch allocation to have full effect.
             NativeAllocator.TryTune();
             int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
-            torch.set_num_threads(threads); // also loads libtorch
-            LibTorchSettings.TryDisableNnpack();
             // libtorch's CPU kernels are deterministic for a fixed thread count; what deterministic mode
             // adds is a fixed seed (0 unless given) so weights, data order and augmentation repeat.
             long? seed = options.Seed ?? (options.Deterministic ? 0 : null);
-            if (seed is long s)
-                torch.random.manual_seed(s);
+            if (options.LoadLibTorch)
+            {
+                torch.set_num_threads(threads); // also loads libtorch
+                LibTorchSettings.TryDisableNnpack();
+                if (seed is long s)
+                    torch.random.manual_seed(s);
+            }
             Current = options with { Threads = threads, Seed = seed };
             return Current;
         }

@@ -101,6 +101,58 @@ public class OnnxCliTests
         });
     }
 
+    /// <summary>Interleaved timing reports every subject, with the ratios' inputs but no per-model memory (the
+    /// models share the process); a negative warm-up is a usage error.</summary>
+    [Fact]
+    public void BenchInterleavesSubjects()
+    {
+        var (code, output, err) = CliTests.Run(
+            "bench", "shufflenetv2_x0_5", "mobilenetv2_050", "--input", "3x32x32", "--runs", "2", "--warmup", "0",
+            "--engine", "torchsharp", "onnxruntime", "--interleave");
+        Assert.True(code == 0, err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, l => Assert.Contains("peak RSS n/a", l));
+        var bad = CliTests.Run("bench", "shufflenetv2_x0_5", "--warmup", "-1");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("warmup must be in 0..10000", bad.Err);
+    }
+
+    /// <summary>A bench of ONNX files runs on ONNX Runtime alone, as a deployed model would: the dynamic loader's
+    /// log of the child process shows ONNX Runtime initialised and libtorch never loaded (a registry model, the
+    /// control, loads it).</summary>
+    [Fact]
+    public void BenchOfOnnxFilesLeavesLibTorchUnloaded()
+    {
+        using var dir = new TempFolder();
+        string file = dir.File("tiny.onnx");
+        using (var model = ModelRegistry.Create("shufflenetv2_x0_5", inChannels: 3))
+            OnnxExporter.Save(model, new OnnxExportOptions(32, 3), file);
+        string LoadedLibraries(params string[] args)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LeanNets.Cli.dll"));
+            foreach (var a in args)
+                start.ArgumentList.Add(a);
+            start.Environment["LD_DEBUG"] = "libs";
+            using var child = System.Diagnostics.Process.Start(start)!;
+            var stdout = child.StandardOutput.ReadToEndAsync();
+            string log = child.StandardError.ReadToEnd();
+            child.WaitForExit();
+            Assert.True(child.ExitCode == 0, log[^Math.Min(log.Length, 2000)..]);
+            return log;
+        }
+        string onnxOnly = LoadedLibraries("bench", file, "--runs", "1", "--threads", "1");
+        Assert.Contains("libonnxruntime.so", onnxOnly);
+        Assert.DoesNotContain("libtorch_cpu.so", onnxOnly);
+        Assert.Contains("libtorch_cpu.so", LoadedLibraries("bench", "shufflenetv2_x0_5", "--input", "3x32x32",
+            "--runs", "1", "--threads", "1"));
+    }
+
     [Fact]
     public void UnsupportedModuleIsNamedAndNothingIsWritten()
     {
