@@ -13,19 +13,39 @@ mkdir -p "$out"
 onnx=$(mktemp -d)   # torchvision's exports (100 MB for ResNet-50) are not kept
 trap 'rm -rf "$onnx"' EXIT
 models=(mobilenetv2_100 resnet50 shufflenetv2_x1_0)
-# The issue's two settings: batch 16 on 2 threads, batch 1 on 1 thread.
+rounds=3
+# The issue's two settings: batch 16 on 2 threads, batch 1 on 1 thread. Each setting runs $rounds rounds; a round
+# is one LeanNets process timing its engines and ONNX Runtime on torchvision's exports round-robin (bench
+# --interleave), then one PyTorch process. Ratios are taken within each round; the report gives their median and
+# range over the rounds.
 for setting in "16 2" "1 1"; do
   read -r batch threads <<<"$setting"
   tag="b${batch}-t${threads}"
-  ./leannets --threads "$threads" bench "${models[@]}" --engine torchsharp onnxruntime --fold-bn \
-    --batch "$batch" --runs 20 --json "$out/leannets-$tag.json"
-  /usr/bin/python3 bench/pytorch/bench.py --batch "$batch" --threads "$threads" --runs 20 \
-    --json "$out/pytorch-$tag.json" --export-dir "$onnx"
-  ./leannets --threads "$threads" bench "$onnx"/*.onnx --batch "$batch" --runs 20 \
-    --json "$out/torchvision-ort-$tag.json"
-  /usr/bin/python3 bench/pytorch/ratios.py "$out/leannets-$tag.json" "$out/pytorch-$tag.json" \
-    "$out/torchvision-ort-$tag.json" "batch $batch, $threads thread(s), 224x224" | tee "$out/ratios-$tag.md"
+  rm -f "$out"/leannets-"$tag"*.json "$out"/pytorch-"$tag"*.json "$out/torchvision-ort-$tag.json"
+  # torchvision's ONNX exports first (the timings of this call are not used).
+  /usr/bin/python3 bench/pytorch/bench.py --batch 1 --threads "$threads" --runs 1 --warmup 0 \
+    --json "$onnx/export.json" --export-dir "$onnx" >/dev/null
+  pairs=()
+  for round in $(seq 1 "$rounds"); do
+    ./leannets --threads "$threads" bench "${models[@]}" "$onnx"/*.onnx --engine torchsharp onnxruntime --fold-bn \
+      --interleave --batch "$batch" --runs 20 --json "$out/leannets-$tag-r$round.json"
+    /usr/bin/python3 bench/pytorch/bench.py --batch "$batch" --threads "$threads" --runs 20 \
+      --json "$out/pytorch-$tag-r$round.json"
+    pairs+=("$out/leannets-$tag-r$round.json" "$out/pytorch-$tag-r$round.json")
+  done
+  /usr/bin/python3 bench/pytorch/ratios.py "batch $batch, $threads thread(s), 224x224" "${pairs[@]}" \
+    | tee "$out/ratios-$tag.md"
 done
+
+# Memory: VGNetG-1.0MP at batch 16, each engine in a fresh process (peak resident memory of the whole process).
+# TorchSharp's process holds libtorch; ONNX Runtime runs the exported file in a process that never loads it, as a
+# deployed model would.
+mkdir -p "$onnx/memory"
+./leannets export vgnetg_1_0mp --onnx "$onnx/memory/vgnetg_1_0mp.onnx" >/dev/null
+./leannets --threads 2 bench vgnetg_1_0mp --batch 16 --runs 10 --json "$out/memory-torchsharp.json"
+./leannets --threads 2 bench "$onnx/memory/vgnetg_1_0mp.onnx" --batch 16 --runs 10 --json "$out/memory-onnxruntime.json"
+/usr/bin/python3 bench/pytorch/ratios.py --memory "$out/memory-torchsharp.json" "$out/memory-onnxruntime.json" \
+  | tee "$out/memory.md"
 
 # Training: one SGD step (forward, cross-entropy, backward, momentum update) at batch 64, 2 threads.
 dotnet build bench/LeanNets.Bench -c Release -v quiet -nologo >/dev/null
@@ -51,8 +71,11 @@ done
   echo "LeanNets ORT is LeanNets' ONNX Runtime engine on its own export (BN folded); ORT on torchvision export"
   echo "is the same runtime, same session options, on \`torch.onnx.export\` of torchvision's model; TorchSharp"
   echo "and PyTorch are the eager paths (eval, no autograd, tuned allocator in both); \"BN folded\" is TorchSharp"
-  echo "after \`NormFolding.Fold\` (\`bench --fold-bn\`). JSON: $out."
-  cat "$out"/ratios-b*.md "$out"/ratios-train-*.md
+  echo "after \`NormFolding.Fold\` (\`bench --fold-bn\`). Inference: $rounds rounds per setting, each a LeanNets"
+  echo "process timing its engines and ORT on torchvision's export round-robin (\`bench --interleave\`, 20 calls"
+  echo "each) followed by a PyTorch process; img/s are medians over the rounds, ratios the median of the"
+  echo "rounds' ratios with their range. JSON: $out."
+  cat "$out"/ratios-b*.md "$out/memory.md" "$out"/ratios-train-*.md
 } > "$report.tmp"
 mv "$report.tmp" "$report"
 echo "wrote $report"
