@@ -18,7 +18,11 @@ public static class BenchCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var input = new Option<string?>("--input") { Description = "input size CxHxW (default: each model's own)" };
-        var batch = new Option<int>("--batch") { Description = "images per call", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int[]>("--batch")
+        {
+            Description = "images per call; several sizes are each timed (default 1)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var runs = new Option<int>("--runs")
         {
             Description = "timed calls (median reported)",
@@ -37,7 +41,8 @@ public static class BenchCommand
         var json = new Option<string?>("--json") { Description = "also write the results to this JSON file" };
         var markdown = new Option<bool>("--markdown")
         {
-            Description = "print one Markdown table (every engine, speed-up against the first) instead of lines",
+            Description = "print one Markdown table (every engine; speed-up against the model's first row at the same "
+                + "batch) instead of lines",
         };
         var engines = new Option<EngineKind[]>("--engine")
         {
@@ -66,22 +71,13 @@ public static class BenchCommand
             var shape = parsed.GetValue(input) is string text ? InputShape.Parse(text) : (InputShape?)null;
             var chosen = parsed.GetValue(engines) is { Length: > 0 } e ? e : [EngineKind.TorchSharp];
             bool fold = parsed.GetValue(foldBn);
-            int batchSize = parsed.GetValue(batch);
-            var subjects = parsed
-                .GetValue(models)!
-                .SelectMany(name =>
-                    IsOnnxFile(name)
-                        ? [() => BenchSubject.ForOnnxFile(name, batchSize)]
-                        : chosen.SelectMany(engine =>
-                            (fold && engine == EngineKind.TorchSharp ? new[] { false, true } : [false]).Select(
-                                folded =>
-                                    (Func<BenchSubject>)(
-                                        () => BenchSubject.ForModel(name, shape, batchSize, engine, folded)
-                                    )
-                            )
-                        )
-                )
-                .ToList();
+            var batches = parsed.GetValue(batch) is { Length: > 0 } b ? b : [1];
+            var subjects = (
+                from size in batches
+                from name in parsed.GetValue(models)!
+                from subject in Subjects(name, size, shape, chosen, fold)
+                select subject
+            ).ToList();
             var results = BenchResult
                 .Run(subjects, parsed.GetValue(runs), parsed.GetValue(interleave), parsed.GetValue(warmup))
                 .Select(r =>
@@ -100,6 +96,23 @@ public static class BenchCommand
         return command;
     }
 
+    /// <summary>What to time for one model argument at one batch size: an ONNX file once; a registry model on each
+    /// engine, on TorchSharp also with its norms folded when asked.</summary>
+    private static IEnumerable<Func<BenchSubject>> Subjects(
+        string name,
+        int batch,
+        InputShape? shape,
+        EngineKind[] engines,
+        bool fold
+    ) =>
+        IsOnnxFile(name)
+            ? [() => BenchSubject.ForOnnxFile(name, batch)]
+            : engines.SelectMany(engine =>
+                (fold && engine == EngineKind.TorchSharp ? new[] { false, true } : [false]).Select(folded =>
+                    (Func<BenchSubject>)(() => BenchSubject.ForModel(name, shape, batch, engine, folded))
+                )
+            );
+
     private static string Line(BenchResult r) =>
         string.Create(
             CultureInfo.InvariantCulture,
@@ -116,7 +129,7 @@ public static class BenchCommand
         );
         foreach (var r in results)
         {
-            var first = results.First(o => o.Model == r.Model);
+            var first = results.First(o => o.Model == r.Model && o.Batch == r.Batch);
             text.Append(
                 CultureInfo.InvariantCulture,
                 $"| {r.Model} | {r.EngineLabel} | {r.Input} | {r.Batch} | {r.MedianMs:F2} | {r.P10Ms:F2} "

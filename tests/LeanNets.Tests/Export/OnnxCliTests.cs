@@ -101,17 +101,19 @@ public class OnnxCliTests
         });
     }
 
-    /// <summary>Interleaved timing reports every subject, with the ratios' inputs but no per-model memory (the
-    /// models share the process); a negative warm-up is a usage error.</summary>
+    /// <summary>Interleaved timing reports every subject (each model on each engine at each batch size), with the
+    /// ratios' inputs but no per-model memory (the models share the process); a negative warm-up is a usage
+    /// error.</summary>
     [Fact]
     public void BenchInterleavesSubjects()
     {
         var (code, output, err) = CliTests.Run(
             "bench", "shufflenetv2_x0_5", "mobilenetv2_050", "--input", "3x32x32", "--runs", "2", "--warmup", "0",
-            "--engine", "torchsharp", "onnxruntime", "--interleave");
+            "--engine", "torchsharp", "onnxruntime", "--batch", "1", "2", "--interleave");
         Assert.True(code == 0, err);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(8, lines.Length);
+        Assert.Equal(4, lines.Count(l => l.Contains("batch 2:", StringComparison.Ordinal)));
         Assert.All(lines, l => Assert.Contains("peak RSS n/a", l));
         var bad = CliTests.Run("bench", "shufflenetv2_x0_5", "--warmup", "-1");
         Assert.Equal(2, bad.Code);
