@@ -67,7 +67,9 @@ public static class LeanNetsCli
                 LeanRuntime.Initialize(
                     new RuntimeOptions(
                         CheckThreads(parsed.GetValue(Threads), error),
-                        LoadLibTorch: !BenchCommand.RunsOnOnnxRuntimeAlone(parsed)
+                        LoadLibTorch: !(
+                            BenchCommand.RunsOnOnnxRuntimeAlone(parsed) || PredictCommand.RunsOnOnnxRuntimeAlone(parsed)
+                        )
                     )
                 );
             return parsed.Invoke(

@@ -105,7 +105,7 @@ public static class BenchCommand
         EngineKind[] engines,
         bool fold
     ) =>
-        IsOnnxFile(name)
+        OnnxRuntimeSession.IsOnnxFile(name)
             ? [() => BenchSubject.ForOnnxFile(name, batch)]
             : engines.SelectMany(engine =>
                 (fold && engine == EngineKind.TorchSharp ? new[] { false, true } : [false]).Select(folded =>
@@ -145,9 +145,8 @@ public static class BenchCommand
     /// (about 120 MB resident), as a deployed model would not.</summary>
     public static bool RunsOnOnnxRuntimeAlone(ParseResult parsed) =>
         parsed.CommandResult.Command.Name == "bench" && parsed.GetValue<string[]>("models") is { } names
-        && names.All(IsOnnxFile);
+        && names.All(OnnxRuntimeSession.IsOnnxFile);
 
-    private static bool IsOnnxFile(string name) => name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
     private static string Gflops(double? value) =>
         value is double v ? v.ToString("F1", CultureInfo.InvariantCulture) : "n/a";

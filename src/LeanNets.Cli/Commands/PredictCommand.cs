@@ -36,7 +36,7 @@ public static class PredictCommand
             string name = parsed.GetValue(model)!;
             var files = parsed.GetValue(images)!;
             IReadOnlyList<ImagePrediction> predictions;
-            if (name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            if (OnnxRuntimeSession.IsOnnxFile(name))
             {
                 using var session = OnnxRuntimeSession.FromFile(name);
                 var (_, data, classes) = OnnxMetadata.Read(session.Metadata, name);
@@ -65,4 +65,11 @@ public static class PredictCommand
         });
         return command;
     }
+
+    /// <summary>True for a prediction with an ONNX file: it runs on ONNX Runtime alone and need not load libtorch
+    /// (about 120 MB resident), as a deployed model would not.</summary>
+    public static bool RunsOnOnnxRuntimeAlone(ParseResult parsed) =>
+        parsed.CommandResult.Command.Name == "predict"
+        && parsed.GetValue<string>("model") is { } name
+        && OnnxRuntimeSession.IsOnnxFile(name);
 }

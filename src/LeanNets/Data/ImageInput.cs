@@ -8,18 +8,28 @@ namespace LeanNets.Data;
 /// </summary>
 public sealed class ImageInput : IDisposable
 {
-    private ImageInput(string path, Tensor batch, byte[] rgb, int size)
+    private Tensor? batch;
+
+    private ImageInput(string path, float[] values, int channels, byte[] rgb, int size)
     {
         Path = path;
-        Batch = batch;
+        Values = values;
+        Channels = channels;
         Rgb = rgb;
         Size = size;
     }
 
     public string Path { get; }
 
-    /// <summary>(1, C, Size, Size), normalised.</summary>
-    public Tensor Batch { get; }
+    /// <summary>The model's input, normalised, (C, Size, Size) row-major: what ONNX Runtime takes, with no libtorch
+    /// in the process.</summary>
+    public float[] Values { get; }
+
+    public int Channels { get; }
+
+    /// <summary>The same input as a (1, C, Size, Size) tensor, made on first use and owned by this object (not by
+    /// the dispose scope that happens to be open then).</summary>
+    public Tensor Batch => batch ??= tensor(Values, [1, Channels, Size, Size]).DetachFromDisposeScope();
 
     /// <summary>Channel-major RGB bytes of the transformed image (a one-channel input is repeated).</summary>
     public byte[] Rgb { get; }
@@ -48,8 +58,7 @@ public sealed class ImageInput : IDisposable
                 shown[c * plane + i] = (byte)Math.Clamp(Math.Round(255 * value), 0, 255);
             }
         }
-        var batch = tensor(values, [1, config.Channels, size, size]);
-        return new ImageInput(path, batch, shown, size);
+        return new ImageInput(path, values, config.Channels, shown, size);
     }
 
     private static byte[] ToChannels(byte[] rgb, int plane, int channels)
@@ -67,5 +76,5 @@ public sealed class ImageInput : IDisposable
         return repeated;
     }
 
-    public void Dispose() => Batch.Dispose();
+    public void Dispose() => batch?.Dispose();
 }

@@ -30,7 +30,7 @@ public static class Predictor
         for (int i = 0; i < images.Count; i++)
         {
             using var input = ImageInput.Load(images[i], data);
-            input.Batch.data<float>().CopyTo(batch, i * plane);
+            input.Values.CopyTo(batch, i * plane);
         }
         var logits = engine.Logits(batch, [images.Count, data.Channels, size, size]);
         int classes = logits.Length / images.Count;

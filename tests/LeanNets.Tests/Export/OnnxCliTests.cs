@@ -120,16 +120,16 @@ public class OnnxCliTests
         Assert.Contains("warmup must be in 0..10000", bad.Err);
     }
 
-    /// <summary>A bench of ONNX files runs on ONNX Runtime alone, as a deployed model would: the dynamic loader's
-    /// log of the child process shows ONNX Runtime initialised and libtorch never loaded (a registry model, the
-    /// control, loads it).</summary>
+    /// <summary>A bench of ONNX files and a prediction with one run on ONNX Runtime alone, as a deployed model
+    /// would: the dynamic loader's log of the child process shows ONNX Runtime initialised and libtorch never
+    /// loaded (a registry model, the control, loads it).</summary>
     [Fact]
-    public void BenchOfOnnxFilesLeavesLibTorchUnloaded()
+    public void OnnxFilesRunWithoutLibTorch()
     {
         using var dir = new TempFolder();
         string file = dir.File("tiny.onnx");
-        using (var model = ModelRegistry.Create("shufflenetv2_x0_5", inChannels: 3))
-            OnnxExporter.Save(model, new OnnxExportOptions(32, 3), file);
+        var export = CliTests.Run("export", "shufflenetv2_x0_5", "--onnx", file, "--input-size", "32");
+        Assert.True(export.Code == 0, export.Err);
         string LoadedLibraries(params string[] args)
         {
             var start = new System.Diagnostics.ProcessStartInfo("dotnet")
@@ -148,9 +148,15 @@ public class OnnxCliTests
             Assert.True(child.ExitCode == 0, log[^Math.Min(log.Length, 2000)..]);
             return log;
         }
-        string onnxOnly = LoadedLibraries("bench", file, "--runs", "1", "--threads", "1");
-        Assert.Contains("libonnxruntime.so", onnxOnly);
-        Assert.DoesNotContain("libtorch_cpu.so", onnxOnly);
+        foreach (var onnxOnly in new[]
+        {
+            LoadedLibraries("bench", file, "--runs", "1", "--threads", "1"),
+            LoadedLibraries("predict", file, VizReportTests.Picture(dir), "--threads", "1"),
+        })
+        {
+            Assert.Contains("libonnxruntime.so", onnxOnly);
+            Assert.DoesNotContain("libtorch_cpu.so", onnxOnly);
+        }
         Assert.Contains("libtorch_cpu.so", LoadedLibraries("bench", "shufflenetv2_x0_5", "--input", "3x32x32",
             "--runs", "1", "--threads", "1"));
     }
