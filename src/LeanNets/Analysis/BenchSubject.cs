@@ -158,7 +158,7 @@ public sealed class BenchSubject : IDisposable
             resource.Dispose();
     }
 
-    internal static void RequireBatch(int batch) => Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
+    private static void RequireBatch(int batch) => Bounds.Require(batch is > 0 and <= 4096, "batch", batch, "1..4096");
 
     private static BenchSubject ForSession(
         string model,
