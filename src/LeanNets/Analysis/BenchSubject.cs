@@ -87,14 +87,7 @@ public sealed class BenchSubject : IDisposable
                 batch,
                 macs,
                 get_num_threads(),
-                () =>
-                {
-                    // The scope frees every intermediate at once; without it they wait for the GC and each call
-                    // page-faults afresh.
-                    using var noGrad = no_grad();
-                    using var scope = NewDisposeScope();
-                    net.call(data);
-                },
+                () => LatencyMeter.Infer(net, data),
                 net,
                 data
             )

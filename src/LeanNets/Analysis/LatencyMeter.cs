@@ -27,25 +27,22 @@ public static class LatencyMeter
         model.eval();
         try
         {
-            using var _ = no_grad();
             using var input = randn(shape.WithBatch(batch));
-            // The scope frees every intermediate at once; without it they wait for the GC and each call page-faults
-            // afresh.
-            return Time(
-                () =>
-                {
-                    using (NewDisposeScope())
-                        model.call(input);
-                },
-                batch,
-                runs,
-                warmup
-            );
+            return Time(() => Infer(model, input), batch, runs, warmup);
         }
         finally
         {
             model.train(wasTraining);
         }
+    }
+
+    /// <summary>One timed inference call: no autograd, and every intermediate freed when it returns (a dispose
+    /// scope; without it they wait for the GC and each call page-faults afresh).</summary>
+    public static void Infer(nn.Module<Tensor, Tensor> model, Tensor input)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        model.call(input);
     }
 
     /// <summary>Times any call that processes <paramref name="batch"/> images: median and minimum of
