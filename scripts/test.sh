@@ -28,4 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-exec dotnet test LeanNets.slnx -c Release "$@"
+# Results go to TestResults/ (gitignored): tests.trx (every test's outcome and duration, skip reasons) and, if a
+# test hangs past the limit or the host crashes, a dump (.ci/run prints where). The longest single test (the
+# PyTorch twin over every model) takes under 5 minutes on a busy machine.
+rm -rf TestResults
+exec dotnet test LeanNets.slnx -c Release --results-directory TestResults --logger "trx;LogFileName=tests.trx" \
+  --blame-crash --blame-hang-timeout 12m --blame-hang-dump-type mini "$@"

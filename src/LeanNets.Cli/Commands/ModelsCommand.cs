@@ -6,14 +6,20 @@ using LeanNets.Models;
 
 namespace LeanNets.Cli.Commands;
 
-/// <summary>`leannets models`: the registry as a table with params and MACs at each model's default input.</summary>
+/// <summary>`leannets models`: the registry (classifiers and detectors) as a table with params and MACs at each
+/// model's default input, from the shipped counts unless --recount.</summary>
 public static class ModelsCommand
 {
     public static Command Create(TextWriter output)
     {
         var family = new Option<string?>("--family")
         {
-            Description = "only this family (e.g. vgnet, resnet), or 'peers' for VGNet's comparison networks",
+            Description = "only this family (e.g. vgnet, resnet, yolov3), or 'peers' for VGNet's comparison networks",
+        };
+        var task = new Option<string?>("--task") { Description = "only models of this task: classify or detect" };
+        var recount = new Option<bool>("--recount")
+        {
+            Description = "build and profile every listed model instead of reading the shipped counts",
         };
         var paper = new Option<string?>("--paper")
         {
@@ -23,18 +29,18 @@ public static class ModelsCommand
         var json = new Option<bool>("--json") { Description = "print JSON" };
         var namesOnly = new Option<bool>("--names") { Description = "list names only (no counting)" };
         var command = new Command("models", "List the registered models with params and MACs at their default input");
-        foreach (var o in new Option[] { family, paper, markdown, json, namesOnly })
+        foreach (var o in new Option[] { family, task, paper, markdown, json, namesOnly, recount })
             command.Options.Add(o);
         command.SetAction(parsed =>
         {
-            var specs = Select(parsed.GetValue(family), parsed.GetValue(paper));
+            var specs = Select(parsed.GetValue(family), parsed.GetValue(task), parsed.GetValue(paper));
             if (parsed.GetValue(namesOnly))
             {
                 foreach (var s in specs)
                     output.WriteLine(s.Name);
                 return LeanNetsCli.Success;
             }
-            var rows = ModelSummary.Of(specs);
+            var rows = ModelSummary.Of(specs, parsed.GetValue(recount));
             if (parsed.GetValue(json))
             {
                 output.WriteLine(JsonFile.Serialize(rows));
@@ -50,6 +56,7 @@ public static class ModelsCommand
     {
         var table = new TextTable(
             "name",
+            "task",
             "family",
             "paper",
             "input",
@@ -60,14 +67,15 @@ public static class ModelsCommand
             "paper params",
             "paper FLOPs"
         );
-        table.RightAligned.UnionWith([4, 5, 6, 8, 9]);
+        table.RightAligned.UnionWith([5, 6, 7, 9, 10]);
         foreach (var r in rows)
         {
             var f = r.PaperRow;
             table.Add(
                 r.Name,
-                r.Family.Id(),
-                r.Paper.Id(),
+                r.Task,
+                r.Family,
+                r.Paper,
                 r.Input,
                 r.Classes.ToString(),
                 Units.Integer(r.Params),
@@ -80,31 +88,36 @@ public static class ModelsCommand
         return table;
     }
 
-    /// <summary>The registry entries a --family/--paper pair selects; unknown names list the known ones.</summary>
-    internal static IReadOnlyList<ModelSpec> Select(string? family, string? paper)
+    /// <summary>The entries that --family, --task and --paper select; unknown values list the known ones.</summary>
+    internal static IReadOnlyList<CountedModel> Select(string? family, string? task, string? paper)
     {
-        ModelFamily? f = null;
-        Paper? p = null;
+        var all = CountedModel.All();
+        family = family?.ToLowerInvariant();
+        IEnumerable<CountedModel> selected = all;
         if (family == "peers")
-            p = Paper.Peer;
+            selected = selected.Where(m => m.Paper == Paper.Peer.Id());
         else if (family != null)
         {
-            f = ModelNames.TryParseFamily(family, out var parsed)
-                ? parsed
-                : throw new LeanNetsUsageException(
-                    $"unknown family '{family}'; known: peers, "
-                        + string.Join(", ", Enum.GetValues<ModelFamily>().Select(x => x.Id()))
+            var families = all.Select(m => m.Family).Distinct().ToList();
+            if (!families.Contains(family))
+                throw new LeanNetsUsageException(
+                    $"unknown family '{family}'; known: peers, {string.Join(", ", families)}"
                 );
+            selected = selected.Where(m => m.Family == family);
+        }
+        if (task != null)
+        {
+            if (task is not (CountedModel.Classify or CountedModel.Detect))
+                throw new LeanNetsUsageException(
+                    $"unknown task '{task}'; known: {CountedModel.Classify}, {CountedModel.Detect}");
+            selected = selected.Where(m => m.Task == task);
         }
         if (paper != null)
         {
-            var parsed = ModelNames.TryParsePaper(paper, out var value)
-                ? value
-                : throw new LeanNetsUsageException($"unknown paper '{paper}'; known: vgnet, dualconv, peer");
-            if (p != null && p != parsed)
-                return [];
-            p = parsed;
+            if (!ModelNames.TryParsePaper(paper, out var parsed))
+                throw new LeanNetsUsageException($"unknown paper '{paper}'; known: vgnet, dualconv, peer");
+            selected = selected.Where(m => m.Paper == parsed.Id());
         }
-        return ModelRegistry.List(f, p);
+        return selected.ToList();
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using LeanNets.Export;
 using LeanNets.Inference;
 
@@ -23,6 +24,7 @@ public static class PredictCommand
             DefaultValueFactory = _ => EngineKind.TorchSharp,
         };
         var top = new Option<int>("--top") { Description = "classes shown per image", DefaultValueFactory = _ => 5 };
+        var json = new Option<bool>("--json") { Description = "print the predictions as JSON (full precision)" };
         var command = new Command("predict", "Classify images with a model or an exported ONNX file")
         {
             model,
@@ -30,6 +32,7 @@ public static class PredictCommand
             checkpoint,
             engine,
             top,
+            json,
         };
         command.SetAction(parsed =>
         {
@@ -50,6 +53,11 @@ public static class PredictCommand
                     : OnnxRuntimeSession.ForModel(loaded.Model, loaded.Data.InputSize, loaded.Data.Channels);
                 predictions = Predictor.Run(runner, loaded.Data, loaded.ClassNames, files, parsed.GetValue(top));
             }
+            if (parsed.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(predictions, JsonOptions));
+                return LeanNetsCli.Success;
+            }
             foreach (var p in predictions)
             {
                 output.WriteLine(p.Image);
@@ -65,6 +73,12 @@ public static class PredictCommand
         });
         return command;
     }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
 
     /// <summary>True for a prediction with an ONNX file: it runs on ONNX Runtime alone and need not load libtorch
     /// (about 120 MB resident), as a deployed model would not.</summary>

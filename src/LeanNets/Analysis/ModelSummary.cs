@@ -5,8 +5,9 @@ namespace LeanNets.Analysis;
 /// <summary>A registry entry counted at its default input, with the paper row it reproduces.</summary>
 public sealed record ModelSummary(
     string Name,
-    ModelFamily Family,
-    Paper Paper,
+    string Task,
+    string Family,
+    string Paper,
     string Input,
     int Classes,
     long Params,
@@ -14,22 +15,24 @@ public sealed record ModelSummary(
     PaperFigure? PaperRow
 )
 {
-    /// <summary>Counts each entry (builds it once at its default options).</summary>
-    public static IReadOnlyList<ModelSummary> Of(IEnumerable<ModelSpec> specs) => specs.Select(Of).ToList();
+    /// <summary>Summarises each entry from the shipped counts (<see cref="ModelCounts"/>); an entry the table
+    /// lacks, or every entry when <paramref name="recount"/> is set, is built and profiled.</summary>
+    public static IReadOnlyList<ModelSummary> Of(IEnumerable<CountedModel> models, bool recount = false) =>
+        models.Select(m => Of(m, recount)).ToList();
 
-    public static ModelSummary Of(ModelSpec spec)
+    public static ModelSummary Of(CountedModel model, bool recount = false)
     {
-        using var model = spec.Create();
-        var profile = ModelProfiler.Profile(model, spec.DefaultInput.WithBatch(1), spec.Name);
+        var counts = (recount ? null : ModelCounts.Shipped(model)) ?? ModelCounts.Count(model);
         return new ModelSummary(
-            spec.Name,
-            spec.Family,
-            spec.Paper,
-            spec.DefaultInput.ToString(),
-            spec.DefaultClasses,
-            profile.Params,
-            profile.Macs,
-            PaperFigures.For(spec)
+            model.Name,
+            model.Task,
+            model.Family,
+            model.Paper,
+            model.DefaultInput.ToString(),
+            model.DefaultClasses,
+            counts.Params,
+            counts.Macs,
+            PaperFigures.For(model.Name, model.DefaultClasses)
         );
     }
 }

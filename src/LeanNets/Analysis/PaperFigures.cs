@@ -46,9 +46,9 @@ public static class PaperFigures
     public static IReadOnlyList<PaperFigure> All => Rows.Value;
 
     /// <summary>The paper row a registry configuration reproduces (with counted figures), if any.</summary>
-    public static PaperFigure? For(ModelSpec spec) =>
-        All.Where(f => f.RegistryName == spec.Name && (f.Params != null || f.Flops != null))
-            .OrderBy(f => f.Classes == spec.DefaultClasses ? 0 : 1)
+    public static PaperFigure? For(string name, int defaultClasses) =>
+        All.Where(f => f.RegistryName == name && (f.Params != null || f.Flops != null))
+            .OrderBy(f => f.Classes == defaultClasses ? 0 : 1)
             .FirstOrDefault();
 
     private static IReadOnlyList<PaperFigure> Load()

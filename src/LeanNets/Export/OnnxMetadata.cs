@@ -50,7 +50,8 @@ public static class OnnxMetadata
             [Strides] = JsonSerializer.Serialize(Models.Detection.YoloV3.Strides),
         };
 
-    /// <summary>The data config and class names of a LeanNets export; a file without them is refused.</summary>
+    /// <summary>The data config and class names of a LeanNets classifier export; a file without them, or a
+    /// detector's export (whose output is not class scores), is refused.</summary>
     public static (string Model, DataConfig Data, IReadOnlyList<string> ClassNames) Read(
         IReadOnlyDictionary<string, string> metadata,
         string file
@@ -60,6 +61,11 @@ public static class OnnxMetadata
             metadata.TryGetValue(key, out var value)
                 ? value
                 : throw new LeanNetsUsageException($"{file}: no '{key}' metadata (not exported by LeanNets)");
+        if (metadata.TryGetValue(Task, out var task) && task == "detect")
+            throw new LeanNetsUsageException(
+                $"{file} is a detector ({Get(Model)}): it finds objects, it does not classify images; run "
+                    + $"'leannets detect {Get(Model)} --weights WEIGHTS IMAGE...' with its trained weights"
+            );
         try
         {
             var input = Models.InputShape.Parse(Get(Input));

@@ -4,23 +4,42 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Models;
 
-/// <summary>Any model LeanNets counts by name (`info`, the paper tables): a registry classifier or a
-/// detector.</summary>
-public sealed record CountedModel(string Name, string Family, string Paper, InputShape DefaultInput)
+/// <summary>Any model LeanNets knows by name (`models`, `info`, the paper tables, `bench`): a registry classifier
+/// or a detector, with the task it does.</summary>
+public sealed record CountedModel(
+    string Name,
+    string Task,
+    string Family,
+    string Paper,
+    InputShape DefaultInput,
+    int DefaultClasses
+)
 {
-    public static CountedModel Get(string name)
-    {
-        if (DetectorRegistry.Contains(name))
-        {
-            var detector = DetectorRegistry.Get(name);
-            return new CountedModel(name, "yolov3", Models.Paper.DualConv.Id(), detector.DefaultInput);
-        }
-        var spec = ModelRegistry.Get(name);
-        return new CountedModel(name, spec.Family.Id(), spec.Paper.Id(), spec.DefaultInput);
-    }
+    public const string Classify = "classify";
+    public const string Detect = "detect";
+
+    /// <summary>The family id of every detector (the `--family` the listing filters on).</summary>
+    public const string DetectorFamily = "yolov3";
+
+    /// <summary>Every classifier, then every detector, in registration order.</summary>
+    public static IReadOnlyList<CountedModel> All() =>
+        [
+            .. ModelRegistry.List().Select(Of),
+            .. DetectorRegistry.List().Select(Of),
+        ];
+
+    public static CountedModel Get(string name) =>
+        DetectorRegistry.Contains(name) ? Of(DetectorRegistry.Get(name)) : Of(ModelRegistry.Get(name));
 
     public nn.Module<Tensor, Tensor> Create(int? numClasses = null, int? inChannels = null) =>
-        DetectorRegistry.Contains(Name)
+        Task == Detect
             ? DetectorRegistry.Get(Name).Create(numClasses, inChannels)
             : ModelRegistry.Create(Name, numClasses, inChannels);
+
+    private static CountedModel Of(ModelSpec spec) =>
+        new(spec.Name, Classify, spec.Family.Id(), spec.Paper.Id(), spec.DefaultInput, spec.DefaultClasses);
+
+    // Every detector is a row of (or a CPU-sized variant of) the DualConv paper's Table VII.
+    private static CountedModel Of(DetectorSpec spec) =>
+        new(spec.Name, Detect, DetectorFamily, Models.Paper.DualConv.Id(), spec.DefaultInput, spec.DefaultClasses);
 }

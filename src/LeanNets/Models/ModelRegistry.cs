@@ -56,8 +56,10 @@ public static class ModelRegistry
     public static IReadOnlyList<string> ClosestNames(string name, int count)
     {
         string query = name.ToLowerInvariant();
+        // Detectors too: a user who mistypes one sees it suggested wherever a model name is asked for.
         return Entries
-            .Value.Keys.OrderBy(k => k.Contains(query, StringComparison.Ordinal) ? 0 : 1)
+            .Value.Keys.Concat(Detection.DetectorRegistry.List().Select(d => d.Name))
+            .OrderBy(k => k.Contains(query, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(k => EditDistance(query, k))
             .ThenBy(k => k, StringComparer.Ordinal)
             .Take(count)

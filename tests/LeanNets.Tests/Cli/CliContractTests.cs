@@ -150,7 +150,8 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
         double Get(System.Text.Json.JsonDocument doc, string key) => doc.RootElement.GetProperty(key).GetDouble();
         Assert.Equal(Get(torch, "top1"), Get(onnx, "top1"));
         Assert.Equal(Get(torch, "top5"), Get(onnx, "top5"));
-        Assert.Equal(Get(torch, "loss"), Get(onnx, "loss"), 4);
+        // Logits agree within ~1e-5 across engines (OnnxRuntimeParityTests); the mean loss moves less.
+        Near.Equal(Get(torch, "loss"), Get(onnx, "loss"), 1e-4, 1e-4);
     }
 
     [Fact]

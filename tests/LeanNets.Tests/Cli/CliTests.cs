@@ -48,12 +48,42 @@ public class CliTests
         Assert.Contains("vgnetf4_1_5mp_cifar", output.Split('\n', StringSplitOptions.TrimEntries));
     }
 
+    /// <summary>`models` lists detectors beside classifiers, from the shipped counts (no model is built, so it
+    /// answers in well under 3 s), filters by task and family, and suggests detectors for a mistyped name.</summary>
+    [Fact]
+    public void ModelsListsDetectorsQuickly()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, output, error) = Run("models", "--json");
+        Assert.True(code == 0, error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"models took {clock.Elapsed}");
+        using var doc = JsonDocument.Parse(output);
+        var rows = doc.RootElement.EnumerateArray().ToList();
+        Assert.Equal(LeanNets.Models.CountedModel.All().Count, rows.Count);
+        Assert.Contains(
+            rows,
+            r => r.GetProperty("name").GetString() == "yolov3_dualconv_g4"
+                && r.GetProperty("task").GetString() == "detect"
+                && r.GetProperty("params").GetInt64() == 30_054_593
+        );
+        (code, output, _) = Run("models", "--task", "detect", "--names");
+        Assert.Equal(0, code);
+        var detectors = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(10, detectors.Length);
+        (code, output, _) = Run("models", "--family", "yolov3", "--names");
+        Assert.Equal(detectors, output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        (code, _, error) = Run("info", "yolov3_dualconv_g5");
+        Assert.Equal(2, code);
+        Assert.Contains("yolov3_dualconv_g4", error);
+    }
+
     [Theory]
     [InlineData("info", "resnet05")]
     [InlineData("info", "resnet50", "--input", "3x0x224")]
     [InlineData("info", "resnet50", "--bogus")]
     [InlineData("info", "resnet50", "--input", "1x224x224")]
     [InlineData("models", "--family", "nosuchfamily")]
+    [InlineData("models", "--task", "segment")]
     public void UsageErrorsExitWithTwoAndOneLine(params string[] args)
     {
         var (code, _, error) = Run(args);

@@ -13,11 +13,7 @@ public class PermissionTests
 
     private static (int Code, string Error) RunCli(params string[] args)
     {
-        var start = new ProcessStartInfo(IsRoot ? "setpriv" : "dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
+        var start = new ProcessStartInfo(IsRoot ? "setpriv" : "dotnet");
         if (IsRoot)
         {
             foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", "dotnet" })
@@ -27,11 +23,8 @@ public class PermissionTests
         }
         start.ArgumentList.Add(CliDll.Value);
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, error.Result);
+        var (code, _, error) = ChildProcess.Run(start, TimeSpan.FromMinutes(2));
+        return (code, error);
     }
 
     /// <summary>The CLI the unprivileged user can reach: the test output itself when every parent folder lets others

@@ -45,6 +45,26 @@ public class ReaderTests
         Assert.Equal(10, test.Labels.Distinct().Count());
     }
 
+    /// <summary>The subset a fresh clone's demo trains on (data/fashion-mnist-mini), read by its own path: in CI
+    /// <see cref="BundledData"/> prefers ../shared, so this is the only test that reads the shipped files.</summary>
+    [Theory]
+    [InlineData(true, 6000)]
+    [InlineData(false, 1000)]
+    public void TheBundledMiniSetIsWhole(bool train, int count)
+    {
+        var data = IdxReader.LoadSplit(RepositoryRoot.File("data", "fashion-mnist-mini"), train);
+        Assert.Equal((count, 1, 28, 28), (data.Count, data.Channels, data.Height, data.Width));
+        Assert.Equal(IdxReader.FashionMnistClasses, data.ClassNames);
+        // Every class, in the same proportion as the full set (which is balanced).
+        var perClass = data.Labels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(Enumerable.Range(0, 10), perClass.Keys.Order());
+        Assert.All(perClass.Values, n => Assert.InRange(n, count / 10 / 2, count / 10 * 2));
+        // Real photographs: black background, bright garments, many grey levels.
+        var pixels = Enumerable.Range(0, 50).SelectMany(i => data.Get(i).Pixels).ToArray();
+        Assert.Equal((0, 255), ((int)pixels.Min(), (int)pixels.Max()));
+        Assert.True(pixels.Distinct().Count() > 200);
+    }
+
     [Fact]
     public void IdxErrorsNameTheFileAndProblem()
     {

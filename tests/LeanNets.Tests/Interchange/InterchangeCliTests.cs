@@ -102,22 +102,24 @@ public partial class InterchangeCliTests
         using var dir = new TempFolder();
         string data = dir.File("data"), weights = dir.File("ddp.safetensors");
         SyntheticData.WriteToyIdx(data, 128, 48);
-        var start = new ProcessStartInfo("/usr/bin/torchrun")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string a in new[] { "--standalone", "--nproc_per_node", "2" }.Concat(TorchrunCompatibility))
-            start.ArgumentList.Add(a);
-        foreach (string a in new[] { RepositoryRoot.File("python", "train_ddp.py"), Model, "--data", data })
-            start.ArgumentList.Add(a);
-        foreach (string a in new[] { "--output", weights, "--epochs", "3", "--batch-size", "16", "--lr", "0.05" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, stdout + stderr.Result);
+        // The rendezvous listens on a port free now instead of --standalone's fixed 29400, which another run on
+        // the machine may hold.
+        string[] launch =
+        [
+            "--nnodes", "1", "--nproc_per_node", "2", "--rdzv_backend", "c10d",
+            "--rdzv_endpoint", $"127.0.0.1:{FreePort()}", "--rdzv_id", Guid.NewGuid().ToString("N"),
+            .. TorchrunCompatibility,
+        ];
+        string[] script =
+        [
+            RepositoryRoot.File("python", "train_ddp.py"), Model, "--data", data, "--output", weights,
+            "--epochs", "3", "--batch-size", "16", "--lr", "0.05",
+        ];
+        var (status, stdout, stderr) = ChildProcess.Run(
+            ChildProcess.Start("/usr/bin/torchrun", [.. launch, .. script]),
+            TimeSpan.FromMinutes(4)
+        );
+        Assert.True(status == 0, stdout + stderr);
         double pytorch = Top1(PyTorchTop1(), stdout);
 
         var (code, output, error) = CliTests.Run(
@@ -126,6 +128,15 @@ public partial class InterchangeCliTests
         Assert.True(code == 0, error);
         double leannets = Top1(LeanNetsTop1(), output);
         Assert.True(Math.Abs(pytorch - leannets) <= 0.1, $"PyTorch {pytorch}% vs LeanNets {leannets}%");
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>Debian 12's torchrun (PyTorch 1.13 on Python 3.11) cannot parse its own default "0" for these two

@@ -61,16 +61,21 @@ public class DetectionTrainingTests
         Assert.True(code == 0, error);
         using (var onnxJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(viaOnnx, "detections.json"))))
         {
-            var eager = json.RootElement[0].GetProperty("objects").EnumerateArray().ToList();
-            var onnx = onnxJson.RootElement[0].GetProperty("objects").EnumerateArray().ToList();
-            Assert.Equal(eager.Count, onnx.Count);
-            foreach (var (a, b) in eager.Zip(onnx))
-            {
-                Assert.Equal(a.GetProperty("class").GetString(), b.GetProperty("class").GetString());
-                Assert.Equal(a.GetProperty("score").GetDouble(), b.GetProperty("score").GetDouble(), 3);
-                var boxes = a.GetProperty("box").EnumerateArray().Zip(b.GetProperty("box").EnumerateArray());
-                Assert.All(boxes, p => Assert.Equal(p.First.GetDouble(), p.Second.GetDouble(), 2));
-            }
+            var eager = Objects(json.RootElement[0]);
+            var onnx = Objects(onnxJson.RootElement[0]);
+            // The engines' raw outputs agree within 1e-4 (the export parity test); a score is a product of two
+            // sigmoids (slope <= 1/4 each), so it moves by under 1e-4, and a box corner (at most 64 px, an
+            // exponential of the raw size) by well under 0.01 px. A detection this close to the 0.001 threshold
+            // may be kept by one engine only, so each side's objects clear of it must be found on the other.
+            const double scoreTolerance = 2e-4, pixelTolerance = 0.01;
+            foreach (var (from, to) in new[] { (eager, onnx), (onnx, eager) })
+                foreach (var a in from.Where(o => o.Score > 0.001 + scoreTolerance))
+                    Assert.Contains(to, b =>
+                        b.Class == a.Class
+                        && Math.Abs(b.Score - a.Score) <= scoreTolerance
+                        && b.Box.Zip(a.Box).All(p => Math.Abs(p.First - p.Second) <= pixelTolerance)
+                    );
+            Assert.NotEmpty(eager);
         }
 
         // The trained detector exports to an ONNX file that carries what decoding needs.
@@ -89,6 +94,11 @@ public class DetectionTrainingTests
             int predictions = 3 * (2 * 2 + 4 * 4 + 8 * 8) * (5 + 3);
             Assert.Equal(predictions, session.Logits(new float[3 * 64 * 64], [1, 3, 64, 64]).Length);
         }
+        // `predict` classifies: the detector's file is refused in one line that says what it is.
+        var refused = CliTests.Run("predict", onnxFile, picture);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("is a detector (yolov3_w25)", refused.Err);
+        Assert.Single(refused.Err.Trim().Split('\n'));
 
         // `eval` scores the best weights on the evaluation split to the mAP the run recorded for that epoch,
         // with the per-class table, eval.json, pr.png and eval.html.
@@ -107,7 +117,8 @@ public class DetectionTrainingTests
         using (var evaluated = JsonDocument.Parse(File.ReadAllText(Path.Combine(scored, "eval.json"))))
         {
             Assert.Equal("val", evaluated.RootElement.GetProperty("split").GetString());
-            Assert.Equal(bestMap, evaluated.RootElement.GetProperty("map_voc07").GetDouble(), 9);
+            // The same weights scored by the same code on the same split: equal up to round-off.
+            Near.Equal(bestMap, evaluated.RootElement.GetProperty("map_voc07").GetDouble(), 1e-12);
             Assert.Equal(3, evaluated.RootElement.GetProperty("classes").GetArrayLength());
         }
         foreach (var file in new[] { "pr.png", "eval.html" })
@@ -236,4 +247,17 @@ public class DetectionTrainingTests
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    private sealed record DetectedObject(string Class, double Score, double[] Box);
+
+    private static List<DetectedObject> Objects(JsonElement image) =>
+        image
+            .GetProperty("objects")
+            .EnumerateArray()
+            .Select(o => new DetectedObject(
+                o.GetProperty("class").GetString()!,
+                o.GetProperty("score").GetDouble(),
+                o.GetProperty("box").EnumerateArray().Select(v => v.GetDouble()).ToArray()
+            ))
+            .ToList();
 }

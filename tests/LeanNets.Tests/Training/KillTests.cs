@@ -43,21 +43,20 @@ public class KillTests
         string? killWhen = null
     )
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Cli);
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
+        var env = new Dictionary<string, string>();
         if (killAt != null)
-            start.Environment["LEANNETS_TEST_KILL_AT"] = killAt;
-        using var child = Process.Start(start)!;
-        var stderr = child.StandardError.ReadToEndAsync();
-        while (child.StandardOutput.ReadLine() is { } line)
-        {
-            if (killWhen != null && line.StartsWith(killWhen, StringComparison.Ordinal))
-                child.Kill();
-        }
-        child.WaitForExit();
-        return (child.ExitCode, stderr.Result);
+            env["LEANNETS_TEST_KILL_AT"] = killAt;
+        // A toy run is seconds long; three minutes bounds a child that hangs instead of dying.
+        var result = ChildProcess.Run(
+            ChildProcess.Start("dotnet", [Cli, .. args], env),
+            TimeSpan.FromMinutes(3),
+            (line, child) =>
+            {
+                if (killWhen != null && line.StartsWith(killWhen, StringComparison.Ordinal))
+                    child.Kill();
+            }
+        );
+        return (result.Code, result.Err);
     }
 
     private static byte[] Weights(string run)

@@ -76,6 +76,8 @@ public sealed class ObjectDetector : IDisposable
                     Math.Clamp((d.Box.Y2 - padY) / scale, 0, h)
                 ),
             })
+            // A box that lay only on the letterbox's padding maps to zero area in the picture: not an object.
+            .Where(d => d.Box.X2 > d.Box.X1 && d.Box.Y2 > d.Box.Y1)
             .ToList();
     }
 

@@ -48,7 +48,9 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
 
     private List<DetectedObject> Select(Tensor corners, Tensor scores, string image)
     {
-        var candidates = (scores > ConfidenceThreshold).nonzero();
+        // A box clipped to nothing (all of it outside the input) is no detection, whatever its score.
+        var visible = (corners[.., 2] > corners[.., 0]) & (corners[.., 3] > corners[.., 1]);
+        var candidates = ((scores > ConfidenceThreshold) & visible.unsqueeze(1)).nonzero();
         if (candidates.shape[0] == 0)
             return [];
         if (candidates.shape[0] > MaxCandidates)

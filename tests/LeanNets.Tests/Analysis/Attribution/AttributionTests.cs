@@ -28,7 +28,8 @@ public class AttributionTests
         using var normalised = expected / expected.max();
         Assert.Equal(1, cam.TargetClass);
         Assert.True(cam.Heatmap.allclose(normalised, rtol: 1e-4, atol: 1e-5));
-        Assert.Equal(1f, cam.Heatmap.max().item<float>(), 5);
+        // Divided by its own maximum: one, up to float32 round-off.
+        Near.Equal(1f, cam.Heatmap.max().item<float>(), 1e-6);
     }
 
     [Fact]

@@ -99,7 +99,8 @@ public class KernelClassifierTests(ITestOutputHelper output)
     {
         var blur = KernelClassifier.Classify(Make(5, (x, y) => G(x, y, 1.2)), 5, 1);
         Assert.Equal(KernelType.GaussianLike, blur.Type);
-        Assert.Equal(1.2, blur.Sigma!.Value, 1);
+        // A least-squares fit on 25 noiseless taps: sigma within 0.05 of the true 1.2.
+        Near.Equal(1.2, blur.Sigma!.Value, 0.05);
         var vertical = KernelClassifier.Classify(Make(3, (x, _) => x), 3, 1); // intensity change along x
         Assert.Equal(KernelType.Edge, vertical.Type);
         Assert.Equal(0, vertical.AngleDegrees);
