@@ -19,10 +19,9 @@ public static class DetectCommand
             Required = true,
         };
         var images = new Argument<string[]>("images") { Description = "pictures", Arity = ArgumentArity.OneOrMore };
-        var size = new Option<int>("--input-size")
+        var size = new Option<int?>("--input-size")
         {
-            Description = "letterboxed input side, a multiple of 32",
-            DefaultValueFactory = _ => 416,
+            Description = "letterboxed input side, a multiple of 32 (default: the trained one)",
         };
         var threshold = new Option<float>("--threshold")
         {

@@ -45,10 +45,9 @@ public static class EvalCommand
         {
             Description = "detectors: the VOC split (default test, else val)",
         };
-        var inputSize = new Option<int>("--input-size")
+        var inputSize = new Option<int?>("--input-size")
         {
-            Description = "detectors: letterboxed input side, a multiple of 32",
-            DefaultValueFactory = _ => 416,
+            Description = "detectors: letterboxed input side, a multiple of 32 (default: the trained one)",
         };
         var command = new Command("eval", "Evaluate a trained checkpoint on a dataset's test split")
         {

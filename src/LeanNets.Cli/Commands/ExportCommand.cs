@@ -63,9 +63,9 @@ public static class ExportCommand
             string input;
             if (DetectorRegistry.Contains(name))
             {
-                int side = parsed.GetValue(inputSize) ?? DetectorRegistry.Get(name).DefaultInput.Height;
-                var options = new OnnxExportOptions(side, 3, opsetValue, fixedBatch, fold);
-                proto = DetectorExport.Save(name, parsed.GetValue(checkpoint), options, path);
+                var options = new OnnxExportOptions(0, 3, opsetValue, fixedBatch, fold);
+                (proto, int side) = DetectorExport.Save(name, parsed.GetValue(checkpoint), parsed.GetValue(inputSize),
+                    options, path);
                 input = $"3x{side}x{side}";
             }
             else

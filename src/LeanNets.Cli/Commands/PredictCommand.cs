@@ -42,8 +42,8 @@ public static class PredictCommand
             if (OnnxRuntimeSession.IsOnnxFile(name))
             {
                 using var session = OnnxRuntimeSession.FromFile(name);
-                var (_, data, classes) = OnnxMetadata.Read(session.Metadata, name);
-                predictions = Predictor.Run(session, data, classes, files, parsed.GetValue(top));
+                var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, name);
+                predictions = Predictor.Run(session, data, card.ClassNames, files, parsed.GetValue(top));
             }
             else
             {

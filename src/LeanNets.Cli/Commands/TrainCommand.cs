@@ -172,7 +172,7 @@ public static class TrainCommand
                 WeightDecay = r.GetValue(WeightDecay) ?? 5e-4,
                 WarmupEpochs = r.GetValue(Warmup) ?? 1,
                 ClipGradNorm = r.GetValue(ClipGrad) ?? 10,
-                InputSize = r.GetValue(InputSize) ?? 416,
+                InputSize = r.GetValue(InputSize) ?? DetectorRegistry.DefaultInputSize,
                 Seed = r.GetValue(Seed) ?? 0,
                 SkipBad = r.GetValue(SkipBad),
                 Augmentation = DetectorAugmentation(r),

@@ -78,6 +78,10 @@ public sealed record DataConfig(
         return new DataConfig(input.Height, input.Channels, mean, std, Augmentation.None, 0, false);
     }
 
+    /// <summary>How inputs are made for a model with this card (evaluation preprocessing: no augmentation).</summary>
+    public static DataConfig FromCard(Models.ModelCard card) =>
+        new(card.Input.Height, card.Input.Channels, card.Mean, card.Std, Augmentation.None, 0, false);
+
     public ImageTransform TrainTransform() =>
         Augment == Augmentation.ImageNet
             ? new ImageTransform(InputSize, Mean, Std, RandomResizedCrop: true, HorizontalFlip: Flip)

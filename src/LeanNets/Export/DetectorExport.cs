@@ -6,17 +6,20 @@ namespace LeanNets.Export;
 /// predictions, with the class names, anchors and strides in the metadata for decoding.</summary>
 public static class DetectorExport
 {
-    public static ModelProto Save(string modelName, string? weights, OnnxExportOptions options, string path)
+    /// <param name="inputSize">the side to export at (null: the trained one, else the registry's).</param>
+    /// <param name="options">opset, batch and folding; its input size and channels are set here.</param>
+    public static (ModelProto Proto, int InputSize) Save(string modelName, string? weights, int? inputSize,
+        OnnxExportOptions options, string path)
     {
-        Bounds.Require(options.InputSize is >= 32 and <= 4096 && options.InputSize % 32 == 0, "input size",
-            options.InputSize, "a multiple of 32 in 32..4096");
-        if (options.Channels != 3)
-            throw new LeanNetsUsageException($"detectors take 3 input channels, not {options.Channels}");
+        if (inputSize is int asked)
+            Models.Detection.DetectorRegistry.RequireInputSize(asked);
         using var detector = weights != null ? Inference.Detection.TrainedDetector.Load(modelName, weights) : null;
         using var initial = detector == null ? Models.Detection.DetectorRegistry.Get(modelName).Create() : null;
         var model = detector?.Model ?? initial!;
-        var names = detector?.ClassNames ?? Enumerable.Range(0, model.NumClasses).Select(i => $"class {i}").ToList();
-        var metadata = OnnxMetadata.ForDetector(model, modelName, options.InputSize, names);
-        return OnnxExporter.Save(model, options with { Metadata = metadata }, path);
+        var names = detector?.ClassNames ?? Models.ModelCard.Numbered(model.NumClasses);
+        int side = detector?.SideFor(inputSize) ?? inputSize ?? Models.Detection.DetectorRegistry.DefaultInputSize;
+        var metadata = model.Card(modelName, side, names).ToMetadata();
+        return (OnnxExporter.Save(model, options with { InputSize = side, Channels = 3, Metadata = metadata }, path),
+            side);
     }
 }

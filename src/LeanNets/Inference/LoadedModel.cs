@@ -15,6 +15,17 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
     public DataConfig Data { get; } = data;
     public IReadOnlyList<string> ClassNames { get; } = classNames;
 
+    /// <summary>What these weights are, as every file LeanNets writes records it.</summary>
+    public ModelCard Card =>
+        new(
+            Model.GetName(),
+            ModelCard.Classify,
+            new InputShape(Data.Channels, Data.InputSize, Data.InputSize),
+            Data.Mean,
+            Data.Std,
+            ClassNames
+        );
+
     /// <summary>A registry model with its initial weights, at its registry input size or
     /// <paramref name="inputSize"/>.</summary>
     public static LoadedModel FromRegistry(string name, int? inputSize = null)
@@ -62,19 +73,26 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
     }
 
     /// <summary>A registry model with weights from a PyTorch or safetensors file (LeanNets' or torchvision's
-    /// names), sized like the file; inputs are made as for the registry model.</summary>
+    /// names), sized like the file. The file's model card (LeanNets writes one) gives the trained input size,
+    /// normalisation and class names; a file without one (torchvision's) is made inputs as the registry model.
+    /// </summary>
     public static LoadedModel FromWeights(string path, string name, int? inputSize = null)
     {
+        var card = WeightFile.ReadCard(path);
+        card?.Require(name, ModelCard.Classify, path);
         var (model, _) = WeightImport.CreateModel(path, name);
-        var input = ModelRegistry.Get(name).DefaultInput with { Channels = (int)model.InChannels };
+        var data = card != null && card.Input.Channels == model.InChannels
+            ? DataConfig.FromCard(card)
+            : DataConfig.ForModel(ModelRegistry.Get(name).DefaultInput with { Channels = (int)model.InChannels });
         if (inputSize is int size)
-            input = input with { Height = size, Width = size };
-        string label = $"{name} ({Path.GetFileName(path)})";
-        return new LoadedModel(label, model, DataConfig.ForModel(input), Numbered((int)model.NumClasses));
+            data = data with { InputSize = size };
+        var classes = card != null && card.ClassNames.Count == model.NumClasses
+            ? card.ClassNames
+            : Numbered((int)model.NumClasses);
+        return new LoadedModel($"{name} ({Path.GetFileName(path)})", model, data, classes);
     }
 
-    private static IReadOnlyList<string> Numbered(int count) =>
-        Enumerable.Range(0, count).Select(i => $"class {i}").ToList();
+    private static IReadOnlyList<string> Numbered(int count) => ModelCard.Numbered(count);
 
     public void Dispose() => Model.Dispose();
 }

@@ -25,19 +25,47 @@ public static class WeightConversion
         WeightFile.RequireWritable(request.Output);
         if (Path.GetFullPath(request.Input) == Path.GetFullPath(request.Output))
             throw new LeanNetsUsageException("the output would overwrite the input; name another file");
-        var (model, report) = Load(request);
+        var (model, report, card) = Load(request);
         using var _ = model;
         using var state = WeightLoader.Export(model, request.Model, request.OutputNames);
-        WeightFile.Write(request.Output, state);
+        WeightFile.Write(request.Output, state, card);
         return report;
     }
 
-    private static (Classifier, LoadReport) Load(ConvertRequest r)
+    /// <summary>The model with the input's weights and the card the output carries: the input's own (a
+    /// checkpoint's run, or a LeanNets weight file's card), else one from the registry entry (numbered
+    /// classes) for files from elsewhere.</summary>
+    private static (Classifier, LoadReport, ModelCard) Load(ConvertRequest r)
     {
         if (WeightFormats.FromExtension(r.Input) != WeightFormat.Checkpoint)
-            return WeightImport.CreateModel(r.Input, r.Model, r.Classes, r.InChannels, r.Strict, r.InputNames);
-        var (model, _) = Training.ModelLoader.FromCheckpoint(r.Input, r.Model);
+        {
+            var shipped = WeightFile.ReadCard(r.Input);
+            shipped?.Require(r.Model, ModelCard.Classify, r.Input);
+            var (imported, report) = WeightImport.CreateModel(
+                r.Input, r.Model, r.Classes, r.InChannels, r.Strict, r.InputNames);
+            var card = shipped != null
+                && shipped.ClassNames.Count == imported.NumClasses
+                && shipped.Input.Channels == imported.InChannels
+                    ? shipped
+                    : RegistryCard(r.Model, imported);
+            return (imported, report, card);
+        }
+        var (model, state) = Training.ModelLoader.FromCheckpoint(r.Input, r.Model);
         int tensors = model.state_dict().Count;
-        return (model, new LoadReport("LeanNets", tensors, [], [], [], 0));
+        var fromRun = state.Data is { } data && state.ClassNames is { } names
+            ? new ModelCard(r.Model, ModelCard.Classify, new InputShape(data.Channels, data.InputSize,
+                data.InputSize), data.Mean, data.Std, names)
+            : RegistryCard(r.Model, model);
+        return (model, new LoadReport("LeanNets", tensors, [], [], [], 0), fromRun);
+    }
+
+    private static ModelCard RegistryCard(string name, Classifier model)
+    {
+        var data = Data.DataConfig.ForModel(ModelRegistry.Get(name).DefaultInput with
+        {
+            Channels = (int)model.InChannels,
+        });
+        return new ModelCard(name, ModelCard.Classify, new InputShape(data.Channels, data.InputSize, data.InputSize),
+            data.Mean, data.Std, ModelCard.Numbered((int)model.NumClasses));
     }
 }

@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Collections.Specialized;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LeanNets.IO;
+using LeanNets.Models;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -30,8 +32,10 @@ public static class WeightFile
         return new StateDict(WithoutDataParallelPrefix(tensors), ownsTensors: true);
     }
 
-    /// <summary>Writes <paramref name="state"/> in the format the file's extension names.</summary>
-    public static void Write(string path, StateDict state)
+    /// <summary>Writes <paramref name="state"/> in the format the file's extension names, with its model card:
+    /// in a safetensors file's metadata, beside a PyTorch file as <c>FILE.card.json</c> (a pickled state dict
+    /// with an extra entry would no longer load strictly in PyTorch).</summary>
+    public static void Write(string path, StateDict state, ModelCard? card = null)
     {
         RequireWritable(path);
         var format = WeightFormats.FromExtension(path);
@@ -48,11 +52,88 @@ public static class WeightFile
                         PyTorchPickler.PickleStateDict(stream, ordered, leaveOpen: true);
                         break;
                     default:
-                        Safetensors.SaveStateDict(stream, state.Tensors.ToDictionary(), leaveOpen: true);
+                        WriteSafetensors(stream, state, card);
                         break;
                 }
             }
         );
+        string sidecar = CardFile(path);
+        if (format == WeightFormat.PyTorch && card != null)
+            AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(card.ToMetadata(), Indented));
+        else if (format == WeightFormat.PyTorch && File.Exists(sidecar))
+            File.Delete(sidecar); // a stale card would describe other weights
+    }
+
+    /// <summary>The model card stored with a .pth or .safetensors file; null when it has none.</summary>
+    public static ModelCard? ReadCard(string path)
+    {
+        if (WeightFormats.FromExtension(path) == WeightFormat.PyTorch)
+        {
+            string sidecar = CardFile(path);
+            if (!File.Exists(sidecar))
+                return null;
+            try
+            {
+                var pairs = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(sidecar)) ?? [];
+                return ModelCard.FromMetadata(pairs, sidecar);
+            }
+            catch (JsonException e)
+            {
+                throw new LeanNetsException($"{sidecar}: not a model card ({FirstLine(e)})");
+            }
+        }
+        CheckSafetensorsLayout(path);
+        return ModelCard.FromMetadata(SafetensorsMetadata(path), path);
+    }
+
+    /// <summary>Where a PyTorch file's card lives.</summary>
+    public static string CardFile(string path) => path + ".card.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>TorchSharp.PyBridge writes the tensors; the card goes into the header's <c>__metadata__</c>
+    /// (string pairs). Data offsets are relative to the end of the header, so a longer header moves
+    /// nothing.</summary>
+    private static void WriteSafetensors(Stream stream, StateDict state, ModelCard? card)
+    {
+        if (card == null)
+        {
+            Safetensors.SaveStateDict(stream, state.Tensors.ToDictionary(), leaveOpen: true);
+            return;
+        }
+        using var plain = new MemoryStream();
+        Safetensors.SaveStateDict(plain, state.Tensors.ToDictionary(), leaveOpen: true);
+        var bytes = plain.GetBuffer();
+        long headerLength = BitConverter.ToInt64(bytes, 0);
+        var header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))!.AsObject();
+        var metadata = new JsonObject();
+        foreach (var (key, value) in card.ToMetadata())
+            metadata[key] = value;
+        header["__metadata__"] = metadata;
+        var text = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        // The format pads the header with spaces so the data starts 8-byte aligned.
+        int padded = (text.Length + 7) / 8 * 8;
+        stream.Write(BitConverter.GetBytes((long)padded));
+        stream.Write(text);
+        for (int i = text.Length; i < padded; i++)
+            stream.WriteByte((byte)' ');
+        stream.Write(bytes.AsSpan(8 + (int)headerLength, (int)(plain.Length - 8 - headerLength)));
+    }
+
+    private static Dictionary<string, string> SafetensorsMetadata(string path)
+    {
+        using var file = File.OpenRead(path);
+        var lengthBytes = new byte[8];
+        file.ReadExactly(lengthBytes);
+        var header = new byte[BitConverter.ToInt64(lengthBytes)];
+        file.ReadExactly(header);
+        using var json = JsonDocument.Parse(header);
+        var pairs = new Dictionary<string, string>();
+        if (json.RootElement.TryGetProperty("__metadata__", out var metadata))
+            foreach (var p in metadata.EnumerateObject())
+                if (p.Value.ValueKind == JsonValueKind.String)
+                    pairs[p.Name] = p.Value.GetString()!;
+        return pairs;
     }
 
     /// <summary>Refuses, before any work, a file name this class cannot write.</summary>

@@ -132,6 +132,50 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
         Assert.Equal("leannets: error: unknown command 'frobnicate'; see 'leannets --help'", error.Trim());
     }
 
+    /// <summary>`convert` writes the run's model card into both formats: the trained input (1x12x12, not the
+    /// registry's 3x32x32), normalisation and class names survive, so `predict` on the converted file gives the
+    /// checkpoint's probabilities and `export` the trained input; a file named for another model is
+    /// refused.</summary>
+    [Fact]
+    public void ConvertedWeightsKeepTheRunsCard()
+    {
+        using var dir = new TempFolder();
+        string checkpoint = Path.Combine(fixture.Run, "last.ckpt");
+        var state = LeanNets.Training.Checkpoint.ReadState(checkpoint);
+        string image = LeanNets.Tests.Reports.VizReportTests.Picture(dir);
+        var reference = Predicted(CliTests.Run("predict", M, "--weights", checkpoint, image, "--top", "4", "--json"));
+        foreach (string extension in new[] { "safetensors", "pth" })
+        {
+            string file = dir.File("converted." + extension);
+            var (code, _, error) = CliTests.Run("convert", M, "--weights", checkpoint, "--output", file);
+            Assert.True(code == 0, error);
+            var card = LeanNets.Interchange.WeightFile.ReadCard(file)!;
+            Assert.Equal((M, new LeanNets.Models.InputShape(1, 12, 12)), (card.Model, card.Input));
+            Assert.Equal(state.ClassNames, card.ClassNames);
+            Assert.Equal(state.Data!.Mean, card.Mean);
+            var converted = Predicted(CliTests.Run("predict", M, "--weights", file, image, "--top", "4", "--json"));
+            Assert.Equal(reference.Keys.Order(), converted.Keys.Order());
+            // The same weights and preprocessing in the same engine: equal up to float32 round-off.
+            Assert.All(reference.Keys, k => Near.Equal(reference[k], converted[k], 1e-6));
+            var export = CliTests.Run("export", M, "--weights", file, "--onnx", dir.File(extension + ".onnx"));
+            Assert.True(export.Code == 0, export.Err);
+            Assert.Contains("input 1x12x12", export.Out);
+        }
+        var refused = CliTests.Run("predict", "resnet50_cifar", "--weights", dir.File("converted.safetensors"), image);
+        Assert.Equal(2, refused.Code);
+        Assert.Contains($"holds weights of '{M}', not 'resnet50_cifar'", refused.Err);
+    }
+
+    private static Dictionary<string, double> Predicted((int Code, string Out, string Err) run)
+    {
+        Assert.True(run.Code == 0, run.Err);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Out);
+        return json.RootElement[0]
+            .GetProperty("top")
+            .EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("probability").GetDouble());
+    }
+
     /// <summary>The ONNX Runtime engine evaluates the checkpoint's export to the same figures as TorchSharp.</summary>
     [Fact]
     public void EvalOnOnnxRuntimeMatchesTorchSharp()

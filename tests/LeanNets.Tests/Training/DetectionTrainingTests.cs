@@ -38,10 +38,16 @@ public class DetectionTrainingTests
         Assert.True(WeightLoader.Load(model, "yolov3_w25", weights, "best.safetensors").Complete);
         Assert.Equal(SyntheticShapes.Classes.Order(), File.ReadAllLines(Path.Combine(run, "classes.txt")));
 
-        // The trained weights find objects in a picture: drawn PNG (the picture's size) and detections.json.
+        // best.safetensors carries its card: the trained input size (64, not the registry's 416) and classes.
+        var card = WeightFile.ReadCard(Path.Combine(run, "best.safetensors"))!;
+        Assert.Equal((LeanNets.Models.ModelCard.Detect, "yolov3_w25", 64), (card.Task, card.Model, card.Input.Height));
+        Assert.Equal(SyntheticShapes.Classes.Order(), card.ClassNames);
+
+        // The trained weights find objects in a picture (at the trained size, from the card): drawn PNG (the
+        // picture's size) and detections.json.
         string picture = Directory.GetFiles(Path.Combine(data, "JPEGImages"))[0], drawn = dir.File("drawn");
         (code, output, error) = CliTests.Run(
-            "detect", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), picture, "--input-size", "64",
+            "detect", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), picture,
             "--threshold", "0.001", "--out", drawn
         );
         Assert.True(code == 0, error);
@@ -78,11 +84,10 @@ public class DetectionTrainingTests
             Assert.NotEmpty(eager);
         }
 
-        // The trained detector exports to an ONNX file that carries what decoding needs.
+        // The trained detector exports (at its trained size) to an ONNX file that carries what decoding needs.
         string onnxFile = dir.File("yolo.onnx");
         (code, output, error) = CliTests.Run(
-            "export", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), "--onnx", onnxFile,
-            "--input-size", "64"
+            "export", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), "--onnx", onnxFile
         );
         Assert.True(code == 0, error);
         Assert.Contains("input 3x64x64", output);
@@ -100,12 +105,12 @@ public class DetectionTrainingTests
         Assert.Contains("is a detector (yolov3_w25)", refused.Err);
         Assert.Single(refused.Err.Trim().Split('\n'));
 
-        // `eval` scores the best weights on the evaluation split to the mAP the run recorded for that epoch,
-        // with the per-class table, eval.json, pr.png and eval.html.
+        // `eval` scores the best weights on the evaluation split (at the trained size, from the card) to the mAP
+        // the run recorded for that epoch, with the per-class table, eval.json, pr.png and eval.html.
         string scored = dir.File("eval");
         (code, output, error) = CliTests.Run(
             "eval", "yolov3_w25", "--weights", Path.Combine(run, "best.safetensors"), "--data", data, "--task",
-            "detect", "--input-size", "64", "--output", scored
+            "detect", "--output", scored
         );
         Assert.True(code == 0, error);
         Assert.Contains("triangle", output);
@@ -117,6 +122,7 @@ public class DetectionTrainingTests
         using (var evaluated = JsonDocument.Parse(File.ReadAllText(Path.Combine(scored, "eval.json"))))
         {
             Assert.Equal("val", evaluated.RootElement.GetProperty("split").GetString());
+            Assert.Equal(64, evaluated.RootElement.GetProperty("input_size").GetInt32());
             // The same weights scored by the same code on the same split: equal up to round-off.
             Near.Equal(bestMap, evaluated.RootElement.GetProperty("map_voc07").GetDouble(), 1e-12);
             Assert.Equal(3, evaluated.RootElement.GetProperty("classes").GetArrayLength());

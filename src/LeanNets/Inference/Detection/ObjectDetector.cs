@@ -27,25 +27,29 @@ public sealed class ObjectDetector : IDisposable
 
     public IReadOnlyList<string> ClassNames => trained.ClassNames;
 
+    /// <summary>The letterboxed input side the detector runs at.</summary>
+    public int InputSize => inputSize;
+
     /// <summary>A registry detector with weights from a file (<see cref="TrainedDetector.Load"/>), run by
-    /// TorchSharp or by ONNX Runtime on its export (built in memory at the input size).</summary>
+    /// TorchSharp or by ONNX Runtime on its export (built in memory at the input size: the one given, else the
+    /// trained one).</summary>
     public static ObjectDetector Load(
         string modelName,
         string weights,
-        int inputSize = 416,
+        int? inputSize = null,
         float threshold = 0.25f,
         EngineKind engine = EngineKind.TorchSharp
     )
     {
-        Bounds.Require(inputSize is >= 32 and <= 4096 && inputSize % 32 == 0, "input size", inputSize,
-            "a multiple of 32");
         var trained = TrainedDetector.Load(modelName, weights);
         try
         {
+            int side = trained.SideFor(inputSize);
+            DetectorRegistry.RequireInputSize(side);
             IInferenceEngine runner = engine == EngineKind.OnnxRuntime
-                ? OnnxRuntimeSession.ForModel(trained.Model, inputSize, 3)
+                ? OnnxRuntimeSession.ForModel(trained.Model, side, 3)
                 : new TorchSharpEngine(trained.Model);
-            return new ObjectDetector(trained, runner, inputSize, threshold);
+            return new ObjectDetector(trained, runner, side, threshold);
         }
         catch
         {

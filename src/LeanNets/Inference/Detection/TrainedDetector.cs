@@ -9,16 +9,23 @@ public sealed class TrainedDetector : IDisposable
 {
     private const string OutputWeight = "heads.0.output.weight";
 
-    private TrainedDetector(YoloV3 model, IReadOnlyList<string> classNames) =>
-        (Model, ClassNames) = (model, classNames);
+    private TrainedDetector(YoloV3 model, IReadOnlyList<string> classNames, int? inputSize) =>
+        (Model, ClassNames, InputSize) = (model, classNames, inputSize);
 
     public YoloV3 Model { get; }
     public IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>The input side the weights were trained at (from their card or run), if known: evaluation,
+    /// detection and export use it unless told otherwise.</summary>
+    public int? InputSize { get; }
+
+    /// <summary>The side to run at: the one asked for, else the trained one, else the registry's.</summary>
+    public int SideFor(int? requested) => requested ?? InputSize ?? DetectorRegistry.DefaultInputSize;
+
     /// <summary>
     /// Weights from a detector run (its best.safetensors, or last.ckpt) or any weight file with LeanNets' names.
-    /// The class count comes from the weights; the names from the run (classes.txt beside the weights), else
-    /// "class 0", "class 1", ...
+    /// The class count comes from the weights; the names and trained input size from the file's model card,
+    /// else the run (classes.txt beside the weights), else "class 0", "class 1", ...
     /// </summary>
     public static TrainedDetector Load(string modelName, string weights)
     {
@@ -30,21 +37,29 @@ public sealed class TrainedDetector : IDisposable
             if (state.Options.Model != modelName)
                 throw new LeanNetsUsageException($"{weights} is a run of '{state.Options.Model}', not '{modelName}'");
             var trained = spec.Create(state.ClassNames.Count);
-            return Built(trained, () => DetectionCheckpoint.Load(weights, trained), state.ClassNames);
+            return Built(trained, () => DetectionCheckpoint.Load(weights, trained), state.ClassNames,
+                state.Options.InputSize);
         }
+        if (WeightFormats.FromExtension(weights) == WeightFormat.Checkpoint)
+            throw new LeanNetsUsageException($"{weights} is a classifier's checkpoint, not a detector's");
+        var card = WeightFile.ReadCard(weights);
+        card?.Require(modelName, Models.ModelCard.Detect, weights);
         using var file = WeightFile.Read(weights);
         bool yolo = file.Tensors.TryGetValue(OutputWeight, out var output) && output.shape[0] % 3 == 0;
         if (!yolo || output!.shape[0] <= 15)
             throw new LeanNetsException($"{weights}: not the weights of a YOLO-V3 (no {OutputWeight})");
         int classes = (int)(output.shape[0] / 3) - 5;
-        var classNames = File.Exists(names) ? File.ReadAllLines(names).Where(l => l.Length > 0).ToList() : [];
+        var classNames = card?.ClassNames
+            ?? (File.Exists(names) ? File.ReadAllLines(names).Where(l => l.Length > 0).ToList() : []);
         if (classNames.Count != classes)
-            classNames = Enumerable.Range(0, classes).Select(i => $"class {i}").ToList();
+            classNames = Models.ModelCard.Numbered(classes);
         var model = spec.Create(classes);
-        return Built(model, () => WeightLoader.Load(model, modelName, file, weights), classNames);
+        return Built(model, () => WeightLoader.Load(model, modelName, file, weights), classNames,
+            card?.Input.Height);
     }
 
-    private static TrainedDetector Built(YoloV3 model, Action load, IReadOnlyList<string> classNames)
+    private static TrainedDetector Built(YoloV3 model, Action load, IReadOnlyList<string> classNames,
+        int? inputSize)
     {
         try
         {
@@ -56,7 +71,7 @@ public sealed class TrainedDetector : IDisposable
             throw;
         }
         model.eval();
-        return new TrainedDetector(model, classNames);
+        return new TrainedDetector(model, classNames, inputSize);
     }
 
     /// <summary>True when the names are placeholders (no class list came with the weights).</summary>

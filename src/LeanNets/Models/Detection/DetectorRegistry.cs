@@ -19,6 +19,13 @@ public sealed record DetectorSpec(string Name, InputShape DefaultInput, int Defa
 /// </summary>
 public static class DetectorRegistry
 {
+    /// <summary>The paper's (VOC) input side, every detector's default.</summary>
+    public const int DefaultInputSize = 416;
+
+    /// <summary>Detector inputs are square, a multiple of the coarsest stride (32), at most 4096.</summary>
+    public static void RequireInputSize(int side) =>
+        Bounds.Require(side is >= 32 and <= 4096 && side % 32 == 0, "input size", side, "a multiple of 32 in 32..4096");
+
     private static readonly Lazy<IReadOnlyDictionary<string, DetectorSpec>> Entries = new(() =>
         Specs().ToDictionary(s => s.Name)
     );
@@ -36,7 +43,7 @@ public static class DetectorRegistry
 
     private static IEnumerable<DetectorSpec> Specs()
     {
-        var voc = new InputShape(3, 416, 416);
+        var voc = new InputShape(3, DefaultInputSize, DefaultInputSize);
         foreach (var kind in ConvKind.PaperDualConvs.Prepend(ConvKind.Standard))
             yield return new DetectorSpec("yolov3" + kind.Suffix, voc, 20, 1.0, kind);
         foreach (var (tag, width) in new[] { ("_w25", 0.25), ("_w50", 0.5) })

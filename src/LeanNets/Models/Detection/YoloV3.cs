@@ -77,6 +77,15 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public IReadOnlyList<Anchor> Anchors { get; }
 
+    /// <summary>The card of these weights trained (or run) at <paramref name="inputSize"/>: inputs are RGB / 255
+    /// (mean 0, std 1), letterboxed to the square input.</summary>
+    public ModelCard Card(string registryName, int inputSize, IReadOnlyList<string> classNames) =>
+        new(registryName, ModelCard.Detect, new InputShape(3, inputSize, inputSize), [0, 0, 0], [1, 1, 1], classNames)
+        {
+            Anchors = Anchors.Select(a => new[] { a.Width, a.Height }).ToList(),
+            Strides = Strides,
+        };
+
     public int AnchorsPerScale => Anchors.Count / Strides.Count;
 
     /// <summary>The anchors of scale <paramref name="scale"/> (0: stride 32, which takes the largest).</summary>

@@ -3,6 +3,7 @@ using LeanNets.Analysis.Detection;
 using LeanNets.Data.Detection;
 using LeanNets.Inference.Detection;
 using LeanNets.IO;
+using LeanNets.Models.Detection;
 using LeanNets.Reports;
 
 namespace LeanNets.Training.Detection;
@@ -14,7 +15,7 @@ public sealed record DetectionEvalRequest(
     string Weights,
     IReadOnlyList<string> Data,
     string? Split = null,
-    int InputSize = 416,
+    int? InputSize = null,
     bool SkipBad = false
 );
 
@@ -26,7 +27,8 @@ public sealed record DetectionEvalReport(
     IReadOnlyList<string> ClassNames,
     MapResult Voc07,
     MapResult Area,
-    double ImagesPerSecond
+    double ImagesPerSecond,
+    int InputSize
 );
 
 /// <summary>
@@ -42,9 +44,10 @@ public static class DetectionEvaluation
 
     public static DetectionEvalReport Run(DetectionEvalRequest request)
     {
-        Bounds.Require(request.InputSize is >= 32 and <= 4096 && request.InputSize % 32 == 0, "input size",
-            request.InputSize, "a multiple of 32 in 32..4096");
+        if (request.InputSize is int asked)
+            DetectorRegistry.RequireInputSize(asked);
         using var detector = TrainedDetector.Load(request.Model, request.Weights);
+        int side = detector.SideFor(request.InputSize);
         string split = request.Split ?? DefaultSplit(request.Data);
         // Indices must mean what the detector learned: its own class list, or the data's when the weights came
         // without names and the counts agree.
@@ -54,11 +57,10 @@ public static class DetectionEvaluation
             throw new LeanNetsException($"{request.Weights} detects {detector.Model.NumClasses} classes but split "
                 + $"'{split}' has {data.ClassNames.Count} ({string.Join(", ", data.ClassNames)})");
         var clock = Stopwatch.StartNew();
-        var batches = new DetectionBatches(data, request.InputSize);
-        var (voc07, area) = DetectionTrainer.Evaluate(detector.Model, batches, request.InputSize,
-            data.ClassNames.Count);
+        var batches = new DetectionBatches(data, side);
+        var (voc07, area) = DetectionTrainer.Evaluate(detector.Model, batches, side, data.ClassNames.Count);
         return new DetectionEvalReport(request.Model, split, data.Count, data.Skipped, data.ClassNames, voc07, area,
-            data.Count / clock.Elapsed.TotalSeconds);
+            data.Count / clock.Elapsed.TotalSeconds, side);
     }
 
     private static string DefaultSplit(IReadOnlyList<string> roots) =>
@@ -86,6 +88,7 @@ public static class DetectionEvaluation
             map_voc07 = report.Voc07.Map,
             map_area = report.Area.Map,
             images_per_second = report.ImagesPerSecond,
+            input_size = report.InputSize,
             classes,
         }));
         PrecisionRecallCurves.Save(Path.Combine(folder, PrCurves), report.Area, report.ClassNames);

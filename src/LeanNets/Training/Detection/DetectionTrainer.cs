@@ -23,7 +23,7 @@ public sealed record DetectionTrainOptions
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Square input side, a multiple of 32.</summary>
-    public int InputSize { get; init; } = 416;
+    public int InputSize { get; init; } = DetectorRegistry.DefaultInputSize;
     public double LearningRate { get; init; } = 0.01;
     public double WeightDecay { get; init; } = 5e-4;
 
@@ -59,8 +59,7 @@ public sealed record DetectionTrainOptions
     {
         Bounds.Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");
         Bounds.Require(BatchSize is > 0 and <= 4096, "batch size", BatchSize, "1..4096");
-        Bounds.Require(InputSize is >= 32 and <= 4096 && InputSize % 32 == 0, "input size", InputSize,
-            "a multiple of 32 in 32..4096");
+        DetectorRegistry.RequireInputSize(InputSize);
         Bounds.Require(double.IsFinite(LearningRate) && LearningRate is > 0 and <= 10, "learning rate",
             LearningRate, "(0, 10]");
         Bounds.Require(WarmupEpochs >= 0 && WarmupEpochs <= Epochs, "warmup epochs", WarmupEpochs, $"0..{Epochs}");
@@ -196,7 +195,7 @@ public static class DetectionTrainer
                     + $"{string.Join(", ", state.ClassNames)}; the data now has {string.Join(", ", train.ClassNames)}");
             // A kill between last.ckpt and best.safetensors is finished here.
             if (state.BestEpoch == state.CompletedEpochs && state.CompletedEpochs > 0)
-                WriteWeights(bestWeights, model, options.Model);
+                WriteWeights(bestWeights, model, options, train.ClassNames);
         }
         AtomicFile.WriteAllText(Path.Combine(runDirectory, ClassesFile), string.Join('\n', train.ClassNames) + "\n");
         foreach (var o in observers)
@@ -243,7 +242,7 @@ public static class DetectionTrainer
             DetectionCheckpoint.Save(last, state, model, optimizer);
             Trainer.CommitHook?.Invoke(epoch, "last-written");
             if (best)
-                WriteWeights(bestWeights, model, options.Model);
+                WriteWeights(bestWeights, model, options, train.ClassNames);
             Trainer.CommitHook?.Invoke(epoch, "best-written");
             foreach (var o in observers)
                 o.OnEpoch(new DetectionEpochEnd(runDirectory, state, record, best, map07, mapArea));
@@ -251,10 +250,12 @@ public static class DetectionTrainer
         return new DetectionRun(runDirectory, state, train.Skipped + eval.Skipped);
     }
 
-    private static void WriteWeights(string path, YoloV3 model, string name)
+    /// <summary>Portable weights with their card: the trained input size and class names travel with them.</summary>
+    private static void WriteWeights(string path, YoloV3 model, DetectionTrainOptions options,
+        IReadOnlyList<string> classNames)
     {
-        using var state = WeightLoader.Export(model, name, WeightNaming.LeanNets);
-        WeightFile.Write(path, state);
+        using var state = WeightLoader.Export(model, options.Model, WeightNaming.LeanNets);
+        WeightFile.Write(path, state, model.Card(options.Model, options.InputSize, classNames));
     }
 
     /// <summary>mAP@0.5 of a model on letterboxed batches, with the 11-point and the area method.</summary>

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LeanNets.Models;
+
+/// <summary>
+/// What a file of weights is: the architecture (registry name), the task, the input it was trained at, how its
+/// pixels are normalised, its class names, and for detectors the anchors (pixels, smallest first) and strides.
+/// Every file LeanNets writes carries one: checkpoints in their header, safetensors in their metadata, ONNX files
+/// in theirs, PyTorch files in a sidecar (<c>FILE.pth.card.json</c>), so that a file alone says how to use it.
+/// Stored as string pairs under "leannets." keys (the metadata safetensors and ONNX allow).
+/// </summary>
+public sealed record ModelCard(
+    string Model,
+    string Task,
+    InputShape Input,
+    float[] Mean,
+    float[] Std,
+    IReadOnlyList<string> ClassNames
+)
+{
+    public const string Classify = "classify",
+        Detect = "detect";
+
+    private const string ModelKey = "leannets.model",
+        TaskKey = "leannets.task",
+        InputKey = "leannets.input",
+        MeanKey = "leannets.mean",
+        StdKey = "leannets.std",
+        ClassesKey = "leannets.classes",
+        AnchorsKey = "leannets.anchors",
+        StridesKey = "leannets.strides";
+
+    /// <summary>Anchor sizes (width, height in input pixels) of a detector, smallest first.</summary>
+    public IReadOnlyList<float[]>? Anchors { get; init; }
+
+    /// <summary>Output strides of a detector's scales.</summary>
+    public IReadOnlyList<int>? Strides { get; init; }
+
+    public bool IsDetector => Task == Detect;
+
+    /// <summary>"class 0", "class 1", ...: the names of classes nobody named (weights from elsewhere).</summary>
+    public static IReadOnlyList<string> Numbered(int count) =>
+        Enumerable.Range(0, count).Select(i => $"class {i}").ToList();
+
+    /// <summary>The card as metadata pairs.</summary>
+    public Dictionary<string, string> ToMetadata()
+    {
+        var pairs = new Dictionary<string, string>
+        {
+            [ModelKey] = Model,
+            [TaskKey] = Task,
+            [InputKey] = Input.ToString(),
+            [MeanKey] = JsonSerializer.Serialize(Mean),
+            [StdKey] = JsonSerializer.Serialize(Std),
+            [ClassesKey] = JsonSerializer.Serialize(ClassNames),
+        };
+        if (Anchors != null)
+            pairs[AnchorsKey] = JsonSerializer.Serialize(Anchors);
+        if (Strides != null)
+            pairs[StridesKey] = JsonSerializer.Serialize(Strides);
+        return pairs;
+    }
+
+    /// <summary>The card in <paramref name="metadata"/>; null when the file has none (not written by LeanNets,
+    /// or by a LeanNets too old to write one); an error naming <paramref name="file"/> when it is damaged.</summary>
+    public static ModelCard? FromMetadata(IReadOnlyDictionary<string, string> metadata, string file)
+    {
+        if (!metadata.ContainsKey(ModelKey))
+            return null;
+        string Get(string key) =>
+            metadata.TryGetValue(key, out var value)
+                ? value
+                : throw new LeanNetsException($"{file}: its model card has no '{key}'");
+        try
+        {
+            var input = InputShape.Parse(Get(InputKey));
+            var mean = JsonSerializer.Deserialize<float[]>(Get(MeanKey)) ?? [];
+            var std = JsonSerializer.Deserialize<float[]>(Get(StdKey)) ?? [];
+            if (mean.Length != input.Channels || std.Length != input.Channels)
+                throw new LeanNetsException(
+                    $"{file}: mean/std of its model card do not match {input.Channels} channels"
+                );
+            // Files written before the task was recorded are classifiers (detector exports always had it).
+            string task = metadata.TryGetValue(TaskKey, out var t) ? t : Classify;
+            if (task is not (Classify or Detect))
+                throw new LeanNetsException($"{file}: unknown task '{task}' in its model card");
+            return new ModelCard(
+                Get(ModelKey),
+                task,
+                input,
+                mean,
+                std,
+                JsonSerializer.Deserialize<string[]>(Get(ClassesKey)) ?? []
+            )
+            {
+                Anchors = metadata.TryGetValue(AnchorsKey, out var a) ? JsonSerializer.Deserialize<float[][]>(a) : null,
+                Strides = metadata.TryGetValue(StridesKey, out var s) ? JsonSerializer.Deserialize<int[]>(s) : null,
+            };
+        }
+        catch (Exception e) when (e is JsonException or LeanNetsUsageException)
+        {
+            throw new LeanNetsException(
+                string.Create(CultureInfo.InvariantCulture, $"{file}: unreadable model card ({e.Message})")
+            );
+        }
+    }
+
+    /// <summary>Refuses, in one line naming both sides, a card for another architecture or task than the one
+    /// asked for.</summary>
+    public void Require(string? model, string? task, string file)
+    {
+        if (task != null && task != Task)
+            throw new LeanNetsUsageException(
+                $"{file} holds a {(IsDetector ? "detector" : "classifier")} ({Model}); a "
+                    + $"{(task == Detect ? "detector" : "classifier")} is needed here"
+            );
+        if (model != null && model != Model)
+            throw new LeanNetsUsageException($"{file} holds weights of '{Model}', not '{model}'");
+    }
+}
