@@ -241,7 +241,11 @@ public static class TrainCommand
 
     public static Command Create(TextWriter output)
     {
-        var model = new Argument<string>("model") { Description = "registry name, e.g. vgnetg_1_0mp_cifar" };
+        var model = new Argument<string?>("model")
+        {
+            Description = "registry name, e.g. vgnetg_1_0mp_cifar (not needed with --resume: the run knows it)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var overrides = new Overrides();
         var command = new Command(
             "train",
@@ -257,14 +261,16 @@ public static class TrainCommand
                 interactive: output == Console.Out && !Console.IsOutputRedirected
             );
             var tensorBoard = parsed.GetValue(overrides.NoTensorBoard) ? null : new TensorBoardLog();
-            string name = parsed.GetValue(model)!;
+            string? name = parsed.GetValue(model);
             string? resume = parsed.GetValue(overrides.Resume);
             if (resume != null)
                 RequireResumeOptions(parsed, overrides);
+            else if (name == null)
+                throw new LeanNetsUsageException("name the model to train (or --resume RUN to continue a run)");
             bool detector = resume != null
                 ? DetectionCheckpoint.IsDetectorCheckpoint(Trainer.LastCheckpointOf(resume))
-                : DetectorRegistry.Contains(name);
-            ModelTasks.RequireAgrees(name, detector, parsed.GetValue(overrides.Task));
+                : DetectorRegistry.Contains(name!);
+            ModelTasks.RequireAgrees(name ?? resume!, detector, parsed.GetValue(overrides.Task));
             if (detector)
                 return TrainDetector(parsed, overrides, name, output, [progress, new DetectionReport(),
                     .. tensorBoard != null ? new IDetectionObserver[] { tensorBoard } : []]);
@@ -276,7 +282,7 @@ public static class TrainCommand
                 result = Trainer.Resume(ResumeRequestOf(parsed, overrides, resume, name), observers);
             else
             {
-                var options = overrides.Build(parsed, parsed.GetValue(model)!);
+                var options = overrides.Build(parsed, name!);
                 string runDir =
                     parsed.GetValue(overrides.Output)
                     ?? Path.Combine("runs", $"{options.Model}-{DateTime.Now:yyyyMMdd-HHmmss}");
@@ -312,7 +318,7 @@ public static class TrainCommand
         ParseResult parsed,
         Overrides overrides,
         string resume,
-        string model
+        string? model
     ) =>
         new(
             resume,
@@ -327,7 +333,7 @@ public static class TrainCommand
     private static int TrainDetector(
         ParseResult parsed,
         Overrides overrides,
-        string name,
+        string? name,
         TextWriter output,
         IReadOnlyList<IDetectionObserver> observers
     )
@@ -343,7 +349,7 @@ public static class TrainCommand
                 .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
             if (other != null)
                 throw new LeanNetsUsageException($"{other.Name} is not used when training a detector");
-            var options = overrides.BuildDetection(parsed, name);
+            var options = overrides.BuildDetection(parsed, name!);
             options.Validate();
             string runDir =
                 parsed.GetValue(overrides.Output) ?? Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");

@@ -91,6 +91,7 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             { 2, ["train", M, "--resume", "RUN", "--data", "OUT"] },
             { 1, ["train", M, "--data", "/nonexistent/data", "--output", "OUT"] },
             { 1, ["train", M, "--resume", "/nonexistent/run"] },
+            { 2, ["train", "--data", "DATA"] },
             { 1, ["eval", M, "--checkpoint", "/nonexistent.ckpt", "--data", "DATA"] },
             { 1, ["eval", M, "--checkpoint", "CORRUPT", "--data", "DATA"] },
             { 2, ["eval", "resnet50", "--checkpoint", "RUN/last.ckpt", "--data", "DATA"] },

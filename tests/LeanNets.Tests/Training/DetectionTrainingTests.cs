@@ -180,9 +180,13 @@ public class DetectionTrainingTests
         foreach (var file in new[] { DetectionReport.Page, DetectionReport.Curves, DetectionReport.PrCurves })
             Assert.True(new FileInfo(Path.Combine(run, file)).Length > 0, file);
 
-        // More epochs, continued in another directory; the source run is left as it was.
-        var longer = DetectionTrainer.Resume(new ResumeRequest(run, Epochs: 4, OutputDir: dir.File("longer")));
-        Assert.Equal(4, longer.State.CompletedEpochs);
+        // More epochs, continued in another directory from the command line (the run knows its model, so the
+        // resume names none); the source run is left as it was.
+        var (code, _, error) = CliTests.Run(
+            "train", "--resume", run, "--epochs", "4", "--output", dir.File("longer"), "--no-tensorboard");
+        Assert.True(code == 0, error);
+        Assert.Equal(4, DetectionCheckpoint.ReadState(Path.Combine(dir.File("longer"), DetectionTrainer.LastCheckpoint))
+            .CompletedEpochs);
         Assert.Equal(3, DetectionCheckpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint))
             .CompletedEpochs);
         var e = Assert.Throws<LeanNetsUsageException>(() =>
