@@ -68,7 +68,9 @@ public static class LeanNetsCli
                     new RuntimeOptions(
                         CheckThreads(parsed.GetValue(Threads), error),
                         LoadLibTorch: !(
-                            BenchCommand.RunsOnOnnxRuntimeAlone(parsed) || PredictCommand.RunsOnOnnxRuntimeAlone(parsed)
+                            BenchCommand.RunsOnOnnxRuntimeAlone(parsed)
+                            || PredictCommand.RunsOnOnnxRuntimeAlone(parsed)
+                            || DetectCommand.RunsOnOnnxRuntimeAlone(parsed)
                         )
                     )
                 );

@@ -6,17 +6,19 @@ using LeanNets.Reports;
 
 namespace LeanNets.Cli.Commands;
 
-/// <summary>`leannets detect MODEL --weights F IMAGE...`: each picture with its boxes drawn, and
-/// detections.json.</summary>
+/// <summary>`leannets detect MODEL --weights F IMAGE...` or `leannets detect FILE.onnx IMAGE...`: each picture
+/// with its boxes drawn, and detections.json.</summary>
 public static class DetectCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = new Argument<string>("model") { Description = "detector name, e.g. yolov3_w25" };
-        var weights = new Option<string>("--weights", "--checkpoint")
+        var model = new Argument<string>("model")
         {
-            Description = "trained weights (a detector run's best.safetensors)",
-            Required = true,
+            Description = "detector name, e.g. yolov3_w25, or a detector's ONNX export (runs on ONNX Runtime alone)",
+        };
+        var weights = new Option<string?>("--weights", "--checkpoint")
+        {
+            Description = "trained weights (a detector run's best.safetensors); required with a detector name",
         };
         var images = new Argument<string[]>("images") { Description = "pictures", Arity = ArgumentArity.OneOrMore };
         var size = new Option<int?>("--input-size")
@@ -56,13 +58,8 @@ public static class DetectCommand
             var paths = parsed.GetValue(images)!;
             foreach (string p in paths.Where(p => !File.Exists(p)))
                 throw new LeanNetsException($"{p}: no such image");
-            using var detector = ObjectDetector.Load(
-                parsed.GetValue(model)!,
-                parsed.GetValue(weights)!,
-                parsed.GetValue(size),
-                minimum,
-                parsed.GetValue(engine)
-            );
+            using var detector = Open(parsed.GetValue(model)!, parsed.GetValue(weights), parsed.GetValue(size),
+                minimum, parsed.GetResult(engine) is { Implicit: false } ? parsed.GetValue(engine) : null);
             string folder = parsed.GetValue(dir)!;
             Directory.CreateDirectory(folder);
             var records = new List<object>();
@@ -98,4 +95,25 @@ public static class DetectCommand
         });
         return command;
     }
+
+    private static ObjectDetector Open(string model, string? weights, int? size, float threshold,
+        Inference.EngineKind? engine)
+    {
+        if (!Inference.OnnxRuntimeSession.IsOnnxFile(model))
+            return ObjectDetector.Load(model, weights ?? throw new LeanNetsUsageException(
+                $"--weights is required with a detector name (or give a detector's .onnx file)"), size, threshold,
+                engine ?? Inference.EngineKind.TorchSharp);
+        if (weights != null)
+            throw new LeanNetsUsageException($"{model} holds its weights: --weights is not used with an ONNX file");
+        if (engine == Inference.EngineKind.TorchSharp)
+            throw new LeanNetsUsageException($"an ONNX file runs on onnxruntime, not torchsharp");
+        return ObjectDetector.FromOnnxFile(model, size, threshold);
+    }
+
+    /// <summary>True for detection with an ONNX file: it runs on ONNX Runtime alone and need not load
+    /// libtorch.</summary>
+    public static bool RunsOnOnnxRuntimeAlone(ParseResult parsed) =>
+        parsed.CommandResult.Command.Name == "detect"
+        && parsed.GetValue<string>("model") is { } name
+        && Inference.OnnxRuntimeSession.IsOnnxFile(name);
 }

@@ -115,7 +115,7 @@ public static class ModelsCommand
         if (paper != null)
         {
             if (!ModelNames.TryParsePaper(paper, out var parsed))
-                throw new LeanNetsUsageException($"unknown paper '{paper}'; known: vgnet, dualconv, peer");
+                throw new LeanNetsUsageException($"unknown paper '{paper}'; known: vgnet, dualconv, peer, user");
             selected = selected.Where(m => m.Paper == parsed.Id());
         }
         return selected.ToList();

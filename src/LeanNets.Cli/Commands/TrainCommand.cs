@@ -261,6 +261,7 @@ public static class TrainCommand
                 interactive: output == Console.Out && !Console.IsOutputRedirected
             );
             var tensorBoard = parsed.GetValue(overrides.NoTensorBoard) ? null : new TensorBoardLog();
+            var killAt = KillAtCommitStep.FromEnvironment();
             string? name = parsed.GetValue(model);
             string? resume = parsed.GetValue(overrides.Resume);
             if (resume != null)
@@ -273,10 +274,13 @@ public static class TrainCommand
             ModelTasks.RequireAgrees(name ?? resume!, detector, parsed.GetValue(overrides.Task));
             if (detector)
                 return TrainDetector(parsed, overrides, name, output, [progress, new DetectionReport(),
-                    .. tensorBoard != null ? new IDetectionObserver[] { tensorBoard } : []]);
+                    .. tensorBoard != null ? new IDetectionObserver[] { tensorBoard } : [],
+                    .. killAt != null ? new IDetectionObserver[] { killAt } : []]);
             var observers = new List<ITrainingObserver> { progress, new RunReport() };
             if (tensorBoard != null)
                 observers.Add(tensorBoard);
+            if (killAt != null)
+                observers.Add(killAt);
             TrainResult result;
             if (resume != null)
                 result = Trainer.Resume(ResumeRequestOf(parsed, overrides, resume, name), observers);

@@ -13,6 +13,9 @@ public enum ModelFamily
     GhostNet,
     RegNet,
     Darknet,
+
+    /// <summary>An architecture user code registered (<see cref="ModelRegistry.Register"/>).</summary>
+    Custom,
 }
 
 /// <summary>Where a configuration comes from: one of the two papers, or a peer network they compare against.</summary>
@@ -21,6 +24,9 @@ public enum Paper
     VGNet,
     DualConv,
     Peer,
+
+    /// <summary>Registered by user code, not from a paper.</summary>
+    User,
 }
 
 /// <summary>The lower-case names the command line and the JSON use for families and papers.</summary>

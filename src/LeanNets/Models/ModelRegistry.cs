@@ -6,7 +6,7 @@ public static class ModelRegistry
     /// <summary>The most classes a model may have (a bound that keeps a typo from allocating gigabytes).</summary>
     public const int MaxClasses = 100_000;
 
-    private static readonly Lazy<IReadOnlyDictionary<string, ModelSpec>> Entries = new(() =>
+    private static readonly Lazy<IReadOnlyDictionary<string, ModelSpec>> BuiltIn = new(() =>
     {
         var all = ModelFamilies.All().ToList();
         var duplicate = all.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
@@ -15,21 +15,80 @@ public static class ModelRegistry
         return all.ToDictionary(s => s.Name);
     });
 
-    /// <summary>Every registered configuration, in registration order grouped by family.</summary>
-    public static IReadOnlyList<ModelSpec> List() => Entries.Value.Values.ToList();
+    // Entries user code registered (Register), after the built-in ones; guarded by the lock.
+    private static readonly List<ModelSpec> UserEntries = [];
+
+    private static IEnumerable<ModelSpec> Entries()
+    {
+        lock (UserEntries)
+            return [.. BuiltIn.Value.Values, .. UserEntries];
+    }
+
+    /// <summary>Every registered configuration, in registration order grouped by family; user entries last.</summary>
+    public static IReadOnlyList<ModelSpec> List() => Entries().ToList();
 
     /// <summary>The entries of one family and/or one paper (null: any).</summary>
     public static IReadOnlyList<ModelSpec> List(ModelFamily? family, Paper? paper) =>
-        Entries
-            .Value.Values.Where(s => (family == null || s.Family == family) && (paper == null || s.Paper == paper))
-            .ToList();
+        Entries().Where(s => (family == null || s.Family == family) && (paper == null || s.Paper == paper)).ToList();
 
-    public static bool Contains(string name) => Entries.Value.ContainsKey(name);
+    public static bool Contains(string name) => TryGet(name) != null;
+
+    /// <summary>
+    /// Adds an architecture of the user's to the registry, so that everything that takes a registry name (the
+    /// trainer, export, evaluation, the look-inside report) takes it too, and <see cref="Create(string, int?,
+    /// int?)"/> gives it the registry's weight initialisation. Its family is <see cref="ModelFamily.Custom"/> and
+    /// its paper <see cref="Paper.User"/>. A name already taken (a built-in model, a detector or another user
+    /// entry) is refused. Disposing the result removes the entry.
+    /// </summary>
+    public static IDisposable Register(
+        string name,
+        Func<ModelOptions, Classifier> factory,
+        InputShape defaultInput,
+        int defaultClasses
+    )
+    {
+        bool snakeCase =
+            name.Length > 0 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+        if (!snakeCase)
+            throw new LeanNetsUsageException($"model name '{name}' must be lower-case letters, digits and '_'");
+        Bounds.Require(defaultClasses is > 0 and <= MaxClasses, "number of classes", defaultClasses,
+            $"1..{MaxClasses}");
+        var spec = new ModelSpec(name, ModelFamily.Custom, Paper.User, defaultInput, defaultClasses, factory);
+        lock (UserEntries)
+        {
+            if (Contains(name) || Detection.DetectorRegistry.Contains(name))
+                throw new LeanNetsUsageException($"model name '{name}' is taken: {Describe(name)}; choose another");
+            UserEntries.Add(spec);
+        }
+        return new Registration(spec);
+    }
+
+    private static string Describe(string name) =>
+        Detection.DetectorRegistry.Contains(name) ? "a registry detector"
+        : BuiltIn.Value.ContainsKey(name) ? $"a registry {Get(name).Family.Id()} model"
+        : "a model registered earlier";
+
+    private sealed class Registration(ModelSpec spec) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (UserEntries)
+                UserEntries.Remove(spec);
+        }
+    }
+
+    private static ModelSpec? TryGet(string name)
+    {
+        if (BuiltIn.Value.TryGetValue(name, out var spec))
+            return spec;
+        lock (UserEntries)
+            return UserEntries.FirstOrDefault(s => s.Name == name);
+    }
 
     /// <summary>The entry for <paramref name="name"/>, or an error listing the closest names.</summary>
     public static ModelSpec Get(string name)
     {
-        if (Entries.Value.TryGetValue(name, out var spec))
+        if (TryGet(name) is { } spec)
             return spec;
         var closest = ClosestNames(name, 5);
         throw new LeanNetsUsageException(
@@ -57,8 +116,9 @@ public static class ModelRegistry
     {
         string query = name.ToLowerInvariant();
         // Detectors too: a user who mistypes one sees it suggested wherever a model name is asked for.
-        return Entries
-            .Value.Keys.Concat(Detection.DetectorRegistry.List().Select(d => d.Name))
+        return Entries()
+            .Select(s => s.Name)
+            .Concat(Detection.DetectorRegistry.List().Select(d => d.Name))
             .OrderBy(k => k.Contains(query, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(k => EditDistance(query, k))
             .ThenBy(k => k, StringComparer.Ordinal)

@@ -40,7 +40,7 @@ public sealed record EpochEnd(
 );
 
 /// <summary>What front ends and reports hear from a training run; every method is optional.</summary>
-public interface ITrainingObserver
+public interface ITrainingObserver : ICommitObserver
 {
     void OnStart(TrainingStart start) { }
     void OnBatch(BatchProgress progress) { }

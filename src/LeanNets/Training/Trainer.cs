@@ -36,25 +36,6 @@ public static class Trainer
     public const string LastCheckpoint = "last.ckpt",
         BestCheckpoint = "best.ckpt";
 
-    /// <summary>
-    /// Test hook: called with the epoch and the name of each step of the end-of-epoch commit ("before-commit",
-    /// "last-written", "best-written"). Kill tests set it in-process, or in a child process through the environment
-    /// variable <c>LEANNETS_TEST_KILL_AT=EPOCH:STEP</c>, which kills the process (SIGKILL) at that step.
-    /// </summary>
-    internal static Action<int, string>? CommitHook { get; set; } = KillAtFromEnvironment();
-
-    private static Action<int, string>? KillAtFromEnvironment()
-    {
-        string? at = Environment.GetEnvironmentVariable("LEANNETS_TEST_KILL_AT");
-        if (string.IsNullOrEmpty(at))
-            return null;
-        return (epoch, step) =>
-        {
-            if (at == $"{epoch}:{step}")
-                Process.GetCurrentProcess().Kill();
-        };
-    }
-
     /// <summary>Starts a new run in <paramref name="runDirectory"/>; refuses a directory that holds a run unless
     /// forced.</summary>
     public static TrainResult Run(
@@ -247,8 +228,9 @@ public static class Trainer
                 Step = state.Step + batches,
                 History = [.. state.History, metrics],
             };
-            CommitHook?.Invoke(epoch + 1, "before-commit");
-            Commit(runDir, state, model, optimizer, ema, best);
+            foreach (var o in observers)
+                o.OnCommitStep(epoch + 1, CommitSteps.BeforeCommit);
+            Commit(runDir, state, model, optimizer, ema, best, observers);
             foreach (var o in observers)
                 o.OnEpoch(new EpochEnd(runDir, state, metrics, best, model));
         }
@@ -271,14 +253,17 @@ public static class Trainer
         nn.Module model,
         OptimizerHelper optimizer,
         nn.Module? ema,
-        bool best
+        bool best,
+        IReadOnlyList<ICommitObserver> observers
     )
     {
         Checkpoint.Save(Path.Combine(runDir, LastCheckpoint), state, model, optimizer, ema);
-        CommitHook?.Invoke(state.CompletedEpochs, "last-written");
+        foreach (var o in observers)
+            o.OnCommitStep(state.CompletedEpochs, CommitSteps.LastWritten);
         if (best)
             AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
-        CommitHook?.Invoke(state.CompletedEpochs, "best-written");
+        foreach (var o in observers)
+            o.OnCommitStep(state.CompletedEpochs, CommitSteps.BestWritten);
     }
 
     /// <summary>Redoes the best.ckpt copy when the last commit stopped before it.</summary>

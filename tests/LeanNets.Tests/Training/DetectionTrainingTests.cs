@@ -66,23 +66,7 @@ public class DetectionTrainingTests
         );
         Assert.True(code == 0, error);
         using (var onnxJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(viaOnnx, "detections.json"))))
-        {
-            var eager = Objects(json.RootElement[0]);
-            var onnx = Objects(onnxJson.RootElement[0]);
-            // The engines' raw outputs agree within 1e-4 (the export parity test); a score is a product of two
-            // sigmoids (slope <= 1/4 each), so it moves by under 1e-4, and a box corner (at most 64 px, an
-            // exponential of the raw size) by well under 0.01 px. A detection this close to the 0.001 threshold
-            // may be kept by one engine only, so each side's objects clear of it must be found on the other.
-            const double scoreTolerance = 2e-4, pixelTolerance = 0.01;
-            foreach (var (from, to) in new[] { (eager, onnx), (onnx, eager) })
-                foreach (var a in from.Where(o => o.Score > 0.001 + scoreTolerance))
-                    Assert.Contains(to, b =>
-                        b.Class == a.Class
-                        && Math.Abs(b.Score - a.Score) <= scoreTolerance
-                        && b.Box.Zip(a.Box).All(p => Math.Abs(p.First - p.Second) <= pixelTolerance)
-                    );
-            Assert.NotEmpty(eager);
-        }
+            AssertSameObjects(Objects(json.RootElement[0]), Objects(onnxJson.RootElement[0]));
 
         // The trained detector exports (at its trained size) to an ONNX file that carries what decoding needs.
         string onnxFile = dir.File("yolo.onnx");
@@ -99,6 +83,12 @@ public class DetectionTrainingTests
             int predictions = 3 * (2 * 2 + 4 * 4 + 8 * 8) * (5 + 3);
             Assert.Equal(predictions, session.Logits(new float[3 * 64 * 64], [1, 3, 64, 64]).Length);
         }
+        // The ONNX file alone detects the same objects (its card gives size, classes and anchors).
+        string viaFile = dir.File("drawn-file");
+        (code, _, error) = CliTests.Run("detect", onnxFile, picture, "--threshold", "0.001", "--out", viaFile);
+        Assert.True(code == 0, error);
+        using (var fileJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(viaFile, "detections.json"))))
+            AssertSameObjects(Objects(json.RootElement[0]), Objects(fileJson.RootElement[0]));
         // `predict` classifies: the detector's file is refused in one line that says what it is.
         var refused = CliTests.Run("predict", onnxFile, picture);
         Assert.Equal(2, refused.Code);
@@ -149,21 +139,10 @@ public class DetectionTrainingTests
         var whole = DetectionTrainer.Run(options, dir.File("whole"), [new DetectionReport()]);
 
         string run = dir.File("killed");
-        try
-        {
-            Trainer.CommitHook = (epoch, step) =>
-            {
-                if (epoch == 2 && step == "last-written")
-                    throw new OperationCanceledException("killed");
-            };
-            Assert.Throws<OperationCanceledException>(() =>
-                DetectionTrainer.Run(options, run, [new DetectionReport()])
-            );
-        }
-        finally
-        {
-            Trainer.CommitHook = null;
-        }
+        var stop = new StopAtCommitStep(2, CommitSteps.LastWritten);
+        Assert.Throws<OperationCanceledException>(() =>
+            DetectionTrainer.Run(options, run, [new DetectionReport(), stop])
+        );
         Assert.Equal(2, DetectionCheckpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint))
             .CompletedEpochs);
         Assert.Single(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")));
@@ -256,6 +235,24 @@ public class DetectionTrainingTests
         Assert.Equal(2, code);
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    /// <summary>The same objects from two engines. Their raw outputs agree within 1e-4 (the export parity test);
+    /// a score is a product of two sigmoids (slope at most 1/4 each), so it moves by under 1e-4, and a box corner
+    /// (at most 64 px, an exponential of the raw size) by well under 0.01 px. A detection this close to the 0.001
+    /// threshold may be kept by one engine only, so each side's objects clear of it must be found on the
+    /// other.</summary>
+    private static void AssertSameObjects(List<DetectedObject> eager, List<DetectedObject> onnx)
+    {
+        const double scoreTolerance = 2e-4, pixelTolerance = 0.01;
+        foreach (var (from, to) in new[] { (eager, onnx), (onnx, eager) })
+            foreach (var a in from.Where(o => o.Score > 0.001 + scoreTolerance))
+                Assert.Contains(to, b =>
+                    b.Class == a.Class
+                    && Math.Abs(b.Score - a.Score) <= scoreTolerance
+                    && b.Box.Zip(a.Box).All(p => Math.Abs(p.First - p.Second) <= pixelTolerance)
+                );
+        Assert.NotEmpty(eager);
     }
 
     private sealed record DetectedObject(string Class, double Score, double[] Box);

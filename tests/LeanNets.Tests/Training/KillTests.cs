@@ -45,7 +45,7 @@ public class KillTests
     {
         var env = new Dictionary<string, string>();
         if (killAt != null)
-            env["LEANNETS_TEST_KILL_AT"] = killAt;
+            env[KillAtCommitStep.EnvironmentVariable] = killAt;
         // A toy run is seconds long; three minutes bounds a child that hangs instead of dying.
         var result = ChildProcess.Run(
             ChildProcess.Start("dotnet", [Cli, .. args], env),

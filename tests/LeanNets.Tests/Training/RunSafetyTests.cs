@@ -77,20 +77,9 @@ public class RunSafetyTests
         var (dir, data) = ToyData();
         using var _ = dir;
         string run = Path.Combine(dir.Path, "run");
-        try
-        {
-            // Stop after last.ckpt is written and before best.ckpt is (a kill there used to lose the best weights).
-            Trainer.CommitHook = (_, step) =>
-            {
-                if (step == "last-written")
-                    throw new OperationCanceledException("killed");
-            };
-            Assert.Throws<OperationCanceledException>(() => Trainer.Run(Tiny(data, 1), run, [new RunReport()]));
-        }
-        finally
-        {
-            Trainer.CommitHook = null;
-        }
+        // Stop after last.ckpt is written and before best.ckpt is (a kill there used to lose the best weights).
+        var stop = new StopAtCommitStep(1, CommitSteps.LastWritten);
+        Assert.Throws<OperationCanceledException>(() => Trainer.Run(Tiny(data, 1), run, [new RunReport(), stop]));
         Assert.False(File.Exists(Path.Combine(run, Trainer.BestCheckpoint)));
         Assert.False(File.Exists(Path.Combine(run, "metrics.csv")));
         File.WriteAllText(Path.Combine(run, "last.ckpt" + AtomicFile.TempSuffix), "half a write");

@@ -1,50 +1,46 @@
+using LeanNets.Analysis.Detection;
 using static TorchSharp.torch;
 
 namespace LeanNets.Inference.Detection;
 
 /// <summary>
 /// Class-wise non-maximum suppression with torchvision's <c>batched_nms</c> semantics: boxes of different
-/// classes never suppress each other (each class is shifted by more than the largest coordinate, so they cannot
-/// overlap), and within a class a box is dropped when its IoU with a higher-scoring kept box exceeds the
-/// threshold. The IoUs are computed as one tensor; the greedy pass reads them once.
+/// classes never suppress each other, and within a class a box is dropped when its IoU with a higher-scoring kept
+/// box exceeds the threshold. Managed code on plain arrays, so decoding runs without libtorch (an ONNX detector
+/// in a deployed app); the candidates are bounded by the decoder, so the quadratic pass stays small.
 /// </summary>
 public static class NonMaxSuppression
 {
-    /// <param name="boxes">[N, 4] x1, y1, x2, y2.</param>
-    /// <returns>indices of the kept boxes, highest score first.</returns>
-    public static long[] Apply(Tensor boxes, Tensor scores, Tensor classes, double iouThreshold)
+    /// <returns>indices of the kept boxes, highest score first (ties keep the lower index first).</returns>
+    public static int[] Apply(
+        IReadOnlyList<BoundingBox> boxes,
+        IReadOnlyList<float> scores,
+        IReadOnlyList<int> classes,
+        double iouThreshold
+    )
     {
-        long n = boxes.shape[0];
-        if (n == 0)
-            return [];
-        using var scope = NewDisposeScope();
-        var offsets = classes.to(boxes.dtype) * (boxes.max() + 1);
-        var shifted = boxes + offsets.unsqueeze(1);
-        var order = scores.argsort(descending: true);
-        var sorted = shifted.index_select(0, order);
-        var iou = PairwiseIou(sorted).data<float>().ToArray();
-        var orderIndex = order.data<long>().ToArray();
+        int n = boxes.Count;
+        var order = Enumerable.Range(0, n).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
         var suppressed = new bool[n];
-        var keep = new List<long>();
-        for (long i = 0; i < n; i++)
+        var keep = new List<int>();
+        for (int a = 0; a < n; a++)
         {
-            if (suppressed[i])
+            if (suppressed[a])
                 continue;
-            keep.Add(orderIndex[i]);
-            for (long j = i + 1; j < n; j++)
+            int i = order[a];
+            keep.Add(i);
+            for (int b = a + 1; b < n; b++)
             {
-                if (!suppressed[j] && iou[i * n + j] > iouThreshold)
-                    suppressed[j] = true;
+                int j = order[b];
+                if (!suppressed[b] && classes[j] == classes[i] && boxes[i].Iou(boxes[j]) > iouThreshold)
+                    suppressed[b] = true;
             }
         }
         return [.. keep];
     }
 
-    /// <summary>[N, N] IoU of every pair of [N, 4] boxes.</summary>
-    public static Tensor PairwiseIou(Tensor boxes) => Iou(boxes, boxes);
-
     /// <summary>[N, M] IoU of every box of [N, 4] <paramref name="a"/> with every box of [M, 4]
-    /// <paramref name="b"/>.</summary>
+    /// <paramref name="b"/> (x1, y1, x2, y2): the loss's tensor form of <see cref="BoundingBox.Iou"/>.</summary>
     public static Tensor Iou(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();

@@ -1,34 +1,34 @@
 using LeanNets.Analysis.Detection;
 using LeanNets.Data;
 using LeanNets.Data.Detection;
+using LeanNets.Models;
 using LeanNets.Models.Detection;
-using static TorchSharp.torch;
 
 namespace LeanNets.Inference.Detection;
 
 /// <summary>
 /// A trained detector ready for pictures: letterboxes each image to the input size, runs the model, decodes
-/// and maps the boxes back to the image's own pixels.
+/// and maps the boxes back to the image's own pixels. Built from a registry detector and its weights (TorchSharp,
+/// or ONNX Runtime on an export made in memory), or from a detector's ONNX file alone: that path is managed code
+/// and ONNX Runtime only, so it never loads libtorch.
 /// </summary>
 public sealed class ObjectDetector : IDisposable
 {
-    private readonly TrainedDetector trained;
     private readonly IInferenceEngine engine;
     private readonly YoloDecoder decoder;
-    private readonly int inputSize;
+    private readonly IDisposable? weights;
 
-    private ObjectDetector(TrainedDetector trained, IInferenceEngine engine, int inputSize, float threshold)
+    private ObjectDetector(IInferenceEngine engine, YoloDecoder decoder, IReadOnlyList<string> classNames,
+        int inputSize, IDisposable? weights)
     {
-        this.trained = trained;
-        this.engine = engine;
-        this.inputSize = inputSize;
-        decoder = new YoloDecoder(trained.Model.Anchors, trained.Model.NumClasses) { ConfidenceThreshold = threshold };
+        (this.engine, this.decoder, this.weights) = (engine, decoder, weights);
+        (ClassNames, InputSize) = (classNames, inputSize);
     }
 
-    public IReadOnlyList<string> ClassNames => trained.ClassNames;
+    public IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>The letterboxed input side the detector runs at.</summary>
-    public int InputSize => inputSize;
+    public int InputSize { get; }
 
     /// <summary>A registry detector with weights from a file (<see cref="TrainedDetector.Load"/>), run by
     /// TorchSharp or by ONNX Runtime on its export (built in memory at the input size: the one given, else the
@@ -49,11 +49,44 @@ public sealed class ObjectDetector : IDisposable
             IInferenceEngine runner = engine == EngineKind.OnnxRuntime
                 ? OnnxRuntimeSession.ForModel(trained.Model, side, 3)
                 : new TorchSharpEngine(trained.Model);
-            return new ObjectDetector(trained, runner, side, threshold);
+            var decoder = new YoloDecoder(trained.Model.Anchors, trained.Model.NumClasses)
+            {
+                ConfidenceThreshold = threshold,
+            };
+            return new ObjectDetector(runner, decoder, trained.ClassNames, side, trained);
         }
         catch
         {
             trained.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A detector's ONNX export (`leannets export DETECTOR --onnx`): its card gives the input size,
+    /// class names and anchors. The graph's input size is fixed, so another <paramref name="inputSize"/> is
+    /// refused.</summary>
+    public static ObjectDetector FromOnnxFile(string path, int? inputSize = null, float threshold = 0.25f)
+    {
+        var session = OnnxRuntimeSession.FromFile(path);
+        try
+        {
+            var card = ModelCard.FromMetadata(session.Metadata, path)
+                ?? throw new LeanNetsUsageException($"{path}: no LeanNets model card (not exported by LeanNets)");
+            if (!card.IsDetector)
+                throw new LeanNetsUsageException(
+                    $"{path} is a classifier ({card.Model}): 'leannets predict {path} IMAGE...' classifies images");
+            int side = card.Input.Height;
+            if (inputSize is int asked && asked != side)
+                throw new LeanNetsUsageException(
+                    $"{path} runs at {side}x{side} (its graph's input); export it again with --input-size {asked}");
+            var anchors = card.Anchors?.Select(a => new Anchor(a[0], a[1])).ToList()
+                ?? throw new LeanNetsUsageException($"{path}: its model card has no anchors");
+            var decoder = new YoloDecoder(anchors, card.ClassNames.Count) { ConfidenceThreshold = threshold };
+            return new ObjectDetector(session, decoder, card.ClassNames, side, null);
+        }
+        catch
+        {
+            session.Dispose();
             throw;
         }
     }
@@ -63,13 +96,10 @@ public sealed class ObjectDetector : IDisposable
     {
         var pixels = ImageFolderDataset.TryDecode(imagePath, out int h, out int w)
             ?? throw new BadImageException($"{imagePath}: not a readable image");
-        var boxed = DetectionBatches.LetterboxPixels(pixels, h, w, inputSize);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var raw = engine.Logits(boxed.Select(b => b / 255f).ToArray(), [1, 3, inputSize, inputSize]);
-        int values = 5 + trained.Model.NumClasses;
-        var found = decoder.Decode(tensor(raw).view(1, -1, values), inputSize, [Path.GetFileName(imagePath)])[0];
-        var (scale, padX, padY) = DetectionBatches.Fit(h, w, inputSize);
+        var boxed = DetectionBatches.LetterboxPixels(pixels, h, w, InputSize);
+        var raw = engine.Logits(boxed.Select(b => b / 255f).ToArray(), [1, 3, InputSize, InputSize]);
+        var found = decoder.Decode(raw, InputSize, Path.GetFileName(imagePath));
+        var (scale, padX, padY) = DetectionBatches.Fit(h, w, InputSize);
         return found
             .Select(d => d with
             {
@@ -88,6 +118,6 @@ public sealed class ObjectDetector : IDisposable
     public void Dispose()
     {
         engine.Dispose();
-        trained.Dispose();
+        weights?.Dispose();
     }
 }

@@ -5,7 +5,9 @@ using static TorchSharp.torch;
 namespace LeanNets.Inference.Detection;
 
 /// <summary>Turns YOLO-V3's raw output into boxes: sigmoid offsets within the cell, anchor-scaled exponential
-/// sizes, objectness times class probability as the score, a confidence threshold, then class-wise NMS.</summary>
+/// sizes, objectness times class probability as the score, a confidence threshold, then class-wise NMS. The
+/// decoding itself is managed code on the raw floats, so an ONNX Runtime detector needs no libtorch; the tensor
+/// overloads serve training and evaluation.</summary>
 public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
 {
     public float ConfidenceThreshold { get; init; } = 0.25f;
@@ -17,87 +19,122 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
 
     public static YoloDecoder For(YoloV3 model) => new(model.Anchors, model.NumClasses);
 
+    private int Values => 5 + numClasses;
+
     /// <summary>Boxes in input pixels for each image of a [N, predictions, 5 + classes] output.</summary>
     public IReadOnlyList<IReadOnlyList<DetectedObject>> Decode(Tensor raw, int inputSize, IReadOnlyList<string> images)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var corners = Boxes(raw, inputSize);
-        var scores = raw[.., .., 4..5].sigmoid() * raw[.., .., 5..].sigmoid();
-        var result = new List<IReadOnlyList<DetectedObject>>();
-        for (int n = 0; n < raw.shape[0]; n++)
-            result.Add(Select(corners[n], scores[n], images[n]));
-        return result;
+        var values = raw.detach().cpu().contiguous().data<float>().ToArray();
+        int perImage = (int)(raw.shape[1] * raw.shape[2]);
+        return Enumerable
+            .Range(0, (int)raw.shape[0])
+            .Select(n => Decode(values.AsSpan(n * perImage, perImage), inputSize, images[n]))
+            .ToList();
+    }
+
+    /// <summary>Boxes in input pixels of one image's raw output (predictions x (5 + classes) floats, in the
+    /// model's order).</summary>
+    public IReadOnlyList<DetectedObject> Decode(ReadOnlySpan<float> raw, int inputSize, string image)
+    {
+        var cells = Layout(inputSize);
+        if (raw.Length != cells.Length * Values)
+            throw new LeanNetsException(
+                $"a {inputSize}x{inputSize} YOLO output has {cells.Length}x{Values} values per image, got "
+                    + $"{raw.Length}"
+            );
+        var candidates = new List<(int Prediction, int Class, float Score)>();
+        for (int p = 0; p < cells.Length; p++)
+        {
+            var v = raw.Slice(p * Values, Values);
+            float objectness = Sigmoid(v[4]);
+            // A class probability is below one, so no class of this prediction can pass.
+            if (objectness <= ConfidenceThreshold)
+                continue;
+            for (int c = 0; c < numClasses; c++)
+            {
+                float score = objectness * Sigmoid(v[5 + c]);
+                if (score > ConfidenceThreshold)
+                    candidates.Add((p, c, score));
+            }
+        }
+        var boxes = new Dictionary<int, BoundingBox>();
+        foreach (int p in candidates.Select(k => k.Prediction).Distinct())
+            boxes[p] = Box(raw.Slice(p * Values, 4), cells[p], inputSize);
+        var kept = candidates
+            // A box clipped to nothing (all of it outside the input) is no detection, whatever its score.
+            .Where(k => boxes[k.Prediction] is { } b && b.X2 > b.X1 && b.Y2 > b.Y1)
+            .OrderByDescending(k => k.Score)
+            .Take(MaxCandidates)
+            .Select(k => (k.Class, k.Score, Box: boxes[k.Prediction]))
+            .ToList();
+        var keep = NonMaxSuppression.Apply(
+            kept.Select(k => k.Box).ToList(),
+            kept.Select(k => k.Score).ToList(),
+            kept.Select(k => k.Class).ToList(),
+            IouThreshold
+        );
+        return keep.Take(MaxDetections).Select(i => new DetectedObject(image, kept[i].Class, kept[i].Score,
+            kept[i].Box)).ToList();
     }
 
     /// <summary>Every prediction's box [N, predictions, 4] (x1, y1, x2, y2 in input pixels, clipped to the
-    /// input).</summary>
+    /// input): the loss's tensor form of the decoding.</summary>
     public Tensor Boxes(Tensor raw, int inputSize)
     {
         using var scope = NewDisposeScope();
-        var (grid, anchorSize, stride) = Layout(inputSize);
-        if (raw.shape[1] != grid.shape[0] || raw.shape[2] != 5 + numClasses)
+        var cells = Layout(inputSize);
+        if (raw.shape[1] != cells.Length || raw.shape[2] != Values)
             throw new LeanNetsException(
-                $"a {inputSize}x{inputSize} YOLO output has {grid.shape[0]}x{5 + numClasses} values per image, got "
-                + $"{raw.shape[1]}x{raw.shape[2]}"
+                $"a {inputSize}x{inputSize} YOLO output has {cells.Length}x{Values} values per image, got "
+                    + $"{raw.shape[1]}x{raw.shape[2]}"
             );
+        var grid = tensor(cells.SelectMany(c => new[] { c.X, c.Y }).ToArray()).view(-1, 2);
+        var anchorSize = tensor(cells.SelectMany(c => new[] { c.Width, c.Height }).ToArray()).view(-1, 2);
+        var stride = tensor(cells.Select(c => c.Stride).ToArray()).view(-1, 1);
         var centre = (raw[.., .., ..2].sigmoid() + grid) * stride;
         var size = raw[.., .., 2..4].exp() * anchorSize;
         return cat([centre - size / 2, centre + size / 2], -1).clamp(0, inputSize).MoveToOuterDisposeScope();
     }
 
-    private List<DetectedObject> Select(Tensor corners, Tensor scores, string image)
+    private static BoundingBox Box(ReadOnlySpan<float> v, Cell cell, int inputSize)
     {
-        // A box clipped to nothing (all of it outside the input) is no detection, whatever its score.
-        var visible = (corners[.., 2] > corners[.., 0]) & (corners[.., 3] > corners[.., 1]);
-        var candidates = ((scores > ConfidenceThreshold) & visible.unsqueeze(1)).nonzero();
-        if (candidates.shape[0] == 0)
-            return [];
-        if (candidates.shape[0] > MaxCandidates)
-        {
-            var best = scores[candidates[.., 0], candidates[.., 1]].topk(MaxCandidates).indexes;
-            candidates = candidates.index_select(0, best);
-        }
-        var prediction = candidates[.., 0];
-        var cls = candidates[.., 1];
-        var boxes = corners.index_select(0, prediction);
-        var score = scores[prediction, cls];
-        var keep = NonMaxSuppression.Apply(boxes, score, cls, IouThreshold).Take(MaxDetections).ToArray();
-        var b = boxes.data<float>().ToArray();
-        var s = score.data<float>().ToArray();
-        var c = cls.data<long>().ToArray();
-        return keep.Select(k => new DetectedObject(
-                image,
-                (int)c[k],
-                s[k],
-                new BoundingBox(b[k * 4], b[k * 4 + 1], b[k * 4 + 2], b[k * 4 + 3])
-            ))
-            .ToList();
+        float cx = (Sigmoid(v[0]) + cell.X) * cell.Stride, cy = (Sigmoid(v[1]) + cell.Y) * cell.Stride;
+        float w = MathF.Exp(v[2]) * cell.Width, h = MathF.Exp(v[3]) * cell.Height;
+        return new BoundingBox(
+            Math.Clamp(cx - w / 2, 0, inputSize),
+            Math.Clamp(cy - h / 2, 0, inputSize),
+            Math.Clamp(cx + w / 2, 0, inputSize),
+            Math.Clamp(cy + h / 2, 0, inputSize)
+        );
     }
 
-    /// <summary>Per prediction: its cell (x, y), its anchor's size and its stride, in the order the model
-    /// emits them (scales 32, 16, 8; anchor, row, column).</summary>
-    private (Tensor Grid, Tensor Anchor, Tensor Stride) Layout(int inputSize)
+    private static float Sigmoid(float x) => 1 / (1 + MathF.Exp(-x));
+
+    /// <summary>One prediction's cell (column, row), anchor size and stride.</summary>
+    private readonly record struct Cell(float X, float Y, float Width, float Height, float Stride);
+
+    // The layout of the last input size decoded (a decoder sees one size at a time).
+    private (int Size, Cell[] Cells)? layout;
+
+    /// <summary>Per prediction: its cell, its anchor's size and its stride, in the order the model emits them
+    /// (scales 32, 16, 8; anchor, row, column).</summary>
+    private Cell[] Layout(int inputSize)
     {
-        int perScale = anchors.Count / YoloV3.Strides.Count;
-        var grids = new List<Tensor>();
-        var sizes = new List<Tensor>();
-        var strides = new List<Tensor>();
+        if (layout is { } cached && cached.Size == inputSize)
+            return cached.Cells;
+        var cells = new List<Cell>();
         for (int s = 0; s < YoloV3.Strides.Count; s++)
         {
             int stride = YoloV3.Strides[s];
             if (inputSize % stride != 0)
                 throw new LeanNetsUsageException($"YOLO-V3 inputs must be divisible by 32, got {inputSize}");
-            long g = inputSize / stride;
-            var ys = arange(g).view(g, 1).expand(g, g);
-            var xs = arange(g).view(1, g).expand(g, g);
-            var cell = stack([xs, ys], -1).reshape(1, g * g, 2).expand(perScale, g * g, 2).reshape(-1, 2);
-            grids.Add(cell.to(float32));
-            var scaleAnchors = YoloV3.ScaleAnchors(anchors, s);
-            var wh = tensor(scaleAnchors.SelectMany(a => new[] { a.Width, a.Height }).ToArray()).view(perScale, 1, 2);
-            sizes.Add(wh.expand(perScale, g * g, 2).reshape(-1, 2));
-            strides.Add(full(perScale * g * g, 1, stride, dtype: float32));
+            int g = inputSize / stride;
+            foreach (var anchor in YoloV3.ScaleAnchors(anchors, s))
+                for (int y = 0; y < g; y++)
+                    for (int x = 0; x < g; x++)
+                        cells.Add(new Cell(x, y, anchor.Width, anchor.Height, stride));
         }
-        return (cat(grids, 0), cat(sizes, 0), cat(strides, 0));
+        layout = (inputSize, [.. cells]);
+        return layout.Value.Cells;
     }
 }

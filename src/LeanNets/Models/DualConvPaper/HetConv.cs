@@ -73,12 +73,13 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExp
     public Tensor DenseWeight()
     {
         using var scope = NewDisposeScope();
-        var dense = zeros(outChannels, inChannels, 3, 3, dtype: weight3x3.dtype);
         var grouped = weight3x3.index_select(0, outputOrder); // back to filter order j
         long perGroupIn = inChannels / part;
-        for (long j = 0; j < outChannels; j++)
-            for (long k = 0; k < perGroupIn; k++)
-                dense[j, j % part + k * part] = grouped[j, k];
+        // Filter j's k-th 3x3 kernel reads input channel j % part + k * part: one scatter instead of
+        // outChannels x perGroupIn element writes (each a native call: 20 s for a MobileNetV1).
+        var columns = (arange(outChannels) % part).unsqueeze(1) + arange(perGroupIn).unsqueeze(0) * part;
+        var dense = zeros(outChannels, inChannels, 3, 3, dtype: weight3x3.dtype)
+            .scatter(1, columns.view(outChannels, perGroupIn, 1, 1).expand(-1, -1, 3, 3), grouped);
         var pointwise = zeros(outChannels, inChannels, dtype: weight1x1.dtype).scatter(1, scatterIndex, weight1x1);
         dense[TensorIndex.Colon, TensorIndex.Colon, 1, 1] += pointwise;
         return dense.MoveToOuterDisposeScope();

@@ -102,7 +102,7 @@ public sealed record DetectionEpochEnd(
 );
 
 /// <summary>What front ends and reports hear from a detector run; every method is optional.</summary>
-public interface IDetectionObserver
+public interface IDetectionObserver : ICommitObserver
 {
     void OnStart(string runDirectory, DetectionRunState state) { }
     void OnBatch(BatchProgress progress) { }
@@ -238,16 +238,22 @@ public static class DetectionTrainer
                 map07.Map, mapArea.Map, clock.Elapsed.TotalSeconds);
             bool best = state.History.Count == 0 || record.Map07 > state.History.Max(e => e.Map07);
             state = state with { CompletedEpochs = epoch, Step = step, History = [.. state.History, record] };
-            Trainer.CommitHook?.Invoke(epoch, "before-commit");
+            Notify(observers, epoch, CommitSteps.BeforeCommit);
             DetectionCheckpoint.Save(last, state, model, optimizer);
-            Trainer.CommitHook?.Invoke(epoch, "last-written");
+            Notify(observers, epoch, CommitSteps.LastWritten);
             if (best)
                 WriteWeights(bestWeights, model, options, train.ClassNames);
-            Trainer.CommitHook?.Invoke(epoch, "best-written");
+            Notify(observers, epoch, CommitSteps.BestWritten);
             foreach (var o in observers)
                 o.OnEpoch(new DetectionEpochEnd(runDirectory, state, record, best, map07, mapArea));
         }
         return new DetectionRun(runDirectory, state, train.Skipped + eval.Skipped);
+    }
+
+    private static void Notify(IReadOnlyList<IDetectionObserver> observers, int epoch, string step)
+    {
+        foreach (var o in observers)
+            o.OnCommitStep(epoch, step);
     }
 
     /// <summary>Portable weights with their card: the trained input size and class names travel with them.</summary>

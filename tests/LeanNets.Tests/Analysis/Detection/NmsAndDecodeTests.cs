@@ -1,3 +1,4 @@
+using LeanNets.Analysis.Detection;
 using LeanNets.Inference.Detection;
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
@@ -9,12 +10,12 @@ public class NmsAndDecodeTests
     [Fact]
     public void NmsSuppressesOverlapsWithinAClassOnly()
     {
-        using var boxes = tensor(new float[] { 0, 0, 10, 10, 1, 0, 11, 10, 0, 0, 10, 10, 50, 50, 60, 60 }).view(4, 4);
-        using var scores = tensor(new float[] { 0.8f, 0.9f, 0.7f, 0.6f });
-        using var classes = tensor(new long[] { 0, 0, 1, 0 });
+        BoundingBox[] boxes = [new(0, 0, 10, 10), new(1, 0, 11, 10), new(0, 0, 10, 10), new(50, 50, 60, 60)];
+        float[] scores = [0.8f, 0.9f, 0.7f, 0.6f];
+        int[] classes = [0, 0, 1, 0];
         // Box 1 (0.9) suppresses box 0 (IoU 0.82, same class); box 2 is another class; box 3 does not overlap.
-        Assert.Equal([1L, 2, 3], NonMaxSuppression.Apply(boxes, scores, classes, 0.5));
-        Assert.Equal([1L, 0, 2, 3], NonMaxSuppression.Apply(boxes, scores, classes, 0.9));
+        Assert.Equal([1, 2, 3], NonMaxSuppression.Apply(boxes, scores, classes, 0.5));
+        Assert.Equal([1, 0, 2, 3], NonMaxSuppression.Apply(boxes, scores, classes, 0.9));
     }
 
     /// <summary>A confident prediction whose size underflows to zero is no box: nothing with zero area is
