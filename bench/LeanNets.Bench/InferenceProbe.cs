@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeanNets.Analysis;
+using LeanNets.Measures;
 using LeanNets.Models;
 using LeanNets.Runtime;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeanNets.Analysis;
 using LeanNets.IO;
+using LeanNets.Measures;
 using LeanNets.Models;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-"""VGNet (VGNetC/G/F), written from specs/vgnet-architecture.md: stages carry a pair of half-width tensors."""
+"""VGNet (VGNetC/G/F), written from docs/vgnet.md: stages carry a pair of half-width tensors."""
 from dataclasses import dataclass, replace
 
 import torch

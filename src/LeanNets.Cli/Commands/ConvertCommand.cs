@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeanNets.Interchange;
+using LeanNets.Loading;
 
 namespace LeanNets.Cli.Commands;
 

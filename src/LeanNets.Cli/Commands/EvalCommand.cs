@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using LeanNets.Cli.Output;
+using LeanNets.Inference;
+using LeanNets.Inference.Detection;
 using LeanNets.Reports;
 using LeanNets.Training;
 using LeanNets.Training.Detection;
@@ -141,10 +143,10 @@ public static class EvalCommand
                 a.Ap is double area ? Units.Percent(area) : "-"
             );
         output.Write(table.ToText());
-        DetectionEvaluation.Write(report, folder);
+        DetectionEvalFiles.Write(report, folder);
         output.WriteLine(
-            $"wrote {Path.Combine(folder, DetectionEvaluation.Json)}, {DetectionEvaluation.PrCurves} and "
-                + DetectionEvaluation.Page
+            $"wrote {Path.Combine(folder, DetectionEvalFiles.Json)}, {DetectionEvalFiles.PrCurves} and "
+                + DetectionEvalFiles.Page
         );
         return LeanNetsCli.Success;
     }

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using LeanNets.Analysis;
 using LeanNets.Cli.Output;
 using LeanNets.IO;
+using LeanNets.Measures;
 using LeanNets.Models;
 
 namespace LeanNets.Cli.Commands;

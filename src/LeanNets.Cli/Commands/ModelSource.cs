@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeanNets.Inference;
+using LeanNets.Loading;
 
 namespace LeanNets.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeanNets.Inference;
+using LeanNets.Loading;
 using LeanNets.Reports.Viz;
 
 namespace LeanNets.Cli.Commands;

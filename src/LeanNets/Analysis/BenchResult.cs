@@ -1,3 +1,4 @@
+using LeanNets.Measures;
 using LeanNets.Models;
 
 namespace LeanNets.Analysis;

@@ -1,4 +1,5 @@
 using LeanNets.Inference;
+using LeanNets.Measures;
 using LeanNets.Models;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LeanNets.Measures;
 using LeanNets.Models;
 
 namespace LeanNets.Analysis;

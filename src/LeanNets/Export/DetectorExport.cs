@@ -13,7 +13,7 @@ public static class DetectorExport
     {
         if (inputSize is int asked)
             Models.Detection.DetectorRegistry.RequireInputSize(asked);
-        using var detector = weights != null ? Inference.Detection.TrainedDetector.Load(modelName, weights) : null;
+        using var detector = weights != null ? Loading.TrainedDetector.Load(modelName, weights) : null;
         using var initial = detector == null ? Models.Detection.DetectorRegistry.Get(modelName).Create() : null;
         var model = detector?.Model ?? initial!;
         var names = detector?.ClassNames ?? Models.ModelCard.Numbered(model.NumClasses);

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using LeanNets.IO;
 using LeanNets.Models;
+using LeanNets.Onnx;
 using Onnx;
 using static TorchSharp.torch;
 

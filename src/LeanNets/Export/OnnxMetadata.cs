@@ -1,5 +1,6 @@
 using LeanNets.Data;
 using LeanNets.Inference;
+using LeanNets.Loading;
 using LeanNets.Models;
 
 namespace LeanNets.Export;

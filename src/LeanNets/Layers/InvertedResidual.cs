@@ -1,4 +1,4 @@
-using LeanNets.Export;
+using LeanNets.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using LeanNets.Export;
+using LeanNets.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

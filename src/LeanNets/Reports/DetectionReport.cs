@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using LeanNets.Analysis.Detection;
 using LeanNets.IO;
+using LeanNets.Measures;
 using LeanNets.Training.Detection;
 
 namespace LeanNets.Reports;

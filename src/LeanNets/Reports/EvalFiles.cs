@@ -1,3 +1,4 @@
+using LeanNets.Inference;
 using LeanNets.IO;
 using LeanNets.Training;
 

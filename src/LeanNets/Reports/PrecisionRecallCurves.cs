@@ -1,4 +1,4 @@
-using LeanNets.Analysis.Detection;
+using LeanNets.Measures;
 
 namespace LeanNets.Reports;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using LeanNets.Analysis;
 using LeanNets.Data;
 using LeanNets.Interchange;
 using LeanNets.IO;
+using LeanNets.Measures;
 using LeanNets.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -156,7 +156,7 @@ public static class Trainer
             options.BatchSize
         );
         string? initialized = resumeFrom == null && options.InitFrom is string init
-            ? WeightImport.InitializeFrom(model, options.Model, init).Describe()
+            ? FineTuning.InitializeFrom(model, options.Model, init).Describe()
             : null;
         using var ema = options.EmaDecay > 0 ? ModelRegistry.Create(options.Model, classes, options.InChannels) : null;
         ema?.load_state_dict(model.state_dict());

@@ -1,4 +1,4 @@
-using LeanNets.Analysis;
+using LeanNets.Measures;
 using TorchSharp;
 using static TorchSharp.torch;
 

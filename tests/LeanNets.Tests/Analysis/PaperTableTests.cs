@@ -1,4 +1,5 @@
 using LeanNets.Analysis;
+using LeanNets.Measures;
 
 namespace LeanNets.Tests.Analysis;
 

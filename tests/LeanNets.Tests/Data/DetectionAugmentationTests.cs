@@ -1,5 +1,5 @@
-using LeanNets.Analysis.Detection;
 using LeanNets.Data.Detection;
+using LeanNets.Models.Detection;
 using LeanNets.Training.Detection;
 
 namespace LeanNets.Tests.Data;

@@ -1,5 +1,6 @@
-using LeanNets.Analysis.Detection;
 using LeanNets.Data.Detection;
+using LeanNets.Measures;
+using LeanNets.Models.Detection;
 
 namespace LeanNets.Tests.Data;
 

@@ -1,5 +1,6 @@
 using LeanNets.Export;
 using LeanNets.Models;
+using LeanNets.Onnx;
 using LeanNets.Tests.Cli;
 using LeanNets.Tests.Reports;
 using static TorchSharp.torch;

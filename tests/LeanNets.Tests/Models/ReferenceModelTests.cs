@@ -1,4 +1,4 @@
-using LeanNets.Analysis;
+using LeanNets.Measures;
 using LeanNets.Models;
 
 namespace LeanNets.Tests.Models;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeanNets.Data.Detection;
 using LeanNets.Inference;
+using LeanNets.Loading;
 using LeanNets.Reports;
 using LeanNets.Reports.Viz;
 using LeanNets.Training.Detection;

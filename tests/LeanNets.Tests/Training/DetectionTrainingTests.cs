@@ -2,6 +2,7 @@ using System.Text.Json;
 using LeanNets.Data.Detection;
 using LeanNets.Interchange;
 using LeanNets.IO;
+using LeanNets.Models.Detection;
 using LeanNets.Reports;
 using LeanNets.Tests.Cli;
 using LeanNets.Training;

@@ -1,3 +1,4 @@
+using LeanNets.Measures;
 namespace LeanNets.Analysis.Kernels;
 
 /// <summary>Which of VGNet's three guidelines a layer's kernels call for.</summary>

@@ -1,4 +1,4 @@
-using LeanNets.Analysis.Detection;
+using LeanNets.Models.Detection;
 using LeanNets.Training.Detection;
 
 namespace LeanNets.Data.Detection;

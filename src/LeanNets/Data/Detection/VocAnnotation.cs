@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
-using LeanNets.Analysis.Detection;
+using LeanNets.Models.Detection;
 
 namespace LeanNets.Data.Detection;
 

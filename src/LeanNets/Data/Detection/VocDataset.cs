@@ -1,4 +1,4 @@
-using LeanNets.Analysis.Detection;
+using LeanNets.Models.Detection;
 
 namespace LeanNets.Data.Detection;
 

@@ -1,6 +1,6 @@
-using LeanNets.Analysis.Detection;
 using LeanNets.Data;
 using LeanNets.Data.Detection;
+using LeanNets.Loading;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
 

@@ -1,6 +1,6 @@
-using LeanNets.Export;
 using LeanNets.Layers;
 using LeanNets.Models.DualConvPaper;
+using LeanNets.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

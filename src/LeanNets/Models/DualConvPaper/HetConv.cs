@@ -1,5 +1,5 @@
-using LeanNets.Export;
 using LeanNets.Layers;
+using LeanNets.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -9,7 +9,7 @@ public sealed record MobileNetConfig
     /// <summary>
     /// The 32x32 form: MobileNetV1 takes a stride-1 stem; MobileNetV2 becomes the CIFAR network the DualConv paper
     /// counts (1x1 stem with padding 1, biases on every conv, the 160-wide stage at stride 1;
-    /// specs/dualconv-conventions.md).
+    /// docs/paper-tables.md, "Rows that need the paper's own conventions").
     /// </summary>
     public bool Cifar { get; init; }
 

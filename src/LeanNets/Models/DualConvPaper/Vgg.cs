@@ -68,7 +68,7 @@ public static class Vgg
                 yield return Spec(baseline with { Kind = ConvKind.Het(g) });
             }
         }
-        // Table I's HetConv rows as the HetConv paper counted them (specs/dualconv-conventions.md).
+        // Table I's HetConv rows as the HetConv paper counted them (docs/paper-tables.md, VGG-16 with HetConv).
         foreach (int p in ConvKind.PaperGroups)
             yield return Spec(
                 new Config

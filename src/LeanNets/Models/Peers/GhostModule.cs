@@ -1,5 +1,5 @@
-using LeanNets.Export;
 using LeanNets.Layers;
+using LeanNets.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -41,7 +41,7 @@ public sealed class DownsamplingBlock : nn.Module<Tensor, (Tensor Left, Tensor R
     public long ReusedChannels => reused;
 
     /// <summary>The ONNX nodes of <see cref="forward"/>; returns the two halves' value names.</summary>
-    internal (string Left, string Right) ExportOnnx(Export.OnnxGraph graph, string input)
+    internal (string Left, string Right) ExportOnnx(Onnx.OnnxGraph graph, string input)
     {
         var x = graph.Emit(downsample, input);
         var generated = graph.Emit(pointwise, x);

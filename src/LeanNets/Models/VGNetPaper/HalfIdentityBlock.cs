@@ -24,7 +24,7 @@ public sealed class HalfIdentityBlock : nn.Module<(Tensor Left, Tensor Right), (
     }
 
     /// <summary>The ONNX nodes of <see cref="forward"/> on a pair of value names.</summary>
-    internal (string Left, string Right) ExportOnnx(Export.OnnxGraph graph, (string Left, string Right) input)
+    internal (string Left, string Right) ExportOnnx(Onnx.OnnxGraph graph, (string Left, string Right) input)
     {
         var mixed = graph.Concat(input.Left, graph.Emit(depthwise, input.Right));
         return (input.Right, graph.Emit(pointwise, mixed));

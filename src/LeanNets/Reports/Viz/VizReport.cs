@@ -5,6 +5,8 @@ using LeanNets.Analysis.Kernels;
 using LeanNets.Data;
 using LeanNets.Inference;
 using LeanNets.IO;
+using LeanNets.Loading;
+using LeanNets.Measures;
 using static TorchSharp.torch;
 
 namespace LeanNets.Reports.Viz;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using LeanNets.Analysis.Detection;
 using LeanNets.Data.Detection;
 using LeanNets.Inference.Detection;
 using LeanNets.Interchange;
 using LeanNets.IO;
+using LeanNets.Measures;
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
 

@@ -1,12 +1,8 @@
-using LeanNets.Analysis.Detection;
 using LeanNets.Inference.Detection;
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
 
 namespace LeanNets.Training.Detection;
-
-/// <summary>A ground-truth box of one training image, in input pixels.</summary>
-public readonly record struct TargetBox(int Class, BoundingBox Box);
 
 /// <summary>The loss terms of one batch (each already divided by the batch size).</summary>
 public sealed record YoloLossTerms(Tensor Total, double Box, double Objectness, double Class, int Positives);

@@ -1,4 +1,5 @@
-using LeanNets.Analysis.Detection;
+using LeanNets.Measures;
+using LeanNets.Models.Detection;
 
 namespace LeanNets.Tests.Analysis.Detection;
 

@@ -1,5 +1,6 @@
 using LeanNets.Analysis;
 using LeanNets.Analysis.Kernels;
+using LeanNets.Measures;
 using LeanNets.Models;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using LeanNets.Analysis;
+using LeanNets.Measures;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
@@ -7,7 +8,7 @@ namespace LeanNets.Tests.Models.Detection;
 
 public class YoloV3Tests
 {
-    /// <summary>DualConv paper Table VII at 416x416 and 20 classes (specs/dualconv-conventions.md): exact params,
+    /// <summary>DualConv paper Table VII at 416x416 and 20 classes (docs/paper-tables.md): exact params,
     /// MACs to the printed 0.001G.</summary>
     [Theory]
     [InlineData("yolov3", 61_626_049, 32.714)]

@@ -1,5 +1,5 @@
-using LeanNets.Analysis;
 using LeanNets.Layers;
+using LeanNets.Measures;
 using LeanNets.Models.DualConvPaper;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using LeanNets.Analysis;
+using LeanNets.Measures;
 using LeanNets.Models;
 using LeanNets.Models.Peers;
 using TorchSharp;

@@ -1,8 +1,7 @@
-using LeanNets.Analysis.Detection;
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
 
-namespace LeanNets.Inference.Detection;
+namespace LeanNets.Models.Detection;
 
 /// <summary>Turns YOLO-V3's raw output into boxes: sigmoid offsets within the cell, anchor-scaled exponential
 /// sizes, objectness times class probability as the score, a confidence threshold, then class-wise NMS. The

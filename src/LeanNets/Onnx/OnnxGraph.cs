@@ -4,7 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LeanNets.Export;
+namespace LeanNets.Onnx;
 
 /// <summary>
 /// The ONNX graph under construction: nodes in execution order, weights as initializers, unique value names,

@@ -1,8 +1,9 @@
 using LeanNets.Data;
 using LeanNets.Inference;
 using LeanNets.Interchange;
+using LeanNets.Training;
 
-namespace LeanNets.Training;
+namespace LeanNets.Inference;
 
 /// <summary>What to evaluate: a checkpoint on a dataset's evaluation split.</summary>
 public sealed record EvalRequest(

@@ -1,4 +1,4 @@
-namespace LeanNets.Export;
+namespace LeanNets.Onnx;
 
 /// <summary>A LeanNets module that writes its own ONNX nodes, mirroring its forward pass.</summary>
 public interface IOnnxExportable

@@ -1,7 +1,7 @@
 using LeanNets.Models;
 using static TorchSharp.torch;
 
-namespace LeanNets.Analysis;
+namespace LeanNets.Measures;
 
 /// <summary>
 /// A training step's memory, estimated before anything large is allocated: every layer's output is kept for

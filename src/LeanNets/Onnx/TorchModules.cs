@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LeanNets.Export;
+namespace LeanNets.Onnx;
 
 /// <summary>ONNX nodes for TorchSharp's own modules (LeanNets' modules write theirs through
 /// <see cref="IOnnxExportable"/>).</summary>

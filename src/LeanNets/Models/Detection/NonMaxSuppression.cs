@@ -1,7 +1,6 @@
-using LeanNets.Analysis.Detection;
 using static TorchSharp.torch;
 
-namespace LeanNets.Inference.Detection;
+namespace LeanNets.Models.Detection;
 
 /// <summary>
 /// Class-wise non-maximum suppression with torchvision's <c>batched_nms</c> semantics: boxes of different

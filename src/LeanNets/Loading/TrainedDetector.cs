@@ -2,7 +2,7 @@ using LeanNets.Interchange;
 using LeanNets.Models.Detection;
 using LeanNets.Training.Detection;
 
-namespace LeanNets.Inference.Detection;
+namespace LeanNets.Loading;
 
 /// <summary>A registry detector with trained weights and the names of the classes it finds.</summary>
 public sealed class TrainedDetector : IDisposable

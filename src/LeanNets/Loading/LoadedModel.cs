@@ -3,7 +3,7 @@ using LeanNets.Interchange;
 using LeanNets.Models;
 using LeanNets.Training;
 
-namespace LeanNets.Inference;
+namespace LeanNets.Loading;
 
 /// <summary>A model ready for inference or inspection: its weights, how its inputs are made (the data config of
 /// its run), and its class names.</summary>

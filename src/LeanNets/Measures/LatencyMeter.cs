@@ -3,7 +3,7 @@ using LeanNets.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LeanNets.Analysis;
+namespace LeanNets.Measures;
 
 /// <summary>Eval-mode inference time over repeated runs after warm-up: median, minimum, 10th and 90th
 /// percentiles (nearest rank).</summary>

@@ -1,4 +1,4 @@
-namespace LeanNets.Analysis.Detection;
+namespace LeanNets.Models.Detection;
 
 /// <summary>An axis-aligned box in pixels, corners (x1, y1) top-left and (x2, y2) bottom-right (continuous
 /// coordinates: a box from 0 to 10 is 10 wide, as torchvision counts it; the VOC devkit adds one pixel).</summary>

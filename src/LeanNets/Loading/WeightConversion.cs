@@ -1,6 +1,8 @@
+using LeanNets.Interchange;
 using LeanNets.Models;
+using LeanNets.Training;
 
-namespace LeanNets.Interchange;
+namespace LeanNets.Loading;
 
 /// <summary>What <c>leannets convert</c> does: weights in one file and naming, out in another.</summary>
 public sealed record ConvertRequest(
@@ -50,7 +52,7 @@ public static class WeightConversion
                     : RegistryCard(r.Model, imported);
             return (imported, report, card);
         }
-        var (model, state) = Training.ModelLoader.FromCheckpoint(r.Input, r.Model);
+        var (model, state) = ModelLoader.FromCheckpoint(r.Input, r.Model);
         int tensors = model.state_dict().Count;
         var fromRun = state.Data is { } data && state.ClassNames is { } names
             ? new ModelCard(r.Model, ModelCard.Classify, new InputShape(data.Channels, data.InputSize,

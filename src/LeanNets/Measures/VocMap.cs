@@ -1,4 +1,5 @@
-namespace LeanNets.Analysis.Detection;
+using LeanNets.Models.Detection;
+namespace LeanNets.Measures;
 
 /// <summary>How the precision-recall curve is turned into average precision.</summary>
 public enum ApMethod

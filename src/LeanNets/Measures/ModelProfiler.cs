@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LeanNets.Analysis;
+namespace LeanNets.Measures;
 
 /// <summary>
 /// Counts parameters and MACs the way fvcore does for conv and linear layers: by running one image

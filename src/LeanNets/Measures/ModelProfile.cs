@@ -1,4 +1,4 @@
-namespace LeanNets.Analysis;
+namespace LeanNets.Measures;
 
 /// <summary>One leaf module as seen in one forward pass.</summary>
 public sealed record LayerProfile(string Name, string Type, long[] OutputShape, long Params, long Macs);
