@@ -28,9 +28,34 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Results go to TestResults/ (gitignored): tests.trx (every test's outcome and duration, skip reasons) and, if a
-# test hangs past the limit or the host crashes, a dump (.ci/run prints where). The longest single test (the
-# PyTorch twin over every model) takes under 5 minutes on a busy machine.
+# Results go to TestResults/ (gitignored): a TRX log per test process (every test's outcome and duration, skip
+# reasons) and, if a test hangs past the limit or the host crashes, a dump (.ci/run prints where). The longest
+# single test (the PyTorch twin over a family) takes under 5 minutes on a busy machine.
 rm -rf TestResults
-exec dotnet test LeanNets.slnx -c Release --results-directory TestResults --logger "trx;LogFileName=tests.trx" \
-  --blame-crash --blame-hang-timeout 12m --blame-hang-dump-type mini "$@"
+blame=(--blame-crash --blame-hang-timeout 12m --blame-hang-dump-type mini)
+if [ $# -gt 0 ]; then
+  # A developer's own selection (e.g. --filter): one process, as dotnet test runs it.
+  exec dotnet test LeanNets.slnx -c Release --results-directory TestResults --logger "trx;LogFileName=tests.trx" \
+    "${blame[@]}" "$@"
+fi
+
+# The whole suite: built once, then two test processes at once with one intra-op thread each. Most tests are
+# small tensor work that two threads barely speed up, and many wait on child processes (Python, dotnet pack, the
+# CLI): two single-threaded processes keep both cores busy. Process A takes the tests that wait on children
+# (interchange with PyTorch, packaging, training runs and kills, data readers), process B the rest.
+dotnet build LeanNets.slnx -c Release -v quiet -nologo
+a="FullyQualifiedName~LeanNets.Tests.Interchange|FullyQualifiedName~LeanNets.Tests.Packaging"
+a+="|FullyQualifiedName~LeanNets.Tests.Training|FullyQualifiedName~LeanNets.Tests.Data"
+b="FullyQualifiedName!~LeanNets.Tests.Interchange&FullyQualifiedName!~LeanNets.Tests.Packaging"
+b+="&FullyQualifiedName!~LeanNets.Tests.Training&FullyQualifiedName!~LeanNets.Tests.Data"
+shard() { # NAME FILTER
+  LEANNETS_THREADS=1 dotnet test LeanNets.slnx -c Release --no-build --results-directory "TestResults/$1" \
+    --logger "trx;LogFileName=tests.trx" "${blame[@]}" --filter "$2" 2>&1 | sed -u "s/^/[$1] /"
+  return "${PIPESTATUS[0]}"
+}
+shard a "$a" & pid_a=$!
+shard b "$b" & pid_b=$!
+status=0
+wait "$pid_a" || status=1
+wait "$pid_b" || status=1
+exit "$status"

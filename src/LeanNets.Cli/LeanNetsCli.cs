@@ -17,7 +17,7 @@ public static class LeanNetsCli
 
     public static readonly Option<int> Threads = new("--threads")
     {
-        Description = "CPU threads for tensor ops (0 = all cores; at most 4x the cores)",
+        Description = "CPU threads for tensor ops (0 = $LEANNETS_THREADS, else all cores; at most 4x the cores)",
         Recursive = true,
         DefaultValueFactory = _ => 0,
     };
@@ -134,7 +134,7 @@ public static class LeanNetsCli
     {
         int cores = Environment.ProcessorCount;
         if (threads < 0)
-            throw new LeanNetsUsageException($"--threads must be 0 (all cores) or positive, got {threads}");
+            throw new LeanNetsUsageException($"--threads must be 0 (the default) or positive, got {threads}");
         if (threads > 4 * cores)
             throw new LeanNetsUsageException($"--threads {threads} is more than 4x this machine's {cores} cores");
         if (threads > cores)

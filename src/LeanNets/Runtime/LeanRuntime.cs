@@ -10,21 +10,34 @@ public static class LeanRuntime
     /// <summary>The options last applied, or null before the first call.</summary>
     public static RuntimeOptions? Current { get; private set; }
 
-    /// <summary>Intra-op threads for every engine: the count last applied, or all cores before the first
+    /// <summary>The environment variable that sets the default thread count (like OMP_NUM_THREADS): for
+    /// processes that share a machine, such as several test or serving processes.</summary>
+    public const string ThreadsVariable = "LEANNETS_THREADS";
+
+    /// <summary>Intra-op threads for every engine: the count last applied, or the default before the first
     /// call.</summary>
-    public static int Threads => Current?.Threads ?? Environment.ProcessorCount;
+    public static int Threads => Current?.Threads ?? DefaultThreads;
+
+    /// <summary>What 0 threads means: <see cref="ThreadsVariable"/> when it holds a count from 1 to 4x the cores,
+    /// else all cores.</summary>
+    public static int DefaultThreads =>
+        int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int n)
+        && n >= 1
+        && n <= 4 * Environment.ProcessorCount
+            ? n
+            : Environment.ProcessorCount;
 
     /// <summary>Prepares the process; call first in every program. Safe to call again with new options.</summary>
     public static RuntimeOptions Initialize(RuntimeOptions? options = null)
     {
         options ??= new RuntimeOptions();
         if (options.Threads < 0)
-            throw new ArgumentOutOfRangeException(nameof(options), "threads must be 0 (all cores) or positive");
+            throw new ArgumentOutOfRangeException(nameof(options), "threads must be 0 (the default) or positive");
         lock (Gate)
         {
             // Must precede the first large libtorch allocation to have full effect.
             NativeAllocator.TryTune();
-            int threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
+            int threads = options.Threads == 0 ? DefaultThreads : options.Threads;
             // libtorch's CPU kernels are deterministic for a fixed thread count; what deterministic mode
             // adds is a fixed seed (0 unless given) so weights, data order and augmentation repeat.
             long? seed = options.Seed ?? (options.Deterministic ? 0 : null);

@@ -1,7 +1,7 @@
 namespace LeanNets.Runtime;
 
 /// <summary>Process-wide settings every LeanNets entry point applies before touching tensors.</summary>
-/// <param name="Threads">Intra-op threads; 0 means all cores.</param>
+/// <param name="Threads">Intra-op threads; 0 means the default (<c>LEANNETS_THREADS</c>, else all cores).</param>
 /// <param name="Seed">Seed for torch and LeanNets' own random streams; null leaves them unseeded.</param>
 /// <param name="Deterministic">Repeatable runs: the seed defaults to 0 and every random stream derives from it.</param>
 /// <param name="LoadLibTorch">False for a process that only runs ONNX Runtime: libtorch (about 120 MB resident once
