@@ -40,17 +40,19 @@ internal static class ChildProcess
                     error.AppendLine(line);
         });
         var clock = Stopwatch.StartNew();
-        bool finished = Task.WaitAll([readOut, readErr], timeout) && process.WaitForExit(Remaining(timeout, clock));
+        bool finished = false;
+        try
+        {
+            finished = Task.WaitAll([readOut, readErr], timeout) && process.WaitForExit(Remaining(timeout, clock));
+        }
+        finally
+        {
+            // A reader or the caller's line handler that threw must not leave the child running.
+            if (!finished)
+                KillTree(process);
+        }
         if (!finished)
         {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited between the wait and the kill.
-            }
             // The pipes close with the tree; give the readers a moment to drain what was printed.
             Task.WaitAll([readOut, readErr], TimeSpan.FromSeconds(10));
             Assert.Fail(
@@ -79,6 +81,18 @@ internal static class ChildProcess
         if (workingDirectory != null)
             start.WorkingDirectory = workingDirectory;
         return start;
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the wait and the kill.
+        }
     }
 
     private static TimeSpan Remaining(TimeSpan timeout, Stopwatch clock) =>

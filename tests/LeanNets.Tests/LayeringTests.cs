@@ -74,6 +74,35 @@ public class LayeringTests
 
     private const string Generated = "System.Text.RegularExpressions.Generated";
 
+    /// <summary>Using directives point down too (the compiled assembly does not show an unused one, and a stale one
+    /// hides the layers from a reader).</summary>
+    [Fact]
+    public void EveryUsingPointsDown()
+    {
+        var level = new Dictionary<string, int>();
+        for (int i = 0; i < Layers.Length; i++)
+            foreach (string ns in Layers[i])
+                level[ns] = i;
+        var upward = new List<string>();
+        string src = RepositoryRoot.File("src", "LeanNets");
+        foreach (string file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains("/obj/", StringComparison.Ordinal) || file.Contains("/bin/", StringComparison.Ordinal))
+                continue;
+            var lines = File.ReadAllLines(file);
+            string? own = lines.FirstOrDefault(l => l.StartsWith("namespace ", StringComparison.Ordinal))?[10..^1];
+            if (own == null || !level.TryGetValue(own, out int from))
+                continue;
+            foreach (var line in lines.Where(l => l.StartsWith("using LeanNets", StringComparison.Ordinal)))
+            {
+                string used = line["using ".Length..].TrimEnd(';');
+                if (level.TryGetValue(used, out int to) && to > from)
+                    upward.Add($"{Path.GetRelativePath(src, file)}: {line}");
+            }
+        }
+        Assert.True(upward.Count == 0, "using directives pointing up:\n" + string.Join("\n", upward));
+    }
+
     /// <summary>The namespace of the outermost declaring type (compiler-generated closures included).</summary>
     private static string NamespaceOf(Type type)
     {

@@ -53,7 +53,7 @@ public static class DetectCommand
         command.SetAction(parsed =>
         {
             float minimum = parsed.GetValue(threshold);
-            if (minimum is <= 0 or >= 1)
+            if (!(minimum is > 0 and < 1)) // NaN included
                 throw new LeanNetsUsageException($"--threshold must be in (0, 1), got {minimum}");
             var paths = parsed.GetValue(images)!;
             foreach (string p in paths.Where(p => !File.Exists(p)))

@@ -21,7 +21,7 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
                 CultureInfo.InvariantCulture,
                 $"training {o.Model} ({start.Parameters:N0} params) on {o.Data}: epochs "
                 + $"{start.State.CompletedEpochs + 1}..{o.Epochs}, {start.BatchesPerEpoch} batches of "
-                  + $"{o.BatchSize}, recipe {o.Recipe}"
+                  + $"{o.BatchSize}, input {Input(start.State.Data)}, recipe {o.Recipe}"
             )
         );
         output.WriteLine($"run directory: {start.RunDirectory}");
@@ -45,6 +45,9 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
         EndEpoch();
         output.WriteLine(end.Metrics.Describe(end.State.Options.Epochs) + (end.Best ? "  (best)" : ""));
     }
+
+    private static string Input(LeanNets.Data.DataConfig? data) =>
+        data == null ? "as recorded" : $"{data.Channels}x{data.InputSize}x{data.InputSize}";
 
     private void EndEpoch()
     {

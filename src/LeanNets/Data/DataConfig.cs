@@ -36,20 +36,24 @@ public sealed record DataConfig(
             _ => (0, false),
         };
 
-    /// <param name="inputSize">0 for the data's own size (fixed-size data) or 224 (image folders).</param>
+    /// <param name="inputSize">0 for the data's own size (fixed-size data) or <paramref name="modelSize"/> (image
+    /// folders, whose pictures have no one size).</param>
+    /// <param name="modelSize">the model's own input side (its registry entry's), as timm's data config
+    /// defaults to the model's.</param>
     public static DataConfig Resolve(
         DataFormat format,
         IImageDataset data,
         int inputSize,
         Augmentation augment,
         int pad,
-        bool flip
+        bool flip,
+        int modelSize
     )
     {
         int size =
             inputSize > 0 ? inputSize
             : data is InMemoryDataset fixedSize ? Math.Max(fixedSize.Height, fixedSize.Width)
-            : 224;
+            : modelSize;
         var (mean, std) = format switch
         {
             DataFormat.Idx => (ImageTransform.FashionMnistMean, ImageTransform.FashionMnistStd),

@@ -1,5 +1,4 @@
 using LeanNets.Data;
-using LeanNets.Inference;
 using LeanNets.Loading;
 using LeanNets.Models;
 
@@ -24,7 +23,7 @@ public static class OnnxMetadata
         if (card.IsDetector)
             throw new LeanNetsUsageException(
                 $"{file} is a detector ({card.Model}): it finds objects, it does not classify images; run "
-                    + $"'leannets detect {card.Model} --weights WEIGHTS IMAGE...' with its trained weights"
+                    + $"'leannets detect {file} IMAGE...'"
             );
         return (card, DataConfig.FromCard(card));
     }

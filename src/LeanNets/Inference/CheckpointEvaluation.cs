@@ -69,12 +69,14 @@ public static class CheckpointEvaluation
                 $"the data has {test.Channels} channels but the checkpoint was trained on {channels}"
             );
         var (model, state) = ModelLoader.FromCheckpoint(request.Checkpoint, request.ExpectedModel, test);
-        var data = DataConfig.Resolve(format, test, state.Options.InputSize, state.Options.Augment, 0, false);
+        var data = DataConfig.Resolve(format, test, state.Options.InputSize, state.Options.Augment, 0, false,
+            Models.ModelRegistry.Get(state.Options.Model).DefaultInput.Height);
         return (model, state.Options.Model, data);
     }
 
-    /// <summary>PyTorch or safetensors weights (e.g. from python/train_ddp.py): the model is sized by the data and
-    /// sees it at its own size with its format's normalisation, as LeanNets trains by default.</summary>
+    /// <summary>PyTorch or safetensors weights: the model is sized by the data; inputs are made as the file's
+    /// model card says (LeanNets writes one), else (e.g. from python/train_ddp.py) at the data's own size with its
+    /// format's normalisation, as LeanNets trains by default.</summary>
     private static (Models.Classifier, string, DataConfig) FromWeights(
         EvalRequest request,
         DataFormat format,
@@ -83,7 +85,13 @@ public static class CheckpointEvaluation
     {
         string name = request.ExpectedModel
             ?? throw new LeanNetsUsageException($"{request.Checkpoint}: name the model the weights are for");
+        var card = WeightFile.ReadCard(request.Checkpoint);
+        card?.Require(name, Models.ModelCard.Classify, request.Checkpoint);
         var (model, _) = WeightImport.CreateModel(request.Checkpoint, name, test.NumClasses, test.Channels);
-        return (model, name, DataConfig.Resolve(format, test, 0, Augmentation.None, 0, false));
+        var data = card != null && card.Input.Channels == test.Channels
+            ? DataConfig.FromCard(card)
+            : DataConfig.Resolve(format, test, 0, Augmentation.None, 0, false,
+                Models.ModelRegistry.Get(name).DefaultInput.Height);
+        return (model, name, data);
     }
 }

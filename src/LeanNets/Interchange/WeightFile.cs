@@ -59,7 +59,12 @@ public static class WeightFile
         );
         string sidecar = CardFile(path);
         if (format == WeightFormat.PyTorch && card != null)
-            AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(card.ToMetadata(), Indented));
+        {
+            // The file's size goes with the card, so a .pth that another tool rewrote keeps no stale card.
+            var pairs = card.ToMetadata();
+            pairs[SizeKey] = new FileInfo(path).Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            AtomicFile.WriteAllText(sidecar, JsonSerializer.Serialize(pairs, Indented));
+        }
         else if (format == WeightFormat.PyTorch && File.Exists(sidecar))
             File.Delete(sidecar); // a stale card would describe other weights
     }
@@ -75,7 +80,9 @@ public static class WeightFile
             try
             {
                 var pairs = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(sidecar)) ?? [];
-                return ModelCard.FromMetadata(pairs, sidecar);
+                bool sameFile = pairs.TryGetValue(SizeKey, out var size)
+                    && size == new FileInfo(path).Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return sameFile ? ModelCard.FromMetadata(pairs, sidecar) : null;
             }
             catch (JsonException e)
             {
@@ -85,6 +92,8 @@ public static class WeightFile
         CheckSafetensorsLayout(path);
         return ModelCard.FromMetadata(SafetensorsMetadata(path), path);
     }
+
+    private const string SizeKey = "leannets.file_bytes";
 
     /// <summary>Where a PyTorch file's card lives.</summary>
     public static string CardFile(string path) => path + ".card.json";

@@ -1,4 +1,3 @@
-using LeanNets.Export;
 using LeanNets.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;

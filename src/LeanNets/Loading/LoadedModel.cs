@@ -61,7 +61,8 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
         {
             var format = DataSource.Detect(o.Data);
             var test = DataSource.Load(o.Data, train: false, skipBad: true, format: format);
-            data ??= DataConfig.Resolve(format, test, o.InputSize, o.Augment, 0, false);
+            data ??= DataConfig.Resolve(format, test, o.InputSize, o.Augment, 0, false,
+                ModelRegistry.Get(o.Model).DefaultInput.Height);
             classes ??= test.ClassNames;
         }
         int channels = o.InChannels ?? ModelRegistry.Get(o.Model).DefaultInput.Channels;

@@ -35,9 +35,10 @@ public static class WeightConversion
     }
 
     /// <summary>The model with the input's weights and the card the output carries: the input's own (a
-    /// checkpoint's run, or a LeanNets weight file's card), else one from the registry entry (numbered
-    /// classes) for files from elsewhere.</summary>
-    private static (Classifier, LoadReport, ModelCard) Load(ConvertRequest r)
+    /// checkpoint's run, or a LeanNets weight file's card). A file from elsewhere gets none: a card invented from
+    /// the registry would fix a normalisation the weights were perhaps not trained with (a CIFAR run of the
+    /// PyTorch twin), where without one each command makes inputs as for that data.</summary>
+    private static (Classifier, LoadReport, ModelCard?) Load(ConvertRequest r)
     {
         if (WeightFormats.FromExtension(r.Input) != WeightFormat.Checkpoint)
         {
@@ -49,7 +50,7 @@ public static class WeightConversion
                 && shipped.ClassNames.Count == imported.NumClasses
                 && shipped.Input.Channels == imported.InChannels
                     ? shipped
-                    : RegistryCard(r.Model, imported);
+                    : null;
             return (imported, report, card);
         }
         var (model, state) = ModelLoader.FromCheckpoint(r.Input, r.Model);
@@ -57,17 +58,7 @@ public static class WeightConversion
         var fromRun = state.Data is { } data && state.ClassNames is { } names
             ? new ModelCard(r.Model, ModelCard.Classify, new InputShape(data.Channels, data.InputSize,
                 data.InputSize), data.Mean, data.Std, names)
-            : RegistryCard(r.Model, model);
+            : null; // a checkpoint from before LeanNets recorded its data config and classes
         return (model, new LoadReport("LeanNets", tensors, [], [], [], 0), fromRun);
-    }
-
-    private static ModelCard RegistryCard(string name, Classifier model)
-    {
-        var data = Data.DataConfig.ForModel(ModelRegistry.Get(name).DefaultInput with
-        {
-            Channels = (int)model.InChannels,
-        });
-        return new ModelCard(name, ModelCard.Classify, new InputShape(data.Channels, data.InputSize, data.InputSize),
-            data.Mean, data.Std, ModelCard.Numbered((int)model.NumClasses));
     }
 }

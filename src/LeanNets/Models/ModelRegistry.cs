@@ -70,10 +70,11 @@ public static class ModelRegistry
 
     private sealed class Registration(ModelSpec spec) : IDisposable
     {
+        // This registration's entry only: an equal spec registered again after it is another entry.
         public void Dispose()
         {
             lock (UserEntries)
-                UserEntries.Remove(spec);
+                UserEntries.RemoveAll(s => ReferenceEquals(s, spec));
         }
     }
 

@@ -123,7 +123,8 @@ public static class Trainer
             throw new LeanNetsUsageException(
                 $"{channels} input channels asked for but the data has {trainSet.Channels}"
             );
-        var data = DataConfig.Resolve(format, trainSet, options.InputSize, options.Augment, options.Pad, options.Flip);
+        var data = DataConfig.Resolve(format, trainSet, options.InputSize, options.Augment, options.Pad, options.Flip,
+            ModelRegistry.Get(options.Model).DefaultInput.Height);
         // Saved resolved, so evaluation and resume rebuild exactly this model.
         options = options with
         {

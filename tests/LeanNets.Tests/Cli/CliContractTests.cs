@@ -92,6 +92,7 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             { 1, ["train", M, "--data", "/nonexistent/data", "--output", "OUT"] },
             { 1, ["train", M, "--resume", "/nonexistent/run"] },
             { 2, ["train", "--data", "DATA"] },
+            { 2, ["detect", "yolov3_w25", "--weights", "RUN/last.ckpt", "DATA", "--threshold", "NaN"] },
             { 1, ["eval", M, "--checkpoint", "/nonexistent.ckpt", "--data", "DATA"] },
             { 1, ["eval", M, "--checkpoint", "CORRUPT", "--data", "DATA"] },
             { 2, ["eval", "resnet50", "--checkpoint", "RUN/last.ckpt", "--data", "DATA"] },

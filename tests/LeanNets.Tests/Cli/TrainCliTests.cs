@@ -33,6 +33,35 @@ public class TrainCliTests
         Assert.Single(error.Trim().Split('\n'));
     }
 
+    /// <summary>Image folders have no one picture size: training takes the model's own input (32 for a CIFAR
+    /// VGNet, as timm's data config defaults to the model's) and the start line says so.</summary>
+    [Fact]
+    public void ImageFoldersTrainAtTheModelsInputSize()
+    {
+        using var dir = new TempFolder();
+        string data = dir.File("folders");
+        var colours = new Dictionary<string, SkiaSharp.SKColor>
+        {
+            ["red"] = SkiaSharp.SKColors.Red,
+            ["blue"] = SkiaSharp.SKColors.Blue,
+        };
+        foreach (var split in new[] { "train", "val" })
+            foreach (var (name, colour) in colours)
+                for (int i = 0; i < 4; i++)
+                {
+                    Directory.CreateDirectory(Path.Combine(data, split, name));
+                    SyntheticData.WritePng(Path.Combine(data, split, name, $"{i}.png"), 40 + i, 30, colour);
+                }
+        string run = dir.File("run");
+        var (code, output, error) = CliTests.Run(
+            "train", "vgnetg_1_0mp_cifar", "--data", data, "--epochs", "1", "--batch-size", "4", "--output", run,
+            "--no-tensorboard");
+        Assert.True(code == 0, error);
+        Assert.Contains("input 3x32x32", output);
+        var state = LeanNets.Training.Checkpoint.ReadState(Path.Combine(run, "last.ckpt"));
+        Assert.Equal(32, state.Options.InputSize);
+    }
+
     [Fact]
     public void TrainEvalAndKernelsEndToEnd()
     {

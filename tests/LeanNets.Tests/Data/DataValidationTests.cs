@@ -125,12 +125,13 @@ public class DataValidationTests
         using var dir = new TempFolder();
         string root = ImageFolders(dir, ["a"], ["a"]);
         var data = DataSource.Load(root, train: true);
-        var cifar = DataConfig.Resolve(DataFormat.ImageFolder, data, 32, Augmentation.Cifar, 4, true).TrainTransform();
+        var cifar = DataConfig.Resolve(DataFormat.ImageFolder, data, 32, Augmentation.Cifar, 4, true, 224)
+            .TrainTransform();
         Assert.True(cifar is { RandomCrop: true, Pad: 4, HorizontalFlip: true, RandomResizedCrop: false });
-        var imagenet = DataConfig.Resolve(DataFormat.ImageFolder, data, 32, Augmentation.ImageNet, 0, true);
+        var imagenet = DataConfig.Resolve(DataFormat.ImageFolder, data, 32, Augmentation.ImageNet, 0, true, 224);
         Assert.True(imagenet.TrainTransform().RandomResizedCrop);
         Assert.True(imagenet.EvalTransform().ResizeShorter > 0);
-        var none = DataConfig.Resolve(DataFormat.Idx, SyntheticDataset(), 0, Augmentation.None, 2, false)
+        var none = DataConfig.Resolve(DataFormat.Idx, SyntheticDataset(), 0, Augmentation.None, 2, false, 224)
             .TrainTransform();
         Assert.True(none is { RandomCrop: true, Pad: 2, HorizontalFlip: false, RandomResizedCrop: false });
     }

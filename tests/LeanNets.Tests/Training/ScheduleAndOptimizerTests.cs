@@ -6,6 +6,19 @@ namespace LeanNets.Tests.Training;
 
 public class ScheduleAndOptimizerTests
 {
+    /// <summary>A deterministic run's recorded thread count is bounded like --threads when a resume reads it
+    /// from the checkpoint (1000 threads once hung a resume; 100000 overflowed the stack).</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    [InlineData(100_000)]
+    public void ARecordedThreadCountIsBounded(int threads)
+    {
+        var options = new TrainOptions { Model = "vgnetg_1_0mp_cifar", Data = "DATA", Threads = threads };
+        var e = Assert.Throws<LeanNetsUsageException>(options.Validate);
+        Assert.Contains("the run's thread count must be in 1..", e.Message);
+    }
+
     private static readonly TrainOptions Base = new()
     {
         Model = "resnet50",

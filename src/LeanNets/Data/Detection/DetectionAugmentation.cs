@@ -1,5 +1,4 @@
 using LeanNets.Models.Detection;
-using LeanNets.Training.Detection;
 
 namespace LeanNets.Data.Detection;
 

@@ -1,5 +1,4 @@
 using LeanNets.Models.Detection;
-using LeanNets.Training.Detection;
 using static TorchSharp.torch;
 
 namespace LeanNets.Data.Detection;

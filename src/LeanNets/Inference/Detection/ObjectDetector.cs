@@ -76,11 +76,18 @@ public sealed class ObjectDetector : IDisposable
                 throw new LeanNetsUsageException(
                     $"{path} is a classifier ({card.Model}): 'leannets predict {path} IMAGE...' classifies images");
             int side = card.Input.Height;
+            DetectorRegistry.RequireInputSize(side);
             if (inputSize is int asked && asked != side)
                 throw new LeanNetsUsageException(
                     $"{path} runs at {side}x{side} (its graph's input); export it again with --input-size {asked}");
-            var anchors = card.Anchors?.Select(a => new Anchor(a[0], a[1])).ToList()
-                ?? throw new LeanNetsUsageException($"{path}: its model card has no anchors");
+            bool anchorsFit = card.Anchors is { Count: > 0 } a
+                && a.Count % YoloV3.Strides.Count == 0
+                && a.All(p => p.Length == 2 && p.All(v => float.IsFinite(v) && v > 0));
+            if (!anchorsFit || (card.Strides != null && !card.Strides.SequenceEqual(YoloV3.Strides)))
+                throw new LeanNetsException(
+                    $"{path}: its model card's anchors or strides do not describe a YOLO-V3 (3 scales, strides "
+                        + $"{string.Join("/", YoloV3.Strides)}, a width and height per anchor)");
+            var anchors = card.Anchors!.Select(p => new Anchor(p[0], p[1])).ToList();
             var decoder = new YoloDecoder(anchors, card.ClassNames.Count) { ConfidenceThreshold = threshold };
             return new ObjectDetector(session, decoder, card.ClassNames, side, null);
         }

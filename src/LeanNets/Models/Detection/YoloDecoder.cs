@@ -23,7 +23,9 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
     /// <summary>Boxes in input pixels for each image of a [N, predictions, 5 + classes] output.</summary>
     public IReadOnlyList<IReadOnlyList<DetectedObject>> Decode(Tensor raw, int inputSize, IReadOnlyList<string> images)
     {
-        var values = raw.detach().cpu().contiguous().data<float>().ToArray();
+        float[] values;
+        using (NewDisposeScope())
+            values = raw.detach().cpu().contiguous().data<float>().ToArray();
         int perImage = (int)(raw.shape[1] * raw.shape[2]);
         return Enumerable
             .Range(0, (int)raw.shape[0])
@@ -112,15 +114,15 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
     /// <summary>One prediction's cell (column, row), anchor size and stride.</summary>
     private readonly record struct Cell(float X, float Y, float Width, float Height, float Stride);
 
-    // The layout of the last input size decoded (a decoder sees one size at a time).
-    private (int Size, Cell[] Cells)? layout;
+    // Layouts by input size; a detector may decode on several threads at once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Cell[]> layouts = new();
 
     /// <summary>Per prediction: its cell, its anchor's size and its stride, in the order the model emits them
     /// (scales 32, 16, 8; anchor, row, column).</summary>
-    private Cell[] Layout(int inputSize)
+    private Cell[] Layout(int inputSize) => layouts.GetOrAdd(inputSize, BuildLayout);
+
+    private Cell[] BuildLayout(int inputSize)
     {
-        if (layout is { } cached && cached.Size == inputSize)
-            return cached.Cells;
         var cells = new List<Cell>();
         for (int s = 0; s < YoloV3.Strides.Count; s++)
         {
@@ -133,7 +135,6 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
                     for (int x = 0; x < g; x++)
                         cells.Add(new Cell(x, y, anchor.Width, anchor.Height, stride));
         }
-        layout = (inputSize, [.. cells]);
-        return layout.Value.Cells;
+        return [.. cells];
     }
 }

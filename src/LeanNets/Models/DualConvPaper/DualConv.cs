@@ -1,4 +1,3 @@
-using LeanNets.Export;
 using LeanNets.Layers;
 using LeanNets.Onnx;
 using TorchSharp;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using LeanNets.Data.Detection;
-using LeanNets.Inference.Detection;
 using LeanNets.Interchange;
 using LeanNets.IO;
 using LeanNets.Measures;

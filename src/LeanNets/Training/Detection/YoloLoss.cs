@@ -1,4 +1,3 @@
-using LeanNets.Inference.Detection;
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
 
