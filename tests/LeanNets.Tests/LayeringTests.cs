@@ -42,13 +42,14 @@ public class LayeringTests
         ["LeanNets.Reports", "LeanNets.Reports.Viz"],
     ];
 
+    /// <summary>Each listed namespace's layer index.</summary>
+    private static Dictionary<string, int> Levels() =>
+        Layers.SelectMany((names, i) => names.Select(n => (n, i))).ToDictionary(p => p.n, p => p.i);
+
     [Fact]
     public void EveryReferencePointsDown()
     {
-        var level = new Dictionary<string, int>();
-        for (int i = 0; i < Layers.Length; i++)
-            foreach (string ns in Layers[i])
-                level[ns] = i;
+        var level = Levels();
         var assembly = typeof(ModelRegistry).Assembly;
         var unplaced = new SortedSet<string>();
         var upward = new SortedSet<string>();
@@ -79,10 +80,7 @@ public class LayeringTests
     [Fact]
     public void EveryUsingPointsDown()
     {
-        var level = new Dictionary<string, int>();
-        for (int i = 0; i < Layers.Length; i++)
-            foreach (string ns in Layers[i])
-                level[ns] = i;
+        var level = Levels();
         var upward = new List<string>();
         string src = RepositoryRoot.File("src", "LeanNets");
         foreach (string file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))

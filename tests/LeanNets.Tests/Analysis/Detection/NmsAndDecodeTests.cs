@@ -23,8 +23,7 @@ public class NmsAndDecodeTests
     public void ZeroAreaBoxesAreDropped()
     {
         const int size = 64, classes = 2;
-        int predictions = 3 * (2 * 2 + 4 * 4 + 8 * 8);
-        using var raw = full(1, predictions, 5 + classes, -10f);
+        using var raw = Unlikely(size, classes);
         raw[.., .., ..2] = 0;
         raw[0, 5, 4] = 10;
         raw[0, 5, 5] = 10;
@@ -43,8 +42,7 @@ public class NmsAndDecodeTests
     public void DecodingPlacesABoxAtItsCellAndAnchor()
     {
         const int size = 64, classes = 2;
-        int predictions = 3 * (2 * 2 + 4 * 4 + 8 * 8);
-        using var raw = full(1, predictions, 5 + classes, -10f);
+        using var raw = Unlikely(size, classes);
         raw[.., .., ..4] = 0;
         // Scale 1 (stride 16, 4x4 grid) starts after the 3 x 2 x 2 of scale 0; anchor 1, row 2, column 3.
         int index = 3 * 4 + 1 * 16 + 2 * 4 + 3;
@@ -69,4 +67,10 @@ public class NmsAndDecodeTests
         var found = new YoloDecoder(YoloV3.DefaultAnchors, 2).Decode(raw, 64, ["a", "b"]);
         Assert.All(found, Assert.Empty);
     }
+
+    /// <summary>A raw output of one image at <paramref name="size"/> where every prediction is very unlikely
+    /// (-10 everywhere: sigmoid 4.5e-5).</summary>
+    private static TorchSharp.torch.Tensor Unlikely(int size, int classes) =>
+        full(1, 3 * ((size / 32) * (size / 32) + (size / 16) * (size / 16) + (size / 8) * (size / 8)), 5 + classes,
+            -10f);
 }
