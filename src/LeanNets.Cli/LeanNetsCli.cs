@@ -67,11 +67,7 @@ public static class LeanNetsCli
                 LeanRuntime.Initialize(
                     new RuntimeOptions(
                         CheckThreads(parsed.GetValue(Threads), error),
-                        LoadLibTorch: !(
-                            BenchCommand.RunsOnOnnxRuntimeAlone(parsed)
-                            || PredictCommand.RunsOnOnnxRuntimeAlone(parsed)
-                            || DetectCommand.RunsOnOnnxRuntimeAlone(parsed)
-                        )
+                        LoadLibTorch: !(BenchCommand.RunsOnOnnxRuntimeAlone(parsed) || ModelIsOnnxFile(parsed))
                     )
                 );
             return parsed.Invoke(
@@ -129,6 +125,13 @@ public static class LeanNetsCli
         );
         return $"{message} (see 'leannets --help')";
     }
+
+    /// <summary>True for `predict` or `detect` with an ONNX file: it runs on ONNX Runtime alone and need not load
+    /// libtorch (about 120 MB resident), as a deployed model would not.</summary>
+    private static bool ModelIsOnnxFile(ParseResult parsed) =>
+        parsed.CommandResult.Command.Name is "predict" or "detect"
+        && parsed.GetValue<string>("model") is { } name
+        && Inference.OnnxRuntimeSession.IsOnnxFile(name);
 
     private static int CheckThreads(int threads, TextWriter error)
     {

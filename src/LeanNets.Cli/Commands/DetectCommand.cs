@@ -109,11 +109,4 @@ public static class DetectCommand
             throw new LeanNetsUsageException($"an ONNX file runs on onnxruntime, not torchsharp");
         return ObjectDetector.FromOnnxFile(model, size, threshold);
     }
-
-    /// <summary>True for detection with an ONNX file: it runs on ONNX Runtime alone and need not load
-    /// libtorch.</summary>
-    public static bool RunsOnOnnxRuntimeAlone(ParseResult parsed) =>
-        parsed.CommandResult.Command.Name == "detect"
-        && parsed.GetValue<string>("model") is { } name
-        && Inference.OnnxRuntimeSession.IsOnnxFile(name);
 }

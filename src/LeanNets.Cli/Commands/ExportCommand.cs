@@ -77,7 +77,7 @@ public static class ExportCommand
                     opsetValue,
                     fixedBatch,
                     fold,
-                    OnnxMetadata.For(loaded)
+                    loaded.Card.ToMetadata()
                 );
                 proto = OnnxExporter.Save(loaded.Model, options, path);
                 input = $"{loaded.Data.Channels}x{loaded.Data.InputSize}x{loaded.Data.InputSize}";

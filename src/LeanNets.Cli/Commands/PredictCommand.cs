@@ -79,11 +79,4 @@ public static class PredictCommand
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
     };
-
-    /// <summary>True for a prediction with an ONNX file: it runs on ONNX Runtime alone and need not load libtorch
-    /// (about 120 MB resident), as a deployed model would not.</summary>
-    public static bool RunsOnOnnxRuntimeAlone(ParseResult parsed) =>
-        parsed.CommandResult.Command.Name == "predict"
-        && parsed.GetValue<string>("model") is { } name
-        && OnnxRuntimeSession.IsOnnxFile(name);
 }

@@ -1,5 +1,4 @@
 using LeanNets.Data;
-using LeanNets.Loading;
 using LeanNets.Models;
 
 namespace LeanNets.Export;
@@ -11,8 +10,6 @@ namespace LeanNets.Export;
 /// </summary>
 public static class OnnxMetadata
 {
-    public static Dictionary<string, string> For(LoadedModel loaded) => loaded.Card.ToMetadata();
-
     /// <summary>The card of a LeanNets classifier export with the data config it implies; a file without one, or
     /// a detector's export (whose output is not class scores), is refused.</summary>
     public static (ModelCard Card, DataConfig Data) ReadClassifier(IReadOnlyDictionary<string, string> metadata,

@@ -89,8 +89,7 @@ public static class WeightFile
                 throw new LeanNetsException($"{sidecar}: not a model card ({FirstLine(e)})");
             }
         }
-        CheckSafetensorsLayout(path);
-        return ModelCard.FromMetadata(SafetensorsMetadata(path), path);
+        return ModelCard.FromMetadata(CheckSafetensorsLayout(path), path);
     }
 
     private const string SizeKey = "leannets.file_bytes";
@@ -129,21 +128,6 @@ public static class WeightFile
         stream.Write(bytes.AsSpan(8 + (int)headerLength, (int)(plain.Length - 8 - headerLength)));
     }
 
-    private static Dictionary<string, string> SafetensorsMetadata(string path)
-    {
-        using var file = File.OpenRead(path);
-        var lengthBytes = new byte[8];
-        file.ReadExactly(lengthBytes);
-        var header = new byte[BitConverter.ToInt64(lengthBytes)];
-        file.ReadExactly(header);
-        using var json = JsonDocument.Parse(header);
-        var pairs = new Dictionary<string, string>();
-        if (json.RootElement.TryGetProperty("__metadata__", out var metadata))
-            foreach (var p in metadata.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.String)
-                    pairs[p.Name] = p.Value.GetString()!;
-        return pairs;
-    }
 
     /// <summary>Refuses, before any work, a file name this class cannot write.</summary>
     public static void RequireWritable(string path)
@@ -215,8 +199,8 @@ public static class WeightFile
     }
 
     /// <summary>Checks the header length, that the header is JSON, and that the data it describes is all there
-    /// (a truncated download is the common failure).</summary>
-    private static void CheckSafetensorsLayout(string path)
+    /// (a truncated download is the common failure); returns the header's string metadata.</summary>
+    private static Dictionary<string, string> CheckSafetensorsLayout(string path)
     {
         using var file = File.OpenRead(path);
         var lengthBytes = new byte[8];
@@ -234,13 +218,19 @@ public static class WeightFile
         var header = new byte[headerLength];
         file.ReadExactly(header);
         long dataEnd = 0;
+        var metadata = new Dictionary<string, string>();
         try
         {
             using var json = JsonDocument.Parse(header);
             foreach (var tensor in json.RootElement.EnumerateObject())
             {
                 if (tensor.Name == "__metadata__")
+                {
+                    foreach (var pair in tensor.Value.EnumerateObject())
+                        if (pair.Value.ValueKind == JsonValueKind.String)
+                            metadata[pair.Name] = pair.Value.GetString()!;
                     continue;
+                }
                 var offsets = tensor.Value.GetProperty("data_offsets");
                 dataEnd = Math.Max(dataEnd, offsets[1].GetInt64());
             }
@@ -256,6 +246,7 @@ public static class WeightFile
                 $"{path}: truncated safetensors file (header describes {dataEnd} bytes of data, file has {available})"
             );
         }
+        return metadata;
     }
 
     private static Dictionary<string, Tensor> WithoutDataParallelPrefix(Dictionary<string, Tensor> tensors) =>
