@@ -15,8 +15,9 @@ public sealed record CountedModel(
     int DefaultClasses
 )
 {
-    public const string Classify = "classify";
-    public const string Detect = "detect";
+    // The task names of the model card, so a listing and a file name a task alike.
+    public const string Classify = ModelCard.Classify;
+    public const string Detect = ModelCard.Detect;
 
     /// <summary>The family id of every detector (the `--family` the listing filters on).</summary>
     public const string DetectorFamily = "yolov3";
