@@ -4,6 +4,7 @@ using LeanNets.Data;
 using LeanNets.IO;
 using LeanNets.Models;
 using LeanNets.Training;
+using TorchSharp;
 
 namespace LeanNets.Bench;
 
@@ -92,8 +93,7 @@ public static class LoaderBenchmark
     {
         using var net = ModelRegistry.Create(model, 10, 1);
         var options = new TrainOptions { Model = model, Data = "" };
-        using var optimizer = OptimizerFactory.Create(net, options);
-        var step = new TrainStep(net, optimizer, options);
+        using var optimizer = new Optimizer(net, options);
         net.train();
         long images = 0;
         var clock = new Stopwatch();
@@ -102,7 +102,15 @@ public static class LoaderBenchmark
         {
             if (seen == 3)
                 clock.Start(); // after warm-up
-            step.Run(batch, options.LearningRate);
+            using (var scope = torch.NewDisposeScope())
+            {
+                // One step as the training engine takes it: forward, cross-entropy, backward, update.
+                var (x, y) = batch.ToTensors();
+                var loss = torch.nn.functional.cross_entropy(net.call(x), y);
+                optimizer.ZeroGrad();
+                loss.backward();
+                optimizer.Step(options.LearningRate);
+            }
             if (seen >= 3)
                 images += batch.Count;
             if (++seen == batches + 3)

@@ -29,7 +29,7 @@ public class LayeringTests
         ["LeanNets.Data", "LeanNets.Data.Detection"],
         ["LeanNets.Measures"],
         ["LeanNets.Interchange"],
-        ["LeanNets.Training", "LeanNets.Training.Detection"],
+        ["LeanNets.Training", "LeanNets.Training.Tasks"],
         ["LeanNets.Loading"],
         ["LeanNets.Export"],
         ["LeanNets.Inference", "LeanNets.Inference.Detection"],

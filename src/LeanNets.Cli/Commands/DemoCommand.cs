@@ -53,7 +53,7 @@ public static class DemoCommand
                 Epochs = parsed.GetValue(epochs) ?? (data.IsFullSet ? 4 : 5),
                 LimitTrain = data.IsFullSet ? 12_000 : 0,
             };
-            string runDir = parsed.GetValue(dir) ?? Path.Combine("runs", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}");
+            string runDir = parsed.GetValue(dir) ?? Trainer.DefaultRunDirectory("demo");
             var progress = new ConsoleProgress(
                 output,
                 interactive: output == Console.Out && !Console.IsOutputRedirected
@@ -63,11 +63,11 @@ public static class DemoCommand
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"demo: {options.Model} reached {100 * result.FinalEval.Top1:F2}% test top-1 "
-                    + $"({result.FinalEval.Images} test images) after {options.Epochs} epochs"
+                    $"demo: {options.Model} reached {100 * result.FinalEval.Score:F2}% test top-1 "
+                    + $"({((EvalResult)result.FinalEval.Details).Images} test images) after {options.Epochs} epochs"
                 )
             );
-            output.WriteLine($"report: {Path.GetFullPath(Path.Combine(result.RunDirectory, "report.html"))}");
+            output.WriteLine($"report: {Path.GetFullPath(Path.Combine(result.RunDirectory, RunReport.Page))}");
             return LeanNetsCli.Success;
         });
         return command;

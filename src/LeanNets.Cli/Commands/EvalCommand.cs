@@ -5,7 +5,6 @@ using LeanNets.Inference;
 using LeanNets.Inference.Detection;
 using LeanNets.Reports;
 using LeanNets.Training;
-using LeanNets.Training.Detection;
 
 namespace LeanNets.Cli.Commands;
 

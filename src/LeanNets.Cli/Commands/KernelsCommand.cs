@@ -1,7 +1,6 @@
 using System.CommandLine;
-using LeanNets.Models;
+using LeanNets.Loading;
 using LeanNets.Reports;
-using LeanNets.Training;
 
 namespace LeanNets.Cli.Commands;
 
@@ -13,7 +12,8 @@ public static class KernelsCommand
         var model = new Argument<string>("model") { Description = "registry name" };
         var checkpoint = new Option<string?>("--checkpoint")
         {
-            Description = "draw trained weights from this checkpoint (default: the initial weights)",
+            Description =
+                "draw trained weights from this file: .ckpt, .pth or .safetensors (default: the initial weights)",
         };
         var layers = new Option<int>("--layers")
         {
@@ -40,10 +40,10 @@ public static class KernelsCommand
                     $"--layers must be 0 (all) or positive, got {parsed.GetValue(layers)}"
                 );
             using var net = parsed.GetValue(checkpoint) is string path
-                ? ModelLoader.FromCheckpoint(path, name).Model
-                : ModelRegistry.Create(name);
+                ? LoadedModel.FromCheckpoint(path, name)
+                : LoadedModel.FromRegistry(name);
             string folder = parsed.GetValue(dir)!;
-            int drawn = KernelPage.Write(net, name, folder, parsed.GetValue(layers));
+            int drawn = KernelPage.Write(net.Model, name, folder, parsed.GetValue(layers));
             output.WriteLine($"drew {drawn} layers into {Path.GetFullPath(folder)} ({KernelPage.FileName})");
             return LeanNetsCli.Success;
         });

@@ -68,7 +68,7 @@ public static class CheckpointEvaluation
             throw new LeanNetsUsageException(
                 $"the data has {test.Channels} channels but the checkpoint was trained on {channels}"
             );
-        var (model, state) = ModelLoader.FromCheckpoint(request.Checkpoint, request.ExpectedModel, test);
+        var (model, state) = Loading.LoadedModel.ClassifierFrom(request.Checkpoint, request.ExpectedModel);
         var data = DataConfig.Resolve(format, test, state.Options.InputSize, state.Options.Augment, 0, false,
             Models.ModelRegistry.Get(state.Options.Model).DefaultInput.Height);
         return (model, state.Options.Model, data);

@@ -53,24 +53,28 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
                 inputSize
             );
         }
-        var (model, state) = ModelLoader.FromCheckpoint(path, expectedModel);
+        var (model, state) = ClassifierFrom(path, expectedModel);
         var o = state.Options;
         var data = state.Data;
         var classes = state.ClassNames;
-        if ((data == null || classes == null) && Directory.Exists(o.Data))
-        {
-            var format = DataSource.Detect(o.Data);
-            var test = DataSource.Load(o.Data, train: false, skipBad: true, format: format);
-            data ??= DataConfig.Resolve(format, test, o.InputSize, o.Augment, 0, false,
-                ModelRegistry.Get(o.Model).DefaultInput.Height);
-            classes ??= test.ClassNames;
-        }
         int channels = o.InChannels ?? ModelRegistry.Get(o.Model).DefaultInput.Channels;
         data ??= DataConfig.ForModel(new InputShape(channels, o.InputSize, o.InputSize));
         if (inputSize is int size)
             data = data with { InputSize = size };
         string label = $"{o.Model} ({Path.GetFileName(path)})";
         return new LoadedModel(label, model, data, classes ?? Numbered((int)model.NumClasses));
+    }
+
+    /// <summary>The classifier a run's checkpoint holds, with the run's state; a detector's checkpoint is
+    /// refused with what to run instead.</summary>
+    public static (Classifier Model, TrainingState State) ClassifierFrom(string path, string? expectedModel = null)
+    {
+        var (model, state) = Checkpoint.LoadModel(path, expectedModel);
+        if (model is Classifier classifier)
+            return (classifier, state);
+        model.Dispose();
+        throw new LeanNetsUsageException(
+            $"{path} holds the detector '{state.Options.Model}', not a classifier; use detect or eval --task detect");
     }
 
     /// <summary>A registry model with weights from a PyTorch or safetensors file (LeanNets' or torchvision's

@@ -1,6 +1,6 @@
 using LeanNets.Interchange;
 using LeanNets.Models.Detection;
-using LeanNets.Training.Detection;
+using LeanNets.Training;
 
 namespace LeanNets.Loading;
 
@@ -30,18 +30,19 @@ public sealed class TrainedDetector : IDisposable
     public static TrainedDetector Load(string modelName, string weights)
     {
         var spec = DetectorRegistry.Get(modelName);
-        string names = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, DetectionTrainer.ClassesFile);
-        if (DetectionCheckpoint.IsDetectorCheckpoint(weights))
+        string names = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weights))!, Trainer.ClassesFile);
+        if (WeightFormats.FromExtension(weights) == WeightFormat.Checkpoint)
         {
-            var state = DetectionCheckpoint.ReadState(weights);
+            var state = Checkpoint.ReadState(weights);
+            if (state.Options.Task != Models.ModelCard.Detect)
+                throw new LeanNetsUsageException(
+                    $"{weights} holds the classifier '{state.Options.Model}', not a detector");
             if (state.Options.Model != modelName)
                 throw new LeanNetsUsageException($"{weights} is a run of '{state.Options.Model}', not '{modelName}'");
-            var trained = spec.Create(state.ClassNames.Count);
-            return Built(trained, () => DetectionCheckpoint.Load(weights, trained), state.ClassNames,
+            var trained = spec.Create(state.Options.Classes);
+            return Built(trained, () => Checkpoint.Load(weights, trained), state.ClassNames ?? [],
                 state.Options.InputSize);
         }
-        if (WeightFormats.FromExtension(weights) == WeightFormat.Checkpoint)
-            throw new LeanNetsUsageException($"{weights} is a classifier's checkpoint, not a detector's");
         var card = WeightFile.ReadCard(weights);
         card?.Require(modelName, Models.ModelCard.Detect, weights);
         using var file = WeightFile.Read(weights);

@@ -1,6 +1,7 @@
 using LeanNets.Interchange;
 using LeanNets.Models;
 using LeanNets.Training;
+using static TorchSharp.torch;
 
 namespace LeanNets.Loading;
 
@@ -38,7 +39,7 @@ public static class WeightConversion
     /// checkpoint's run, or a LeanNets weight file's card). A file from elsewhere gets none: a card invented from
     /// the registry would fix a normalisation the weights were perhaps not trained with (a CIFAR run of the
     /// PyTorch twin), where without one each command makes inputs as for that data.</summary>
-    private static (Classifier, LoadReport, ModelCard?) Load(ConvertRequest r)
+    private static (nn.Module<Tensor, Tensor>, LoadReport, ModelCard?) Load(ConvertRequest r)
     {
         if (WeightFormats.FromExtension(r.Input) != WeightFormat.Checkpoint)
         {
@@ -53,12 +54,9 @@ public static class WeightConversion
                     : null;
             return (imported, report, card);
         }
-        var (model, state) = ModelLoader.FromCheckpoint(r.Input, r.Model);
+        // A run's checkpoint of any task: its card comes from the run.
+        var (model, state) = Checkpoint.LoadModel(r.Input, r.Model);
         int tensors = model.state_dict().Count;
-        var fromRun = state.Data is { } data && state.ClassNames is { } names
-            ? new ModelCard(r.Model, ModelCard.Classify, new InputShape(data.Channels, data.InputSize,
-                data.InputSize), data.Mean, data.Std, names)
-            : null; // a checkpoint from before LeanNets recorded its data config and classes
-        return (model, new LoadReport("LeanNets", tensors, [], [], [], 0), fromRun);
+        return (model, new LoadReport("LeanNets", tensors, [], [], [], 0), state.Card());
     }
 }

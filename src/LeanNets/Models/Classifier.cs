@@ -60,6 +60,10 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public long NumClasses => head.NumClasses;
 
+    /// <summary>The tensors whose shape follows the class count (the final linear layer): what fine-tuning for
+    /// other classes initialises afresh.</summary>
+    public static bool IsClassDependent(string name) => name.StartsWith("head.fc.", StringComparison.Ordinal);
+
     /// <summary>Input channels: those of the stem's first convolution (every stem starts with one).</summary>
     public long InChannels => stem.parameters().First(p => p.dim() == 4).shape[1];
 

@@ -37,12 +37,12 @@ public static class DetectionEvalFiles
             classes,
         }));
         PrecisionRecallCurves.Save(Path.Combine(folder, PrCurves), report.Area, report.ClassNames);
-        var page = RunReport.Page($"LeanNets detector evaluation: {report.Model}");
+        var page = RunReport.Html($"LeanNets detector evaluation: {report.Model}");
         page.Append(System.Globalization.CultureInfo.InvariantCulture,
             $"<h1>{System.Net.WebUtility.HtmlEncode(report.Model)} on split '{report.Split}' ({report.Images} "
                 + $"images)</h1><p>mAP@0.5 <b id=\"map\">{100 * report.Voc07.Map:F1}%</b> (VOC07 11-point), "
                 + $"{100 * report.Area.Map:F1}% (all-point area); difficult objects ignored.</p>");
-        page.Append(DetectionReport.ApTable(report.Voc07, report.Area, report.ClassNames))
+        page.Append(DetectionRunPage.ApTable(report.Voc07, report.Area, report.ClassNames))
             .Append($"<img src=\"{PrCurves}\" width=\"640\" alt=\"precision-recall curve per class\"></body></html>");
         AtomicFile.WriteAllText(Path.Combine(folder, Page), page.ToString());
     }

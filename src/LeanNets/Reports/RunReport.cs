@@ -2,101 +2,82 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using LeanNets.IO;
+using LeanNets.Models;
 using LeanNets.Training;
 
 namespace LeanNets.Reports;
 
 /// <summary>
-/// A training run's files: metrics.csv, metrics.jsonl, curves.png and report.html, an observer of training that
-/// rewrites them after each committed epoch, and at the start of a resume (so an epoch whose report a kill
+/// A training run's files, for every task: metrics.csv and metrics.jsonl (the engine's columns, then the task's
+/// figures), and the task's page (curves.png and report.html; a detector adds pr.png). An observer of training
+/// that rewrites them after each committed epoch, and at the start of a resume (so an epoch whose report a kill
 /// interrupted is written then).
 /// </summary>
 public sealed class RunReport : ITrainingObserver
 {
+    public const string Page = "report.html",
+        Curves = "curves.png";
+
     public void OnStart(TrainingStart start)
     {
         if (start.State.History.Count > 0)
-            Write(start.RunDirectory, start.State);
+            Write(start.RunDirectory, start.State, null);
     }
 
-    public void OnEpoch(EpochEnd end) => Write(end.RunDirectory, end.State);
+    public void OnEpoch(EpochEnd end) => Write(end.RunDirectory, end.State, end.Evaluation);
 
-    public static void Write(string runDirectory, TrainingState state)
+    /// <param name="latest">the last epoch's evaluation when known (a detector's page then shows its per-class
+    /// AP).</param>
+    public static void Write(string runDirectory, TrainingState state, TaskEvaluation? latest)
     {
-        var history = state.History;
-        var csv = new StringBuilder(
-            "epoch,lr,train_loss,train_top1,test_loss,test_top1,test_top5,seconds,train_images_per_second,ema_top1\n"
-        );
-        foreach (var m in history)
-            csv.AppendLine(
-                string.Join(
-                    ",",
-                    new object?[]
-                    {
-                        m.Epoch,
-                        m.LearningRate,
-                        m.TrainLoss,
-                        m.TrainTop1,
-                        m.TestLoss,
-                        m.TestTop1,
-                        m.TestTop5,
-                        m.Seconds,
-                        m.TrainImagesPerSecond,
-                        m.EmaTop1,
-                    }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))
-                )
-            );
+        var rows = state.History.Select(Row).ToList();
+        var csv = new StringBuilder();
+        if (rows.Count > 0)
+            csv.AppendLine(string.Join(',', rows[0].Keys));
+        foreach (var row in rows)
+            csv.AppendLine(string.Join(',', row.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), csv.ToString());
         AtomicFile.WriteAllText(
             Path.Combine(runDirectory, "metrics.jsonl"),
-            string.Concat(history.Select(m => JsonFile.SerializeLine(m) + "\n"))
+            string.Concat(rows.Select(r => JsonFile.SerializeLine(r) + "\n"))
         );
-        TrainingCurves.Save(Path.Combine(runDirectory, "curves.png"), history);
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "report.html"), Html(state));
+        if (state.Options.Task == ModelCard.Detect)
+            DetectionRunPage.Write(runDirectory, state, latest?.Details as Measures.MapPair);
+        else
+            ClassificationRunPage.Write(runDirectory, state);
+    }
+
+    /// <summary>An epoch as one flat row: epoch, lr, train_loss, the task's figures, score, time, speed, EMA.
+    /// </summary>
+    private static Dictionary<string, double?> Row(EpochMetrics m)
+    {
+        var row = new Dictionary<string, double?>
+        {
+            ["epoch"] = m.Epoch,
+            ["lr"] = m.LearningRate,
+            ["train_loss"] = m.TrainLoss,
+        };
+        foreach (var (name, value) in m.Values)
+            row[name] = value;
+        row["score"] = m.Score;
+        row["seconds"] = m.Seconds;
+        row["train_images_per_second"] = m.TrainImagesPerSecond;
+        row["ema_score"] = m.EmaScore;
+        return row;
     }
 
     /// <summary>The start of a run page: head, title and the tables' style; the body is open.</summary>
-    internal static StringBuilder Page(string title) =>
+    internal static StringBuilder Html(string title) =>
         new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
             .Append(WebUtility.HtmlEncode(title))
             .Append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1300px}")
             .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
             .Append("th{background:#f4f4f4}</style></head><body>");
 
-    private static string Html(TrainingState state)
-    {
-        var o = state.Options;
-        var best = state.History.OrderByDescending(m => m.TestTop1).FirstOrDefault();
-        var sb = Page("LeanNets run: " + o.Model);
-        sb.Append("<h1>")
-            .Append(WebUtility.HtmlEncode(o.Model))
-            .Append(" on ")
-            .Append(WebUtility.HtmlEncode(o.Data))
-            .Append("</h1>");
-        if (best != null)
-            sb.Append(
-                CultureInfo.InvariantCulture,
-                $"<p>Best test top-1 <b>{100 * best.TestTop1:F2}%</b> (top-5 {100 * best.TestTop5:F2}%) at epoch "
-                + $"{best.Epoch} of {state.CompletedEpochs} completed; recipe "
-                  + $"<code>{WebUtility.HtmlEncode(o.Recipe)}</code>.</p>"
-            );
-        sb.Append("<img src=\"curves.png\" width=\"1280\" alt=\"loss and accuracy curves\">");
-        sb.Append(
-            "<h2>Epochs</h2><table><tr><th>epoch</th><th>lr</th><th>train loss</th><th>train top-1</th><th>test "
-            + "loss</th><th>test top-1</th><th>test top-5</th><th>seconds</th><th>img/s</th></tr>"
-        );
-        foreach (var m in state.History)
-            sb.Append(
-                CultureInfo.InvariantCulture,
-                $"<tr><td>{m.Epoch}</td><td>{m.LearningRate:G4}</td><td>{m.TrainLoss:F4}</td>"
-                    + $"<td>{100 * m.TrainTop1:F2}</td><td>{m.TestLoss:F4}</td><td>{100 * m.TestTop1:F2}</td>"
-                    + $"<td>{100 * m.TestTop5:F2}</td>"
-                    + $"<td>{m.Seconds:F1}</td><td>{m.TrainImagesPerSecond:F0}</td></tr>"
-            );
-        sb.Append("</table>");
-        sb.Append("<h2>Options</h2><pre>")
-            .Append(WebUtility.HtmlEncode(JsonFile.Serialize(o)))
-            .Append("</pre></body></html>");
-        return sb.ToString();
-    }
+    /// <summary>The end of a run page: the run's options, then the body closes.</summary>
+    internal static string Close(StringBuilder page, TrainOptions options) =>
+        page.Append("<h2>Options</h2><pre>")
+            .Append(WebUtility.HtmlEncode(JsonFile.Serialize(options)))
+            .Append("</pre></body></html>")
+            .ToString();
 }

@@ -1,8 +1,9 @@
 using LeanNets.Training;
+using static LeanNets.Training.Tasks.ClassificationTask;
 
 namespace LeanNets.Reports;
 
-/// <summary>A run's loss and accuracy per epoch, side by side in one PNG (curves.png).</summary>
+/// <summary>A classifier run's loss and accuracy per epoch, side by side in one PNG (curves.png).</summary>
 public static class TrainingCurves
 {
     public static void Save(string path, IReadOnlyList<EpochMetrics> history)
@@ -13,16 +14,16 @@ public static class TrainingCurves
             "Loss",
             "epoch",
             "cross-entropy",
-            [("train", Points(history, m => m.TrainLoss)), ("test", Points(history, m => m.TestLoss))],
+            [("train", Points(history, m => m.TrainLoss)), ("test", Points(history, m => m[TestLoss]))],
             integerX: true
         );
         var accuracySeries = new List<(string, IReadOnlyList<(double, double)>)>
         {
-            ("train", Points(history, m => 100 * m.TrainTop1)),
-            ("test", Points(history, m => 100 * m.TestTop1)),
+            ("train", Points(history, m => 100 * m[TrainTop1])),
+            ("test", Points(history, m => 100 * m[TestTop1])),
         };
-        if (history.Any(m => m.EmaTop1.HasValue))
-            accuracySeries.Add(("test (EMA)", Points(history, m => 100 * (m.EmaTop1 ?? double.NaN))));
+        if (history.Any(m => m.EmaScore.HasValue))
+            accuracySeries.Add(("test (EMA)", Points(history, m => 100 * (m.EmaScore ?? double.NaN))));
         var accuracy = Plots.Lines("Accuracy", "epoch", "top-1 (%)", accuracySeries, integerX: true);
         Plots.SaveRow(path, [loss, accuracy]);
     }

@@ -1,5 +1,5 @@
+using LeanNets.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LeanNets.Training;
@@ -8,34 +8,37 @@ namespace LeanNets.Training;
 public sealed record TrainingState(TrainOptions Options, int CompletedEpochs, long Step, List<EpochMetrics> History)
 {
     /// <summary>How the run's images became inputs, so tools can preprocess new images the same way without
-    /// the data (null in checkpoints written before LeanNets recorded it).</summary>
+    /// the data.</summary>
     public Data.DataConfig? Data { get; init; }
 
-    /// <summary>The data's class names in label order (null in older checkpoints).</summary>
+    /// <summary>The data's class names in label order.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
-    public double BestTop1 => History.Count == 0 ? 0 : History.Max(m => m.TestTop1);
+    /// <summary>The best score so far (test top-1 of a classifier, 11-point mAP of a detector); 0 before any
+    /// epoch.</summary>
+    public double BestScore => History.Count == 0 ? 0 : History.Max(m => m.Score);
 
-    /// <summary>The first epoch with the best test top-1 (0 before any epoch): the one best.ckpt holds.</summary>
-    public int BestEpoch => History.Count == 0 ? 0 : History.MaxBy(m => m.TestTop1)!.Epoch;
+    /// <summary>The first epoch with the best score (0 before any epoch): the one the best files hold.</summary>
+    public int BestEpoch => History.Count == 0 ? 0 : History.MaxBy(m => m.Score)!.Epoch;
+
+    /// <summary>What the run's weights are (null for a state without its data's description).</summary>
+    public ModelCard? Card() =>
+        Data is { } d && ClassNames is { } names
+            ? TrainingTasks.Card(Options, d, names)
+            : null;
 }
 
 /// <summary>
-/// One file holds model, optimizer, RNG and <see cref="TrainingState"/>, in <see cref="CheckpointContainer"/>'s
-/// layout: the payload is weights, optimizer, RNG and EMA.
+/// The one checkpoint codec of every task: model, optimizer, RNG, EMA and <see cref="TrainingState"/> in one
+/// file, in <see cref="CheckpointContainer"/>'s layout (the state is the header; the payload is weights,
+/// optimizer, RNG and EMA).
 /// </summary>
 public static class Checkpoint
 {
-    private const string Magic = "LEANNETS-CKPT-2";
-    private const string Kind = "classifier checkpoint";
+    internal const string Magic = "LEANNETS-CKPT-3";
+    private const string Kind = "LeanNets checkpoint";
 
-    public static void Save(
-        string path,
-        TrainingState state,
-        nn.Module model,
-        OptimizerHelper optimizer,
-        nn.Module? ema
-    ) =>
+    public static void Save(string path, TrainingState state, nn.Module model, Optimizer optimizer, nn.Module? ema) =>
         CheckpointContainer.Write(
             path,
             Magic,
@@ -43,7 +46,7 @@ public static class Checkpoint
             writer =>
             {
                 model.save(writer);
-                optimizer.save_state_dict(writer);
+                optimizer.Save(writer);
                 using var rng = torch.random.get_rng_state();
                 var rngBytes = rng.data<byte>().ToArray();
                 writer.Write(rngBytes.Length);
@@ -58,11 +61,34 @@ public static class Checkpoint
     public static TrainingState ReadState(string path) =>
         CheckpointContainer.ReadHeader<TrainingState>(path, Magic, Kind);
 
+    /// <summary>The model a checkpoint holds (built from its options, whatever its task), with its state.</summary>
+    /// <param name="expectedModel">the registry name the caller expects (an error naming both if it differs).</param>
+    public static (nn.Module<Tensor, Tensor> Model, TrainingState State) LoadModel(
+        string path,
+        string? expectedModel = null
+    )
+    {
+        var state = ReadState(path);
+        if (expectedModel != null && expectedModel != state.Options.Model)
+            throw new LeanNetsUsageException($"{path} holds a '{state.Options.Model}', not a '{expectedModel}'");
+        var model = TrainingTasks.CreateModel(state.Options);
+        try
+        {
+            Load(path, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return (model, state);
+    }
+
     /// <summary>Loads weights (and optimizer, RNG, EMA when given) into already built modules.</summary>
     public static TrainingState Load(
         string path,
         nn.Module model,
-        OptimizerHelper? optimizer = null,
+        Optimizer? optimizer = null,
         nn.Module? ema = null,
         bool restoreRng = false
     ) =>
@@ -78,7 +104,7 @@ public static class Checkpoint
                     if (optimizer == null && ema == null && !restoreRng)
                         return;
                     if (optimizer != null)
-                        optimizer.load_state_dict(reader);
+                        optimizer.Load(reader);
                     else
                         SkipOptimizer(reader, model, state.Options);
                     var rngBytes = reader.ReadBytes(reader.ReadInt32());
@@ -112,7 +138,7 @@ public static class Checkpoint
     private static void SkipOptimizer(BinaryReader reader, nn.Module model, TrainOptions options)
     {
         // Reading the optimizer section needs an optimizer of the same shape; build a throwaway one.
-        using var throwaway = OptimizerFactory.Create(model, options);
-        throwaway.load_state_dict(reader);
+        using var throwaway = new Optimizer(model, options);
+        throwaway.Load(reader);
     }
 }

@@ -67,14 +67,12 @@ internal static class CheckpointContainer
             string found = reader.ReadString();
             if (found != magic)
             {
-                string family = magic[..magic.LastIndexOf('-')];
+                // Older LeanNets wrote "LEANNETS-CKPT-2" (classifiers) and "LEANNETS-DETECTOR-CKPT-1".
                 throw new LeanNetsException(
-                    found.StartsWith(family, StringComparison.Ordinal)
-                        ? $"{path}: checkpoint format {found} is from an older LeanNets (expected {magic}); retrain "
-                          + $"or convert it"
-                        : found.StartsWith("LEANNETS-", StringComparison.Ordinal)
-                            ? $"{path}: a LeanNets {Describe(found)}, not a {kind}"
-                            : $"{path}: not a LeanNets checkpoint"
+                    found.StartsWith("LEANNETS-", StringComparison.Ordinal) && found.Contains("CKPT")
+                        ? $"{path}: checkpoint format {found} is from an older LeanNets (expected {magic}); "
+                          + "train it again with this version"
+                        : $"{path}: not a {kind}"
                 );
             }
             return JsonSerializer.Deserialize<THeader>(reader.ReadString(), JsonFile.Options)
@@ -86,11 +84,6 @@ internal static class CheckpointContainer
             throw new LeanNetsException($"{path}: corrupt or truncated checkpoint ({e.GetType().Name})", e);
         }
     }
-
-    private static string Describe(string magic) =>
-        magic.StartsWith(Detection.DetectionCheckpoint.Family, StringComparison.Ordinal)
-            ? "detector checkpoint"
-            : "classifier checkpoint";
 
     private static void VerifyChecksum(string path, FileStream file, long payloadStart)
     {

@@ -11,7 +11,7 @@ public static class CommitSteps
 }
 
 /// <summary>Hears each step of the end-of-epoch commit (<see cref="CommitSteps"/>): how tests stop a run at an
-/// exact point of it. Every training observer (classification and detection) is one; the method is optional.
+/// exact point of it. Every training observer is one; the method is optional.
 /// </summary>
 public interface ICommitObserver
 {
@@ -23,7 +23,7 @@ public interface ICommitObserver
 /// <c>LEANNETS_TEST_KILL_AT=EPOCH:STEP</c>: the kill tests run the real CLI in a child process with it, and the
 /// CLI adds this observer when the variable is set (it never is otherwise).
 /// </summary>
-public sealed class KillAtCommitStep(string at) : ITrainingObserver, Detection.IDetectionObserver
+public sealed class KillAtCommitStep(string at) : ITrainingObserver
 {
     public const string EnvironmentVariable = "LEANNETS_TEST_KILL_AT";
 

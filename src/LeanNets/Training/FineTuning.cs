@@ -1,5 +1,5 @@
 using LeanNets.Interchange;
-using LeanNets.Models;
+using static TorchSharp.torch;
 
 namespace LeanNets.Training;
 
@@ -7,23 +7,26 @@ namespace LeanNets.Training;
 public static class FineTuning
 {
     /// <summary>
-    /// Fine-tuning: loads every tensor of the file into a fresh model except a classifier for another number of
-    /// classes, which keeps its new initialisation. Anything else that does not fit is an error.
+    /// Fine-tuning: loads every tensor of the file (PyTorch, safetensors or a LeanNets checkpoint of any task)
+    /// into a fresh model, except those <paramref name="classDependent"/> names when they were trained for
+    /// another number of classes: they keep their new initialisation. Anything else that does not fit is an
+    /// error.
     /// </summary>
-    public static LoadReport InitializeFrom(Classifier model, string modelName, string path)
+    public static LoadReport InitializeFrom(nn.Module<Tensor, Tensor> model, string modelName, string path,
+        Func<string, bool> classDependent)
     {
-        Classifier? trained = null;
+        nn.Module<Tensor, Tensor>? trained = null;
         if (WeightFormats.FromExtension(path) == WeightFormat.Checkpoint)
-            trained = ModelLoader.FromCheckpoint(path).Model;
+            trained = Checkpoint.LoadModel(path).Model;
         using var _ = trained;
         using var file = trained != null ? StateDict.Of(trained) : WeightFile.Read(path);
         var report = WeightLoader.Load(model, modelName, file, path, strict: false);
         var problems = report.Missing.Concat(report.Unexpected).Concat(report.Mismatched.Select(m => m.Name));
-        var outsideHead = problems.Where(n => !n.StartsWith("head.fc.", StringComparison.Ordinal)).ToList();
+        var outsideHead = problems.Where(n => !classDependent(n)).ToList();
         if (outsideHead.Count > 0 || report.Loaded == 0)
         {
             throw new LeanNetsException(
-                $"{path} does not fit '{modelName}' beyond its classifier: {report.Describe()}"
+                $"{path} does not fit '{modelName}' beyond its class-dependent outputs: {report.Describe()}"
             );
         }
         return report;

@@ -1,4 +1,3 @@
-using LeanNets.Data;
 using static TorchSharp.torch;
 
 namespace LeanNets.Training;
@@ -16,30 +15,37 @@ public sealed record BatchProgress(
     TimeSpan Eta
 );
 
-/// <summary>A run about to train (fresh or resumed): its directory, state so far, model and a sample batch.</summary>
+/// <summary>A run about to train (fresh or resumed): its directory, state so far, model and a few of its
+/// training inputs (normalised, N x C x H x W; valid during the call).</summary>
 public sealed record TrainingStart(
     string RunDirectory,
     TrainingState State,
     int BatchesPerEpoch,
     long Parameters,
     nn.Module Model,
-    Batch SampleBatch
+    Tensor SampleImages
 )
 {
     /// <summary>What loading <see cref="TrainOptions.InitFrom"/> did (null when training from scratch).</summary>
     public string? InitializedFrom { get; init; }
 }
 
-/// <summary>An epoch committed to disk (last.ckpt written, best.ckpt updated when <see cref="Best"/>).</summary>
+/// <summary>An epoch committed to disk (last.ckpt written, the best files updated when <see cref="Best"/>).
+/// </summary>
+/// <param name="Evaluation">the task's full evaluation (its <see cref="TaskEvaluation.Details"/>: a classifier's
+/// EvalResult, a detector's MapPair).</param>
+/// <param name="Summary">the epoch in one line for people, as the task words it.</param>
 public sealed record EpochEnd(
     string RunDirectory,
     TrainingState State,
     EpochMetrics Metrics,
     bool Best,
-    nn.Module Model
+    nn.Module Model,
+    TaskEvaluation Evaluation,
+    string Summary
 );
 
-/// <summary>What front ends and reports hear from a training run; every method is optional.</summary>
+/// <summary>What front ends and reports hear from a training run of any task; every method is optional.</summary>
 public interface ITrainingObserver : ICommitObserver
 {
     void OnStart(TrainingStart start) { }

@@ -15,16 +15,34 @@ public static class Metrics
     }
 }
 
-/// <summary>One epoch's results, as written to metrics.csv and metrics.jsonl.</summary>
+/// <summary>One epoch's results, as written to metrics.csv and metrics.jsonl: the engine's figures (learning
+/// rate, training loss, time) and the task's named ones (<see cref="Values"/>: training terms, then evaluation
+/// figures), with the score that picks the best epoch.</summary>
 public sealed record EpochMetrics(
     int Epoch,
     double LearningRate,
     double TrainLoss,
-    double TrainTop1,
-    double TestLoss,
-    double TestTop1,
-    double TestTop5,
+    IReadOnlyDictionary<string, double> Values,
+    double Score,
     double Seconds,
     double TrainImagesPerSecond,
-    double? EmaTop1 = null
-);
+    double? EmaScore = null
+)
+{
+    /// <summary>A task figure by name.</summary>
+    public double this[string name] =>
+        Values.TryGetValue(name, out var value)
+            ? value
+            : throw new LeanNetsException($"epoch {Epoch} records no '{name}'");
+
+    /// <summary>Value equality: the same figures in the same order (records compare dictionaries by
+    /// reference).</summary>
+    public bool Equals(EpochMetrics? other) =>
+        other is not null
+        && (Epoch, LearningRate, TrainLoss, Score, Seconds, TrainImagesPerSecond, EmaScore)
+            == (other.Epoch, other.LearningRate, other.TrainLoss, other.Score, other.Seconds,
+                other.TrainImagesPerSecond, other.EmaScore)
+        && Values.SequenceEqual(other.Values);
+
+    public override int GetHashCode() => HashCode.Combine(Epoch, LearningRate, TrainLoss, Score);
+}

@@ -4,15 +4,16 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Training;
 
-/// <summary>A trained run summarised for comparison: accuracy, size, cost and single-thread CPU time.</summary>
+/// <summary>A trained run summarised for comparison: its score (test top-1 of a classifier, 11-point mAP of a
+/// detector), size, cost and single-thread CPU time.</summary>
 /// <param name="TrainImages">the training images used, null for all.</param>
 public sealed record RunSummary(
     string Run,
     string Model,
     int Epochs,
     int? TrainImages,
-    double BestTop1,
-    double FinalTop1,
+    double BestScore,
+    double FinalScore,
     long Params,
     long Macs,
     double CpuMsPerImage,
@@ -27,7 +28,7 @@ public sealed record RunSummary(
         if (state.History.Count == 0)
             throw new LeanNetsException($"{runDirectory}: the run has no completed epoch");
         var o = state.Options;
-        using var model = ModelRegistry.Create(o.Model, o.Classes, o.InChannels);
+        using var model = TrainingTasks.CreateModel(o);
         var shape = new InputShape(o.InChannels ?? 1, o.InputSize, o.InputSize);
         var profile = ModelProfiler.Profile(model, shape.WithBatch(1), o.Model);
         int threads = get_num_threads();
@@ -46,8 +47,8 @@ public sealed record RunSummary(
             o.Model,
             state.CompletedEpochs,
             o.LimitTrain > 0 ? o.LimitTrain : null,
-            state.BestTop1,
-            state.History[^1].TestTop1,
+            state.BestScore,
+            state.History[^1].Score,
             profile.Params,
             profile.Macs,
             latency.MsPerImage,

@@ -1,4 +1,5 @@
 using LeanNets.Data;
+using LeanNets.Data.Detection;
 using LeanNets.Models;
 
 namespace LeanNets.Training;
@@ -16,15 +17,28 @@ public enum ScheduleKind
     Constant,
 }
 
-/// <summary>Everything a training run depends on; saved in every checkpoint so a resume continues the same
-/// run.</summary>
+/// <summary>Everything a training run depends on, whatever its task; saved in every checkpoint so a resume
+/// continues the same run. Each task's defaults are written once, by the task
+/// (<see cref="TrainingTasks.Defaults"/>); a setting a task does not use is refused by it.</summary>
 public sealed record TrainOptions
 {
     /// <summary>The largest batch training and evaluation accept.</summary>
     public const int MaxBatchSize = 65_536;
 
+    /// <summary>What is trained: <see cref="Models.ModelCard.Classify"/> or <see cref="Models.ModelCard.Detect"/>.
+    /// </summary>
+    public string Task { get; init; } = Models.ModelCard.Classify;
     public required string Model { get; init; }
+
+    /// <summary>The dataset folder (a detector's: a VOC-layout folder).</summary>
     public required string Data { get; init; }
+
+    /// <summary>A detector's VOC splits (null: train and val).</summary>
+    public string? TrainSplit { get; init; }
+    public string? EvalSplit { get; init; }
+
+    /// <summary>A detector's augmentation (null: <see cref="DetectionAugmentation"/>'s defaults).</summary>
+    public DetectionAugmentation? DetectionAugment { get; init; }
     public int? Classes { get; init; }
     public int? InChannels { get; init; }
 
@@ -88,6 +102,7 @@ public sealed record TrainOptions
     /// <summary>Every value checked against its range; the message names the setting and the value.</summary>
     public void Validate()
     {
+        TrainingTasks.Require(this);
         if (InitFrom != null && !File.Exists(InitFrom))
             throw new LeanNetsUsageException($"--init-from {InitFrom}: no such file");
         Bounds.Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");

@@ -1,18 +1,17 @@
 using System.Diagnostics;
-using LeanNets.Data;
 using LeanNets.Interchange;
 using LeanNets.IO;
 using LeanNets.Measures;
 using LeanNets.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LeanNets.Training;
 
 /// <summary>The result of a finished (or resumed and finished) run.</summary>
+/// <param name="FinalEval">the last epoch's evaluation (the final model's, when no epoch was left to train).</param>
 /// <param name="SkippedImages">distinct unreadable images skipped with SkipBad.</param>
-public sealed record TrainResult(string RunDirectory, TrainingState State, EvalResult FinalEval, int SkippedImages);
+public sealed record TrainResult(string RunDirectory, TrainingState State, TaskEvaluation FinalEval, int SkippedImages);
 
 /// <summary>What a resume may change: only more epochs, another run directory; the rest must agree with the
 /// run.</summary>
@@ -28,13 +27,21 @@ public sealed record ResumeRequest(
 );
 
 /// <summary>
-/// Supervised training with a checkpoint committed after every epoch. Everything random derives from the seed
-/// (weights, data order, augmentation, dropout), so a resumed run continues exactly where it stopped.
+/// The training engine of every task (<see cref="ITrainingTask"/>: classification, detection). It owns the
+/// loop: the schedule, the optimizer, gradient clipping, the weights' moving average, the divergence and memory
+/// checks, fine-tuning's start, deterministic threads, and a commit after every epoch: last.ckpt (atomic), then,
+/// when the epoch is the best so far, best.ckpt (a copy) and best.safetensors (portable weights with their
+/// model card). Everything random derives from the seed (weights, data order, augmentation, dropout), so a
+/// killed run resumes exactly where it stopped.
 /// </summary>
 public static class Trainer
 {
     public const string LastCheckpoint = "last.ckpt",
-        BestCheckpoint = "best.ckpt";
+        BestCheckpoint = "best.ckpt",
+        BestWeights = "best.safetensors",
+        ClassesFile = "classes.txt";
+
+    private static readonly string[] Checkpoints = [BestCheckpoint, BestWeights, LastCheckpoint];
 
     /// <summary>Starts a new run in <paramref name="runDirectory"/>; refuses a directory that holds a run unless
     /// forced.</summary>
@@ -47,17 +54,16 @@ public static class Trainer
     )
     {
         options.Validate();
-        ModelRegistry.Get(options.Model);
         return RunDirectory.Start(
             runDirectory,
             force,
             Checkpoints,
-            () => Train(options, runDirectory, null, observers ?? [], cancel)
+            () => Train(options, runDirectory, resume: false, observers ?? [], cancel)
         );
     }
 
     /// <summary>Continues a run from its directory (or a checkpoint file in it) to its own or a larger epoch
-    /// count.</summary>
+    /// count; the run says what it trains.</summary>
     public static TrainResult Resume(
         ResumeRequest request,
         IReadOnlyList<ITrainingObserver>? observers = null,
@@ -67,8 +73,7 @@ public static class Trainer
         string source = RunDirectory.Source(request);
         var saved = Checkpoint.ReadState(Path.Combine(source, LastCheckpoint)).Options;
         RunDirectory.RequireExpectedRun(request, source, saved.Model, saved.Data);
-        int epochs = request.Epochs ?? saved.Epochs;
-        var options = saved with { Epochs = epochs };
+        var options = saved with { Epochs = request.Epochs ?? saved.Epochs };
         options.Validate();
         return RunDirectory.Continue(
             request,
@@ -76,27 +81,29 @@ public static class Trainer
             Checkpoints,
             target =>
             {
-                var state = Checkpoint.ReadState(Path.Combine(target, LastCheckpoint));
-                if (epochs < state.CompletedEpochs)
+                int done = Checkpoint.ReadState(Path.Combine(target, LastCheckpoint)).CompletedEpochs;
+                if (options.Epochs < done)
                     throw new LeanNetsUsageException(
-                        $"the run has completed {state.CompletedEpochs} epochs; cannot resume to {epochs}"
+                        $"the run has completed {done} epochs; cannot resume to {options.Epochs}"
                     );
-                return Train(options, target, Path.Combine(target, LastCheckpoint), observers ?? [], cancel);
+                return Train(options, target, resume: true, observers ?? [], cancel);
             }
         );
     }
 
-    private static readonly string[] Checkpoints = [BestCheckpoint, LastCheckpoint];
+    /// <summary>The options a resume of <paramref name="run"/> (a run directory or a file in it) continues
+    /// with.</summary>
+    public static TrainOptions OptionsOf(string run) =>
+        Checkpoint.ReadState(Path.Combine(RunDirectory.Source(new ResumeRequest(run)), LastCheckpoint)).Options;
 
-    /// <summary>The checkpoint a resume of <paramref name="run"/> (a run directory or a file in it) continues
-    /// from, whichever trainer wrote it.</summary>
-    public static string LastCheckpointOf(string run) =>
-        Path.Combine(RunDirectory.Source(new ResumeRequest(run)), LastCheckpoint);
+    /// <summary>The run directory a new run gets by default: runs/MODEL-TIME.</summary>
+    public static string DefaultRunDirectory(string model) =>
+        Path.Combine("runs", $"{model}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
     private static TrainResult Train(
         TrainOptions options,
         string runDir,
-        string? resumeFrom,
+        bool resume,
         IReadOnlyList<ITrainingObserver> observers,
         CancellationToken cancel
     )
@@ -104,178 +111,119 @@ public static class Trainer
         if (options.Deterministic)
         {
             // CPU kernels repeat exactly for a fixed thread count: the run records it and every resume uses it.
-            options = options with
-            {
-                Threads = options.Threads ?? torch.get_num_threads(),
-            };
+            options = options with { Threads = options.Threads ?? torch.get_num_threads() };
             torch.set_num_threads(options.Threads.Value);
         }
-        var (format, trainSet, testSet) = DataSource.LoadPair(
-            options.Data,
-            options.SkipBad,
-            options.LimitTrain,
-            options.LimitTest
-        );
-        int classes = options.Classes ?? trainSet.NumClasses;
-        if (classes != trainSet.NumClasses)
-            throw new LeanNetsUsageException($"{classes} classes asked for but the data has {trainSet.NumClasses}");
-        if (options.InChannels is int channels && channels != trainSet.Channels)
-            throw new LeanNetsUsageException(
-                $"{channels} input channels asked for but the data has {trainSet.Channels}"
-            );
-        var data = DataConfig.Resolve(format, trainSet, options.InputSize, options.Augment, options.Pad, options.Flip,
-            ModelRegistry.Get(options.Model).DefaultInput.Height);
+        using var task = TrainingTasks.Open(options);
         // Saved resolved, so evaluation and resume rebuild exactly this model.
-        options = options with
-        {
-            Classes = classes,
-            InChannels = trainSet.Channels,
-            InputSize = data.InputSize,
-        };
-        var trainLoader = new BatchLoader(
-            trainSet,
-            data.TrainTransform(),
-            options.BatchSize,
-            true,
-            options.Seed,
-            options.Prefetch
-        );
-        var testLoader = new BatchLoader(
-            testSet,
-            data.EvalTransform(),
-            options.BatchSize,
-            false,
-            options.Seed,
-            options.Prefetch
-        );
-
+        options = task.Options;
         torch.random.manual_seed(options.Seed);
-        using var model = ModelRegistry.Create(options.Model, classes, options.InChannels);
-        MemoryEstimate.RequireFits(
-            model,
-            new InputShape(data.Channels, data.InputSize, data.InputSize),
-            options.BatchSize
-        );
-        string? initialized = resumeFrom == null && options.InitFrom is string init
-            ? FineTuning.InitializeFrom(model, options.Model, init).Describe()
-            : null;
-        using var ema = options.EmaDecay > 0 ? ModelRegistry.Create(options.Model, classes, options.InChannels) : null;
+        using var model = task.CreateModel();
+        var input = new InputShape(task.Input.Channels, task.Input.InputSize, task.Input.InputSize);
+        MemoryEstimate.RequireFits(model, input, options.BatchSize);
+        string? initialized = !resume && options.InitFrom is string init ? task.InitializeFrom(model, init) : null;
+        using var ema = options.EmaDecay > 0 ? task.CreateModel() : null;
         ema?.load_state_dict(model.state_dict());
-        using var optimizer = OptimizerFactory.Create(model, options);
+        using var optimizer = new Optimizer(model, options);
 
-        var state = new TrainingState(options, 0, 0, []) { Data = data, ClassNames = trainSet.ClassNames };
-        if (resumeFrom != null)
+        var state = new TrainingState(options, 0, 0, []) { Data = task.Input, ClassNames = task.ClassNames };
+        var card = TrainingTasks.Card(options, task.Input, task.ClassNames);
+        if (resume)
         {
-            state = Checkpoint.Load(resumeFrom, model, optimizer, ema, restoreRng: true) with
-            {
-                Options = options,
-                Data = data,
-                ClassNames = trainSet.ClassNames,
-            };
-            FinishCommit(runDir, state);
+            var saved = Checkpoint.Load(Path.Combine(runDir, LastCheckpoint), model, optimizer, ema, restoreRng: true);
+            if (saved.ClassNames is { } names && !names.SequenceEqual(task.ClassNames))
+                throw new LeanNetsUsageException(
+                    $"{runDir} was trained on the classes {string.Join(", ", names)}; the data now has "
+                        + string.Join(", ", task.ClassNames)
+                );
+            state = saved with { Options = options, Data = task.Input, ClassNames = task.ClassNames };
+            FinishCommit(runDir, state, model, card);
         }
+        AtomicFile.WriteAllText(Path.Combine(runDir, ClassesFile), string.Join('\n', task.ClassNames) + "\n");
 
-        int batches = trainLoader.BatchesPerEpoch;
-        var sample = new BatchLoader(
-            trainSet,
-            data.TrainTransform(),
-            Math.Min(16, trainSet.Count),
-            false,
-            options.Seed,
-            0
-        )
-            .Epoch(0)
-            .First();
-        var start = new TrainingStart(runDir, state, batches, ModelProfiler.CountParams(model), model, sample)
+        using (var sample = task.SampleImages())
         {
-            InitializedFrom = initialized,
-        };
-        foreach (var o in observers)
-            o.OnStart(start);
-        EvalResult? lastEval = null;
-        var step = new TrainStep(model, optimizer, options, ema);
+            var start = new TrainingStart(runDir, state, task.BatchesPerEpoch, ModelProfiler.CountParams(model),
+                model, sample)
+            {
+                InitializedFrom = initialized,
+            };
+            foreach (var o in observers)
+                o.OnStart(start);
+        }
+        TaskEvaluation? lastEval = null;
         for (int epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
-            var (trainLoss, trainTop1, lr, seconds, imagesPerSecond) = TrainEpoch(
-                step,
-                model,
-                trainLoader,
-                options,
-                epoch,
-                state.Step,
-                observers,
-                cancel
-            );
-            lastEval = Evaluator.Evaluate(model, testLoader, epoch);
-            RequireFinite(lastEval.Loss, $"test loss after epoch {epoch + 1}");
-            double? emaTop1 = ema != null ? Evaluator.Evaluate(ema, testLoader, epoch).Top1 : null;
-            var metrics = new EpochMetrics(
-                epoch + 1,
-                lr,
-                trainLoss,
-                trainTop1,
-                lastEval.Loss,
-                lastEval.Top1,
-                lastEval.Top5,
-                seconds,
-                imagesPerSecond,
-                emaTop1
-            );
-            bool best = lastEval.Top1 > state.BestTop1 || state.History.Count == 0;
+            var trained = TrainEpoch(task, model, optimizer, ema, epoch, state.Step, observers, cancel);
+            lastEval = task.Evaluate(model, epoch);
+            foreach (var (name, value) in lastEval.Metrics)
+                RequireFinite(value, $"{name} after epoch {epoch + 1}");
+            double? emaScore = ema != null ? task.Evaluate(ema, epoch).Score : null;
+            var metrics = new EpochMetrics(epoch + 1, trained.LearningRate, trained.Loss,
+                trained.Terms.Concat(lastEval.Metrics).ToDictionary(t => t.Name, t => t.Value), lastEval.Score,
+                trained.Seconds, trained.ImagesPerSecond, emaScore);
+            bool best = state.History.Count == 0 || lastEval.Score > state.BestScore;
             state = state with
             {
                 CompletedEpochs = epoch + 1,
-                Step = state.Step + batches,
+                Step = trained.Step,
                 History = [.. state.History, metrics],
             };
             foreach (var o in observers)
                 o.OnCommitStep(epoch + 1, CommitSteps.BeforeCommit);
-            Commit(runDir, state, model, optimizer, ema, best, observers);
+            Commit(runDir, state, model, optimizer, ema, best ? card : null, observers);
+            var end = new EpochEnd(runDir, state, metrics, best, model, lastEval, task.Describe(metrics));
             foreach (var o in observers)
-                o.OnEpoch(new EpochEnd(runDir, state, metrics, best, model));
+                o.OnEpoch(end);
         }
-        lastEval ??= Evaluator.Evaluate(model, testLoader, options.Epochs);
-        return new TrainResult(
-            runDir,
-            state,
-            lastEval,
-            DataSource.SkippedImages(trainSet) + DataSource.SkippedImages(testSet)
-        );
+        lastEval ??= task.Evaluate(model, options.Epochs);
+        return new TrainResult(runDir, state, lastEval, task.SkippedImages);
     }
 
     /// <summary>
-    /// The end-of-epoch commit: last.ckpt (atomic) records the epoch and which epoch is best; then best.ckpt is
-    /// copied from it. A kill between the two is finished by the next resume (<see cref="FinishCommit"/>).
+    /// The end-of-epoch commit: last.ckpt (atomic) records the epoch and which epoch is best; then, for a best
+    /// epoch (<paramref name="bestCard"/> given), best.ckpt is copied from it and best.safetensors written. A kill
+    /// between the steps is finished by the next resume (<see cref="FinishCommit"/>).
     /// </summary>
     private static void Commit(
         string runDir,
         TrainingState state,
-        nn.Module model,
-        OptimizerHelper optimizer,
+        nn.Module<Tensor, Tensor> model,
+        Optimizer optimizer,
         nn.Module? ema,
-        bool best,
+        ModelCard? bestCard,
         IReadOnlyList<ICommitObserver> observers
     )
     {
         Checkpoint.Save(Path.Combine(runDir, LastCheckpoint), state, model, optimizer, ema);
         foreach (var o in observers)
             o.OnCommitStep(state.CompletedEpochs, CommitSteps.LastWritten);
-        if (best)
-            AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
+        if (bestCard != null)
+            WriteBest(runDir, model, bestCard);
         foreach (var o in observers)
             o.OnCommitStep(state.CompletedEpochs, CommitSteps.BestWritten);
     }
 
-    /// <summary>Redoes the best.ckpt copy when the last commit stopped before it.</summary>
-    private static void FinishCommit(string runDir, TrainingState state)
+    private static void WriteBest(string runDir, nn.Module<Tensor, Tensor> model, ModelCard card)
+    {
+        AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
+        using var weights = WeightLoader.Export(model, card.Model, WeightNaming.LeanNets);
+        WeightFile.Write(Path.Combine(runDir, BestWeights), weights, card);
+    }
+
+    /// <summary>Redoes the best files when the last commit stopped before them (the model holds the last epoch's
+    /// weights, which are the best ones then).</summary>
+    private static void FinishCommit(string runDir, TrainingState state, nn.Module<Tensor, Tensor> model,
+        ModelCard card)
     {
         if (state.BestEpoch != state.CompletedEpochs || state.CompletedEpochs == 0)
             return;
         string best = Path.Combine(runDir, BestCheckpoint);
-        bool current = File.Exists(best) && ReadEpochOrNull(best) == state.CompletedEpochs;
+        bool current = File.Exists(best) && File.Exists(Path.Combine(runDir, BestWeights))
+            && ReadEpochOrNull(best) == state.CompletedEpochs;
         if (!current)
-            AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), best);
+            WriteBest(runDir, model, card);
     }
 
     private static int? ReadEpochOrNull(string checkpoint)
@@ -290,58 +238,82 @@ public static class Trainer
         }
     }
 
-    private static (double Loss, double Top1, double LastLr, double Seconds, double ImagesPerSecond) TrainEpoch(
-        TrainStep step,
-        nn.Module model,
-        BatchLoader loader,
-        TrainOptions o,
+    private sealed record EpochTraining(
+        double Loss,
+        IReadOnlyList<(string Name, double Value)> Terms,
+        double LearningRate,
+        long Step,
+        double Seconds,
+        double ImagesPerSecond
+    );
+
+    private static EpochTraining TrainEpoch(
+        ITrainingTask task,
+        nn.Module<Tensor, Tensor> model,
+        Optimizer optimizer,
+        nn.Module<Tensor, Tensor>? ema,
         int epoch,
-        long globalStep,
+        long step,
         IReadOnlyList<ITrainingObserver> observers,
         CancellationToken cancel
     )
     {
+        var o = task.Options;
         model.train();
-        int batches = loader.BatchesPerEpoch,
+        int batches = task.BatchesPerEpoch,
             done = 0;
-        long images = 0,
-            correct = 0;
+        long images = 0;
         double lossSum = 0,
             lr = 0;
+        var termSums = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
-        foreach (var batch in loader.Epoch(epoch, cancel))
+        foreach (var batch in task.Epoch(epoch, cancel))
         {
-            lr = LearningRateSchedule.At(o, globalStep, batches);
-            var result = step.Run(batch, lr);
-            RequireFinite(result.Loss, $"training loss at epoch {epoch + 1}, batch {done + 1}");
-            lossSum += result.Loss * batch.Count;
-            correct += result.Correct;
+            cancel.ThrowIfCancellationRequested();
+            using var _ = batch;
+            lr = LearningRateSchedule.At(o, step, batches);
+            double loss;
+            using (var scope = NewDisposeScope())
+            {
+                var result = task.Loss(model, batch);
+                optimizer.ZeroGrad();
+                result.Total.backward();
+                if (o.ClipGradNorm > 0)
+                    nn.utils.clip_grad_norm_(model.parameters(), o.ClipGradNorm);
+                optimizer.Step(lr);
+                if (ema != null)
+                    UpdateEma(ema, model, o.EmaDecay);
+                loss = result.Total.item<float>();
+                foreach (var (name, value) in result.Terms)
+                    termSums[name] = termSums.GetValueOrDefault(name) + value * batch.Count;
+            }
+            RequireFinite(loss, $"training loss at epoch {epoch + 1}, batch {done + 1}");
+            lossSum += loss * batch.Count;
             images += batch.Count;
-            globalStep++;
+            step++;
             done++;
-            double rate = images / clock.Elapsed.TotalSeconds;
-            var eta = TimeSpan.FromSeconds((batches - done) * clock.Elapsed.TotalSeconds / done);
-            var progress = new BatchProgress(
-                epoch + 1,
-                o.Epochs,
-                done,
-                batches,
-                globalStep,
-                lossSum / images,
-                lr,
-                rate,
-                eta
-            );
+            double seconds = clock.Elapsed.TotalSeconds;
+            var progress = new BatchProgress(epoch + 1, o.Epochs, done, batches, step, lossSum / images, lr,
+                images / seconds, TimeSpan.FromSeconds((batches - done) * seconds / done));
             foreach (var observer in observers)
                 observer.OnBatch(progress);
         }
-        return (
-            lossSum / images,
-            (double)correct / images,
-            lr,
-            clock.Elapsed.TotalSeconds,
-            images / clock.Elapsed.TotalSeconds
-        );
+        return new EpochTraining(lossSum / images, termSums.Select(t => (t.Key, t.Value / images)).ToList(), lr,
+            step, clock.Elapsed.TotalSeconds, images / clock.Elapsed.TotalSeconds);
+    }
+
+    private static void UpdateEma(nn.Module ema, nn.Module model, double decay)
+    {
+        using var _ = no_grad();
+        // Owned scalars, as the optimizer's (a temporary one can be finalised while libtorch reads it).
+        using var keep = decay.ToScalar();
+        using var take = (1 - decay).ToScalar();
+        foreach (var (e, p) in ema.parameters().Zip(model.parameters()))
+            e.mul_(keep).add_(p, take);
+        foreach (var (e, b) in ema.buffers().Zip(model.buffers()))
+            e.copy_(b);
+        GC.KeepAlive(keep);
+        GC.KeepAlive(take);
     }
 
     private static void RequireFinite(double value, string what)

@@ -85,7 +85,8 @@ public class TrainCliTests
         );
         Assert.True(code == 0, error);
         Assert.Contains("epoch 2:", output);
-        Assert.Contains("final test top-1", output);
+        Assert.Contains("best test top-1", output);
+        Assert.Contains(Path.Combine(run, "best.safetensors"), output);
 
         (code, _, error) = CliTests.Run(
             "eval",
@@ -103,8 +104,8 @@ public class TrainCliTests
         {
             var recorded = best.History.Single(h => h.Epoch == best.BestEpoch);
             // The same checkpoint scored by the same code: equal up to round-off.
-            Near.Equal(recorded.TestTop1, eval.RootElement.GetProperty("top1").GetDouble(), 1e-12);
-            Near.Equal(recorded.TestTop5, eval.RootElement.GetProperty("top5").GetDouble(), 1e-12);
+            Near.Equal(recorded["test_top1"], eval.RootElement.GetProperty("top1").GetDouble(), 1e-12);
+            Near.Equal(recorded["test_top5"], eval.RootElement.GetProperty("top5").GetDouble(), 1e-12);
             Assert.Equal(32, eval.RootElement.GetProperty("images").GetInt64());
         }
         var jsonl = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));

@@ -1,6 +1,6 @@
 using LeanNets.Data.Detection;
 using LeanNets.Models.Detection;
-using LeanNets.Training.Detection;
+using LeanNets.Training.Tasks;
 
 namespace LeanNets.Tests.Data;
 

@@ -122,7 +122,7 @@ public class ReaderFuzzTests
             Path.Combine(dir.Path, "run")
         );
         string checkpoint = Path.Combine(run.RunDirectory, Trainer.LastCheckpoint);
-        int failures = Fuzz(checkpoint, () => ModelLoader.FromCheckpoint(checkpoint).Model.Dispose());
+        int failures = Fuzz(checkpoint, () => Checkpoint.LoadModel(checkpoint).Model.Dispose());
         Assert.True(failures > Iterations / 2, $"only {failures} of {Iterations} mutations detected");
     }
 }

@@ -102,14 +102,15 @@ public class WeightFileTests
         using var model = Seeded(Model, 2, classes: 3);
         var head = model.state_dict()["head.fc.weight"].clone();
 
-        var report = FineTuning.InitializeFrom(model, Model, path);
+        var report = FineTuning.InitializeFrom(model, Model, path, Classifier.IsClassDependent);
         Assert.Equal(2, report.Mismatched.Count);
         Assert.True(Same(model.state_dict()["head.fc.weight"], head));
         Assert.True(Same(model.state_dict()["stem.conv.weight"], source.state_dict()["stem.conv.weight"]));
 
         using var other = Seeded("mobilenetv2_cifar", 3);
-        var e = Assert.Throws<LeanNetsException>(() => FineTuning.InitializeFrom(other, "mobilenetv2_cifar", path));
-        Assert.Contains("beyond its classifier", e.Message);
+        var e = Assert.Throws<LeanNetsException>(() => FineTuning.InitializeFrom(other, "mobilenetv2_cifar", path,
+            Classifier.IsClassDependent));
+        Assert.Contains("beyond its class-dependent outputs", e.Message);
     }
 
     [Fact]

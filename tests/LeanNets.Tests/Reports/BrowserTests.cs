@@ -4,7 +4,7 @@ using LeanNets.Inference;
 using LeanNets.Loading;
 using LeanNets.Reports;
 using LeanNets.Reports.Viz;
-using LeanNets.Training.Detection;
+using LeanNets.Training;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using SkiaSharp;
@@ -54,10 +54,10 @@ public class BrowserTests
         using var dir = new TempFolder();
         string run = dir.File("run");
         var options = Training.DetectionTrainingTests.TinyRun(dir, epochs: 2);
-        var result = DetectionTrainer.Run(options, run, [new DetectionReport()]);
-        using var driver = Open(dir, Path.Combine(run, DetectionReport.Page));
+        var result = Trainer.Run(options, run, [new RunReport()]);
+        using var driver = Open(dir, Path.Combine(run, RunReport.Page));
         AssertHealthy(driver, minImages: 2, "detector-report.png");
-        double best = result.State.History.Max(e => e.Map07);
+        double best = result.State.History.Max(e => e["map07"]);
         Assert.Equal(
             string.Create(CultureInfo.InvariantCulture, $"{100 * best:F1}%"),
             driver.FindElement(By.Id("best-map")).Text

@@ -6,7 +6,6 @@ using LeanNets.Models.Detection;
 using LeanNets.Reports;
 using LeanNets.Tests.Cli;
 using LeanNets.Training;
-using LeanNets.Training.Detection;
 
 namespace LeanNets.Tests.Training;
 
@@ -32,7 +31,7 @@ public class DetectionTrainingTests
         var epochs = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
         Assert.Equal(2, epochs.Length);
         using var last = JsonDocument.Parse(epochs[^1]);
-        Assert.True(last.RootElement.GetProperty("loss").GetDouble() > 0);
+        Assert.True(last.RootElement.GetProperty("train_loss").GetDouble() > 0);
         using var weights = WeightFile.Read(Path.Combine(run, "best.safetensors"));
         var model = LeanNets.Models.Detection.DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
         using var disposeModel = model;
@@ -137,27 +136,26 @@ public class DetectionTrainingTests
     {
         using var dir = new TempFolder();
         var options = TinyRun(dir, epochs: 3) with { Seed = 5 };
-        var whole = DetectionTrainer.Run(options, dir.File("whole"), [new DetectionReport()]);
+        var whole = Trainer.Run(options, dir.File("whole"), [new RunReport()]);
 
         string run = dir.File("killed");
         var stop = new StopAtCommitStep(2, CommitSteps.LastWritten);
         Assert.Throws<OperationCanceledException>(() =>
-            DetectionTrainer.Run(options, run, [new DetectionReport(), stop])
+            Trainer.Run(options, run, [new RunReport(), stop])
         );
-        Assert.Equal(2, DetectionCheckpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint))
-            .CompletedEpochs);
+        Assert.Equal(2, Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint)).CompletedEpochs);
         Assert.Single(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")));
         File.WriteAllText(Path.Combine(run, "last.ckpt" + AtomicFile.TempSuffix), "half a write");
-        var resumed = DetectionTrainer.Resume(new ResumeRequest(run), [new DetectionReport()]);
+        var resumed = Trainer.Resume(new ResumeRequest(run), [new RunReport()]);
 
         Assert.Equal(
-            whole.State.History.Select(e => (e.Loss, e.Map07, e.MapArea, e.LearningRate)),
-            resumed.State.History.Select(e => (e.Loss, e.Map07, e.MapArea, e.LearningRate))
+            whole.State.History.Select(e => (e.TrainLoss, e["map07"], e["map_area"], e.LearningRate)),
+            resumed.State.History.Select(e => (e.TrainLoss, e["map07"], e["map_area"], e.LearningRate))
         );
         Assert.Equal(Weights(dir.File("whole")), Weights(run));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Length);
         Assert.Empty(Directory.GetFiles(run, "*" + AtomicFile.TempSuffix));
-        foreach (var file in new[] { DetectionReport.Page, DetectionReport.Curves, DetectionReport.PrCurves })
+        foreach (var file in new[] { RunReport.Page, RunReport.Curves, DetectionRunPage.PrCurves, Trainer.BestWeights })
             Assert.True(new FileInfo(Path.Combine(run, file)).Length > 0, file);
 
         // More epochs, continued in another directory from the command line (the run knows its model, so the
@@ -165,16 +163,51 @@ public class DetectionTrainingTests
         var (code, _, error) = CliTests.Run(
             "train", "--resume", run, "--epochs", "4", "--output", dir.File("longer"), "--no-tensorboard");
         Assert.True(code == 0, error);
-        Assert.Equal(4, DetectionCheckpoint.ReadState(Path.Combine(dir.File("longer"), DetectionTrainer.LastCheckpoint))
+        Assert.Equal(4, Checkpoint.ReadState(Path.Combine(dir.File("longer"), Trainer.LastCheckpoint))
             .CompletedEpochs);
-        Assert.Equal(3, DetectionCheckpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint))
-            .CompletedEpochs);
-        var e = Assert.Throws<LeanNetsUsageException>(() =>
-            DetectionTrainer.Resume(new ResumeRequest(run, Epochs: 2)));
+        Assert.Equal(3, Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint)).CompletedEpochs);
+        var e = Assert.Throws<LeanNetsUsageException>(() => Trainer.Resume(new ResumeRequest(run, Epochs: 2)));
         Assert.Contains("cannot resume to 2", e.Message);
-        var wrongKind = Assert.Throws<LeanNetsException>(() =>
-            Checkpoint.ReadState(Path.Combine(run, DetectionTrainer.LastCheckpoint)));
-        Assert.Contains("a LeanNets detector checkpoint, not a classifier checkpoint", wrongKind.Message);
+    }
+
+    /// <summary>Detection trains with everything the engine offers a classifier: AdamW, the weights' moving
+    /// average (scored each epoch beside the model) and fine-tuning from another detector run's best weights;
+    /// the run records them, and its resume keeps them.</summary>
+    [Fact]
+    public void ADetectorFineTunesWithAdamWAndAMovingAverage()
+    {
+        using var dir = new TempFolder();
+        var first = Trainer.Run(TinyRun(dir, epochs: 1), dir.File("first"));
+        string init = Path.Combine(first.RunDirectory, Trainer.BestWeights), run = dir.File("tuned");
+        var (code, output, error) = CliTests.Run(
+            "train", "yolov3_w25", "--data", dir.File("voc"), "--epochs", "1", "--batch-size", "4", "--input-size",
+            "64", "--optimizer", "adamw", "--lr", "0.001", "--ema", "0.9", "--init-from", init, "--output", run,
+            "--no-tensorboard"
+        );
+        Assert.True(code == 0, error);
+        Assert.Contains($"initialised from {init}", output);
+        Assert.Contains(" EMA ", output);
+        var state = Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint));
+        Assert.Equal((OptimizerKind.AdamW, 0.9, init), (state.Options.Optimizer, state.Options.EmaDecay,
+            state.Options.InitFrom));
+        Assert.NotNull(state.History.Single().EmaScore);
+        using (var line = JsonDocument.Parse(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Single()))
+            Assert.True(line.RootElement.GetProperty("ema_score").GetDouble() >= 0);
+        // The resume continues with AdamW's moments and the average from the checkpoint.
+        (code, _, error) = CliTests.Run("train", "--resume", run, "--epochs", "2", "--no-tensorboard");
+        Assert.True(code == 0, error);
+        Assert.Equal(2, Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint)).History.Count);
+        // A classifier's weights do not fit a detector: one line, no run left behind.
+        string classifier = dir.File("classifier.safetensors");
+        using (var other = LeanNets.Models.ModelRegistry.Create("vgnetg_1_0mp_cifar"))
+            WeightFile.Write(classifier, StateDict.Of(other));
+        (code, _, error) = CliTests.Run(
+            "train", "yolov3_w25", "--data", dir.File("voc"), "--epochs", "1", "--input-size", "64", "--init-from",
+            classifier, "--output", dir.File("refused"));
+        Assert.Equal(1, code);
+        Assert.Contains("does not fit 'yolov3_w25'", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir.File("refused")));
     }
 
     /// <summary>A broken annotation stops a detector run with one line naming the file, or is skipped and
@@ -184,9 +217,9 @@ public class DetectionTrainingTests
     {
         using var dir = new TempFolder();
         var options = TinyRun(dir, epochs: 1);
-        string broken = Path.Combine(options.Data[0], "Annotations", "train-0003.xml");
+        string broken = Path.Combine(options.Data, "Annotations", "train-0003.xml");
         File.WriteAllText(broken, "<annotation><object>");
-        string[] common = ["train", "yolov3_w25", "--data", options.Data[0], "--epochs", "1", "--input-size", "64",
+        string[] common = ["train", "yolov3_w25", "--data", options.Data, "--epochs", "1", "--input-size", "64",
             "--batch-size", "4"];
 
         var (code, _, error) = CliTests.Run([.. common, "--output", dir.File("strict")]);
@@ -197,29 +230,22 @@ public class DetectionTrainingTests
 
         (code, var output, error) = CliTests.Run([.. common, "--skip-bad", "--output", dir.File("lenient")]);
         Assert.True(code == 0, error);
-        Assert.Contains("skipped 1 images with bad annotations", output);
+        Assert.Contains("skipped 1 unreadable images or bad annotations", output);
     }
 
     /// <summary>A few seconds of detector training: yolov3_w25 on 8 + 4 synthetic 64x64 shape pictures.</summary>
-    internal static DetectionTrainOptions TinyRun(TempFolder dir, int epochs)
+    internal static TrainOptions TinyRun(TempFolder dir, int epochs)
     {
         string data = dir.File("voc");
         SyntheticShapes.Write(data, 8, "train", 64, seed: 1);
         SyntheticShapes.Write(data, 4, "val", 64, seed: 2);
-        return new DetectionTrainOptions
-        {
-            Model = "yolov3_w25",
-            Data = [data],
-            Epochs = epochs,
-            BatchSize = 4,
-            InputSize = 64,
-        };
+        return TrainingTasks.Defaults("yolov3_w25", data) with { Epochs = epochs, BatchSize = 4, InputSize = 64 };
     }
 
     private static float[] Weights(string run)
     {
         using var model = LeanNets.Models.Detection.DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
-        DetectionCheckpoint.Load(Path.Combine(run, DetectionTrainer.LastCheckpoint), model);
+        Checkpoint.Load(Path.Combine(run, Trainer.LastCheckpoint), model);
         return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
     }
 

@@ -61,7 +61,7 @@ public class KillTests
 
     private static byte[] Weights(string run)
     {
-        var (model, _) = ModelLoader.FromCheckpoint(Path.Combine(run, Trainer.LastCheckpoint));
+        var (model, _) = Checkpoint.LoadModel(Path.Combine(run, Trainer.LastCheckpoint));
         using (model)
         {
             using var stream = new MemoryStream();

@@ -39,8 +39,8 @@ public class ResumeTests
 
         Assert.Equal(3, resumed.State.CompletedEpochs);
         Assert.Equal(straight.State.History.Select(h => h.TrainLoss), resumed.State.History.Select(h => h.TrainLoss));
-        var (a, _) = ModelLoader.FromCheckpoint(Path.Combine(straight.RunDirectory, Trainer.LastCheckpoint));
-        var (b, _) = ModelLoader.FromCheckpoint(Path.Combine(interrupted, Trainer.LastCheckpoint));
+        var (a, _) = Checkpoint.LoadModel(Path.Combine(straight.RunDirectory, Trainer.LastCheckpoint));
+        var (b, _) = Checkpoint.LoadModel(Path.Combine(interrupted, Trainer.LastCheckpoint));
         var sb = b.state_dict();
         foreach (var (name, tensor) in a.state_dict())
             Assert.True(tensor.equal(sb[name]).all().item<bool>(), name);
@@ -68,7 +68,7 @@ public class ResumeTests
             Path.Combine(dir.Path, "run")
         );
         // Four classes: chance is 25%.
-        Assert.True(result.FinalEval.Top1 >= 0.9, $"top-1 {result.FinalEval.Top1}");
+        Assert.True(result.FinalEval.Score >= 0.9, $"top-1 {result.FinalEval.Score}");
     }
 
     [Fact]

@@ -116,11 +116,11 @@ public class RunSafetyTests
         var flipped = (byte[])bytes.Clone();
         flipped[bytes.Length / 2] ^= 0x40; // one weight bit
         File.WriteAllBytes(dir.File("flipped.ckpt"), flipped);
-        var e = Assert.Throws<LeanNetsException>(() => ModelLoader.FromCheckpoint(dir.File("flipped.ckpt")));
+        var e = Assert.Throws<LeanNetsException>(() => Checkpoint.LoadModel(dir.File("flipped.ckpt")));
         Assert.Contains("checksum", e.Message);
 
         File.WriteAllBytes(dir.File("short.ckpt"), bytes[..^5]);
-        e = Assert.Throws<LeanNetsException>(() => ModelLoader.FromCheckpoint(dir.File("short.ckpt")));
+        e = Assert.Throws<LeanNetsException>(() => Checkpoint.LoadModel(dir.File("short.ckpt")));
         Assert.Contains("truncated", e.Message);
     }
 
@@ -142,8 +142,8 @@ public class RunSafetyTests
         var a = Trainer.Run(Tiny(data, 1), Path.Combine(dir.Path, "a"));
         var b = Trainer.Run(Tiny(data, 1), Path.Combine(dir.Path, "b"));
         Assert.Equal(TorchSharp.torch.get_num_threads(), a.State.Options.Threads);
-        var (ma, _) = ModelLoader.FromCheckpoint(Path.Combine(a.RunDirectory, Trainer.LastCheckpoint));
-        var (mb, _) = ModelLoader.FromCheckpoint(Path.Combine(b.RunDirectory, Trainer.LastCheckpoint));
+        var (ma, _) = Checkpoint.LoadModel(Path.Combine(a.RunDirectory, Trainer.LastCheckpoint));
+        var (mb, _) = Checkpoint.LoadModel(Path.Combine(b.RunDirectory, Trainer.LastCheckpoint));
         using (ma)
         using (mb)
         {

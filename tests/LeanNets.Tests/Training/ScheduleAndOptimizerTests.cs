@@ -74,7 +74,7 @@ public class ScheduleAndOptimizerTests
             ("bn", nn.BatchNorm2d(8)),
             ("fc", nn.Linear(8, 2))
         );
-        var (decay, noDecay) = OptimizerFactory.SplitForWeightDecay(block);
+        var (decay, noDecay) = Optimizer.SplitForWeightDecay(block);
         Assert.Equal([8 * 3 * 9, 2 * 8], decay.Select(p => p.numel()));
         Assert.Equal(8 + 8 + 8 + 2, noDecay.Sum(p => p.numel())); // conv bias, BN weight and bias, fc bias
     }
@@ -85,16 +85,68 @@ public class ScheduleAndOptimizerTests
         // With zero gradients, one SGD step changes a parameter only through weight decay.
         using var model = new ConvNormAct(2, 2, 1);
         var options = Base with { LearningRate = 0.5, Momentum = 0, WeightDecay = 0.1 };
-        using var optimizer = OptimizerFactory.Create(model, options);
+        using var optimizer = new Optimizer(model, options);
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
         foreach (var p in model.parameters())
             p.grad = zeros_like(p);
-        optimizer.step();
+        optimizer.Step(0.5);
         var after = model.parameters().ToList();
         for (int i = 0; i < after.Count; i++)
         {
             double expectedScale = after[i].dim() > 1 ? 1 - 0.5 * 0.1 : 1;
             Assert.True(after[i].allclose(before[i] * expectedScale, 1e-6, 1e-7), $"parameter {i}");
+        }
+    }
+
+    /// <summary>Two steps of each optimizer against PyTorch's update rules written out in float64
+    /// (torch.optim.SGD with dampening 0, Nesterov or not; torch.optim.AdamW with its bias corrections), with
+    /// decay on the weight and none on the bias.</summary>
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, false)]
+    [InlineData(OptimizerKind.Sgd, true)]
+    [InlineData(OptimizerKind.AdamW, false)]
+    public void OptimizerStepsArePyTorchs(OptimizerKind kind, bool nesterov)
+    {
+        using var model = nn.Linear(3, 2);
+        var options = Base with { Optimizer = kind, Nesterov = nesterov, Momentum = 0.9, WeightDecay = 0.1 };
+        using var optimizer = new Optimizer(model, options);
+        var parameters = model.parameters().ToList();
+        var values = parameters.Select(p => p.data<float>().Select(v => (double)v).ToArray()).ToList();
+        var first = parameters.Select(p => new double[p.numel()]).ToList();
+        var second = parameters.Select(p => new double[p.numel()]).ToList();
+        double[] rates = [0.05, 0.02];
+        for (int step = 1; step <= 2; step++)
+        {
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                var grad = Enumerable.Range(0, (int)parameters[i].numel()).Select(j => Math.Sin(7 * i + 3 * j + step))
+                    .ToArray();
+                parameters[i].grad = tensor(grad.Select(g => (float)g).ToArray()).view(parameters[i].shape);
+                double decay = parameters[i].dim() > 1 ? 0.1 : 0, lr = rates[step - 1];
+                for (int j = 0; j < grad.Length; j++)
+                {
+                    ref double p = ref values[i][j];
+                    if (kind == OptimizerKind.AdamW)
+                    {
+                        p *= 1 - lr * decay;
+                        first[i][j] = 0.9 * first[i][j] + 0.1 * grad[j];
+                        second[i][j] = 0.999 * second[i][j] + 0.001 * grad[j] * grad[j];
+                        double denominator = Math.Sqrt(second[i][j]) / Math.Sqrt(1 - Math.Pow(0.999, step)) + 1e-8;
+                        p -= lr / (1 - Math.Pow(0.9, step)) * first[i][j] / denominator;
+                        continue;
+                    }
+                    double g = grad[j] + decay * p;
+                    first[i][j] = step == 1 ? g : 0.9 * first[i][j] + g;
+                    p -= lr * (nesterov ? g + 0.9 * first[i][j] : first[i][j]);
+                }
+            }
+            optimizer.Step(rates[step - 1]);
+        }
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var actual = parameters[i].data<float>().ToArray();
+            for (int j = 0; j < actual.Length; j++)
+                Near.Equal(values[i][j], actual[j], 1e-6); // float32 steps of magnitude ~0.1
         }
     }
 

@@ -1,6 +1,6 @@
 using LeanNets.Inference.Detection;
 using LeanNets.Models.Detection;
-using LeanNets.Training.Detection;
+using LeanNets.Training.Tasks;
 using static TorchSharp.torch;
 
 namespace LeanNets.Tests.Training;

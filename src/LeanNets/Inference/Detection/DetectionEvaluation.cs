@@ -4,7 +4,6 @@ using LeanNets.Inference.Detection;
 using LeanNets.Loading;
 using LeanNets.Measures;
 using LeanNets.Models.Detection;
-using LeanNets.Training.Detection;
 
 namespace LeanNets.Inference.Detection;
 
@@ -53,8 +52,9 @@ public static class DetectionEvaluation
                 + $"'{split}' has {data.ClassNames.Count} ({string.Join(", ", data.ClassNames)})");
         var clock = Stopwatch.StartNew();
         var batches = new DetectionBatches(data, side);
-        var (voc07, area) = DetectionTrainer.Evaluate(detector.Model, batches, side, data.ClassNames.Count);
-        return new DetectionEvalReport(request.Model, split, data.Count, data.Skipped, data.ClassNames, voc07, area,
+        var maps = DetectorScore.Evaluate(detector.Model, batches, side, data.ClassNames.Count);
+        return new DetectionEvalReport(request.Model, split, data.Count, data.Skipped, data.ClassNames, maps.Voc07,
+            maps.Area,
             data.Count / clock.Elapsed.TotalSeconds, side);
     }
 

@@ -80,13 +80,23 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     /// <summary>The card of these weights trained (or run) at <paramref name="inputSize"/>: inputs are RGB / 255
     /// (mean 0, std 1), letterboxed to the square input.</summary>
     public ModelCard Card(string registryName, int inputSize, IReadOnlyList<string> classNames) =>
+        CardFor(registryName, inputSize, classNames, Anchors);
+
+    /// <inheritdoc cref="Card"/>
+    public static ModelCard CardFor(string registryName, int inputSize, IReadOnlyList<string> classNames,
+        IReadOnlyList<Anchor>? anchors = null) =>
         new(registryName, ModelCard.Detect, new InputShape(3, inputSize, inputSize), [0, 0, 0], [1, 1, 1], classNames)
         {
-            Anchors = Anchors.Select(a => new[] { a.Width, a.Height }).ToList(),
+            Anchors = (anchors ?? DefaultAnchors).Select(a => new[] { a.Width, a.Height }).ToList(),
             Strides = Strides,
         };
 
     public int AnchorsPerScale => Anchors.Count / Strides.Count;
+
+    /// <summary>The tensors whose shape follows the class count (each scale's output conv): what fine-tuning for
+    /// other classes initialises afresh.</summary>
+    public static bool IsClassDependent(string name) =>
+        name.StartsWith("heads.", StringComparison.Ordinal) && name.Contains(".output.", StringComparison.Ordinal);
 
     /// <summary>The anchors of scale <paramref name="scale"/> (0: stride 32, which takes the largest).</summary>
     public static IReadOnlyList<Anchor> ScaleAnchors(IReadOnlyList<Anchor> anchors, int scale)

@@ -1,7 +1,7 @@
 using LeanNets.Models.Detection;
 using static TorchSharp.torch;
 
-namespace LeanNets.Training.Detection;
+namespace LeanNets.Training.Tasks;
 
 /// <summary>The loss terms of one batch (each already divided by the batch size).</summary>
 public sealed record YoloLossTerms(Tensor Total, double Box, double Objectness, double Class, int Positives);

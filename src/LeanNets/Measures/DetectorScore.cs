@@ -1,0 +1,41 @@
+using LeanNets.Data.Detection;
+using LeanNets.Models.Detection;
+using static TorchSharp.torch;
+
+namespace LeanNets.Measures;
+
+/// <summary>mAP@0.5 of a detector on letterboxed batches, by both the 11-point and the area method: what
+/// training scores each epoch with and `eval --task detect` reports.</summary>
+public static class DetectorScore
+{
+    public static MapPair Evaluate(YoloV3 model, DetectionBatches batches, int inputSize,
+        int classes)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        // A low threshold keeps the whole precision-recall curve, as the VOC evaluation expects.
+        var decoder = new YoloDecoder(model.Anchors, classes) { ConfidenceThreshold = 0.01f };
+        var found = new List<DetectedObject>();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var batch in batches.Epoch(16, augment: null, 0))
+            {
+                using var __ = batch;
+                using var raw = model.forward(batch.Images);
+                foreach (var image in decoder.Decode(raw, inputSize, batch.Ids))
+                    found.AddRange(image);
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        var truth = batches.Truth().ToList();
+        return new MapPair(VocMap.Evaluate(found, truth, classes, ApMethod.Voc07ElevenPoint),
+            VocMap.Evaluate(found, truth, classes, ApMethod.AllPoint));
+    }
+}
+
+/// <summary>A detector's evaluation by both AP methods (each with its per-class figures).</summary>
+public sealed record MapPair(MapResult Voc07, MapResult Area);

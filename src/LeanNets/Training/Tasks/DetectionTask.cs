@@ -1,0 +1,131 @@
+using System.Globalization;
+using LeanNets.Data;
+using LeanNets.Data.Detection;
+using LeanNets.Measures;
+using LeanNets.Models;
+using LeanNets.Models.Detection;
+using static TorchSharp.torch;
+
+namespace LeanNets.Training.Tasks;
+
+/// <summary>
+/// Object detection: a VOC-layout folder (a training split and an evaluation split), a registry YOLO-V3,
+/// letterboxed inputs with <see cref="DetectionAugmentation"/>, <see cref="YoloLoss"/>; scored by VOC mAP@0.5
+/// (11-point), with the all-point mAP beside it.
+/// </summary>
+public sealed class DetectionTask : ITrainingTask
+{
+    public const string BoxLoss = "box_loss",
+        ObjectLoss = "object_loss",
+        ClassLoss = "class_loss",
+        Map07 = "map07",
+        MapArea = "map_area";
+
+    private readonly VocDataset train, eval;
+    private readonly DetectionBatches trainBatches, evalBatches;
+    private readonly DetectionAugmentation augmentation;
+    private YoloLoss? loss;
+
+    internal DetectionTask(TrainOptions options)
+    {
+        DetectorRegistry.RequireInputSize(options.InputSize);
+        augmentation = options.DetectionAugment ?? new DetectionAugmentation();
+        augmentation.Validate();
+        var unused = Unused(options);
+        if (unused != null)
+            throw new LeanNetsUsageException($"{unused} is not used when training a detector");
+        train = VocDataset.Load([options.Data], options.TrainSplit ?? "train", skipBad: options.SkipBad);
+        eval = VocDataset.Load([options.Data], options.EvalSplit ?? "val", train.ClassNames, options.SkipBad);
+        if (options.Classes is int classes && classes != train.ClassNames.Count)
+            throw new LeanNetsUsageException($"{classes} classes asked for but the data has {train.ClassNames.Count}");
+        trainBatches = new DetectionBatches(train, options.InputSize);
+        evalBatches = new DetectionBatches(eval, options.InputSize);
+        Options = options with { Classes = train.ClassNames.Count, InChannels = 3 };
+        // RGB / 255, letterboxed on grey: what YoloV3's card says.
+        Input = new DataConfig(options.InputSize, 3, [0, 0, 0], [1, 1, 1], Augmentation.None, 0, augmentation.Flip);
+    }
+
+    /// <summary>The defaults of a detector run: SGD with Nesterov momentum, one warmup epoch (a from-scratch
+    /// detector starts with huge objectness losses), cosine decay, gradient norm clipped to 10.</summary>
+    public static TrainOptions Defaults(string model, string data) =>
+        new()
+        {
+            Task = ModelCard.Detect,
+            Model = model,
+            Data = data,
+            Epochs = 30,
+            BatchSize = 8,
+            InputSize = DetectorRegistry.DefaultInputSize,
+            LearningRate = 0.01,
+            Momentum = 0.9,
+            Nesterov = true,
+            WeightDecay = 5e-4,
+            WarmupEpochs = 1,
+            ClipGradNorm = 10,
+            Prefetch = 0,
+            Recipe = "detection",
+        };
+
+    public static nn.Module<Tensor, Tensor> Create(TrainOptions o) =>
+        DetectorRegistry.Get(o.Model).Create(o.Classes, o.InChannels);
+
+    /// <summary>A classification setting given to a detector run (null when there is none).</summary>
+    private static string? Unused(TrainOptions o) =>
+        o.LabelSmoothing != 0 ? "label smoothing"
+        : o.Augment != Augmentation.None || o.Pad != 0 ? "classification augmentation (--augment, --pad)"
+        : o.LimitTrain != 0 || o.LimitTest != 0 ? "an image limit"
+        : null;
+
+    public TrainOptions Options { get; }
+    public IReadOnlyList<string> ClassNames => train.ClassNames;
+    public DataConfig Input { get; }
+    public int BatchesPerEpoch => (trainBatches.Count + Options.BatchSize - 1) / Options.BatchSize;
+    public int SkippedImages => train.Skipped + eval.Skipped;
+
+    public nn.Module<Tensor, Tensor> CreateModel() => Create(Options);
+
+    public string InitializeFrom(nn.Module<Tensor, Tensor> model, string path) =>
+        FineTuning.InitializeFrom(model, Options.Model, path, YoloV3.IsClassDependent).Describe();
+
+    public IEnumerable<ITrainingBatch> Epoch(int epoch, CancellationToken cancel) =>
+        trainBatches.Epoch(Options.BatchSize, augmentation, Options.Seed + epoch + 1).Select(b => new Boxes(b));
+
+    public BatchLoss Loss(nn.Module<Tensor, Tensor> model, ITrainingBatch batch)
+    {
+        var b = ((Boxes)batch).Batch;
+        loss ??= YoloLoss.For((YoloV3)model);
+        var terms = loss.Compute(model.call(b.Images), b.Targets, Options.InputSize);
+        return new BatchLoss(terms.Total, [(BoxLoss, terms.Box), (ObjectLoss, terms.Objectness),
+            (ClassLoss, terms.Class)]);
+    }
+
+    public TaskEvaluation Evaluate(nn.Module<Tensor, Tensor> model, int epoch)
+    {
+        var maps = DetectorScore.Evaluate((YoloV3)model, evalBatches, Options.InputSize, ClassNames.Count);
+        return new TaskEvaluation([(Map07, maps.Voc07.Map), (MapArea, maps.Area.Map)], maps.Voc07.Map, maps);
+    }
+
+    public Tensor SampleImages()
+    {
+        using var first = trainBatches.Epoch(Math.Min(16, trainBatches.Count), null, 0).First();
+        return first.Images.clone();
+    }
+
+    public string Describe(EpochMetrics m) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"epoch {m.Epoch}/{Options.Epochs}: loss {m.TrainLoss:F3} (box {m[BoxLoss]:F3}, obj {m[ObjectLoss]:F3}, "
+                + $"cls {m[ClassLoss]:F3}), mAP@0.5 {100 * m[Map07]:F1}% (VOC07) {100 * m[MapArea]:F1}% (area)"
+                + $"{(m.EmaScore is double e ? $" EMA {100 * e:F1}%" : "")}, {m.Seconds:F0}s"
+        );
+
+    public void Dispose() { }
+
+    private sealed class Boxes(DetectionBatch batch) : ITrainingBatch
+    {
+        public DetectionBatch Batch => batch;
+        public int Count => batch.Ids.Count;
+
+        public void Dispose() => batch.Dispose();
+    }
+}

@@ -1,0 +1,175 @@
+using LeanNets.Data;
+using LeanNets.Data.Detection;
+using LeanNets.Models;
+
+namespace LeanNets.Training;
+
+/// <summary>
+/// A training run as a person asks for it (`leannets train`, or code): a model and its data, or a run to resume,
+/// and only the settings to change; every other setting is the task's default (<see cref="TrainingTasks"/>)
+/// or, for a classifier, the recipe's. Messages name the settings as the command line spells them.
+/// </summary>
+public sealed record TrainRequest
+{
+    /// <summary>A registry name (not needed to resume: the run knows it; when given, it must be the run's).</summary>
+    public string? Model { get; init; }
+    public string? Data { get; init; }
+
+    /// <summary>A run directory or a checkpoint in it, to continue.</summary>
+    public string? Resume { get; init; }
+
+    /// <summary>The run directory (default runs/MODEL-TIME; for a resume, the run's own).</summary>
+    public string? Output { get; init; }
+    public bool Force { get; init; }
+
+    /// <summary>The task asked for: it must be the model's.</summary>
+    public string? Task { get; init; }
+    public string? Recipe { get; init; }
+    public int? Epochs { get; init; }
+    public int? BatchSize { get; init; }
+    public double? LearningRate { get; init; }
+    public OptimizerKind? Optimizer { get; init; }
+    public double? Momentum { get; init; }
+    public bool? Nesterov { get; init; }
+    public double? WeightDecay { get; init; }
+    public ScheduleKind? Schedule { get; init; }
+    public double? WarmupEpochs { get; init; }
+    public int? StepEvery { get; init; }
+    public double? StepGamma { get; init; }
+    public double? LabelSmoothing { get; init; }
+    public double? ClipGradNorm { get; init; }
+    public double? EmaDecay { get; init; }
+    public Augmentation? Augment { get; init; }
+    public int? Pad { get; init; }
+    public bool? Flip { get; init; }
+    public int? InputSize { get; init; }
+    public int? Classes { get; init; }
+    public int? InChannels { get; init; }
+    public long? Seed { get; init; }
+    public string? InitFrom { get; init; }
+    public bool Deterministic { get; init; }
+    public int? Prefetch { get; init; }
+    public int? LimitTrain { get; init; }
+    public int? LimitTest { get; init; }
+    public bool SkipBad { get; init; }
+
+    /// <summary>Trains (or resumes) and reports to the observers.</summary>
+    public TrainResult Run(IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel = default)
+    {
+        if (Resume != null)
+        {
+            if (Given().Except(ResumeSettings).FirstOrDefault() is string fixedSetting)
+                throw new LeanNetsUsageException(
+                    $"{fixedSetting} cannot be changed when resuming: the run keeps its own settings");
+            var saved = Trainer.OptionsOf(Resume);
+            RequireTask(saved.Model, saved.Task);
+            return Trainer.Resume(new ResumeRequest(Resume, Epochs, Output, Model, Data, Force), observers, cancel);
+        }
+        var options = Resolve();
+        return Trainer.Run(options, Output ?? Trainer.DefaultRunDirectory(options.Model), observers, Force, cancel);
+    }
+
+    /// <summary>The run's options: the task's defaults (and a classifier's recipe), then what was asked.</summary>
+    public TrainOptions Resolve()
+    {
+        string model = Model ?? throw new LeanNetsUsageException(
+            "name the model to train (or --resume RUN to continue a run)");
+        string task = TrainingTasks.Of(model);
+        RequireTask(model, task);
+        string data = Data ?? throw new LeanNetsUsageException(
+            task == ModelCard.Detect ? "--data is required (a VOC folder)" : "--data is required (the dataset folder)");
+        var o = TrainingTasks.Defaults(model, data);
+        if (task == ModelCard.Detect)
+        {
+            if (Given().Intersect(ClassifierSettings).FirstOrDefault() is string unused)
+                throw new LeanNetsUsageException($"{unused} is not used when training a detector");
+            o = o with { DetectionAugment = DetectorAugmentation() };
+        }
+        else
+        {
+            // The recipe sees the batch size first: some scale the learning rate with it.
+            o = Recipes.Apply(Recipe ?? "default", o with { BatchSize = BatchSize ?? o.BatchSize });
+            if (Augment is Augmentation augment)
+                o = o.WithAugmentation(augment);
+            o = o with { Pad = Pad ?? o.Pad, Flip = Flip ?? o.Flip };
+        }
+        return o with
+        {
+            Epochs = Epochs ?? o.Epochs,
+            BatchSize = BatchSize ?? o.BatchSize,
+            LearningRate = LearningRate ?? o.LearningRate,
+            Optimizer = Optimizer ?? o.Optimizer,
+            Momentum = Momentum ?? o.Momentum,
+            Nesterov = Nesterov ?? o.Nesterov,
+            WeightDecay = WeightDecay ?? o.WeightDecay,
+            Schedule = Schedule ?? o.Schedule,
+            WarmupEpochs = WarmupEpochs ?? o.WarmupEpochs,
+            StepEvery = StepEvery ?? o.StepEvery,
+            StepGamma = StepGamma ?? o.StepGamma,
+            LabelSmoothing = LabelSmoothing ?? o.LabelSmoothing,
+            ClipGradNorm = ClipGradNorm ?? o.ClipGradNorm,
+            EmaDecay = EmaDecay ?? o.EmaDecay,
+            InputSize = InputSize ?? o.InputSize,
+            Classes = Classes,
+            InChannels = InChannels,
+            Seed = Seed ?? o.Seed,
+            InitFrom = InitFrom,
+            Deterministic = Deterministic,
+            Prefetch = Prefetch ?? o.Prefetch,
+            LimitTrain = LimitTrain ?? 0,
+            LimitTest = LimitTest ?? 0,
+            SkipBad = SkipBad,
+        };
+    }
+
+    /// <summary>A detector's augmentation: its defaults, none, or the defaults with flips set.</summary>
+    private DetectionAugmentation DetectorAugmentation()
+    {
+        var augment = Augment switch
+        {
+            null => new DetectionAugmentation(),
+            Augmentation.None => DetectionAugmentation.None,
+            var other => throw new LeanNetsUsageException(
+                $"--augment {other.ToString()!.ToLowerInvariant()} is for classifiers; a detector takes none "
+                    + "(default: zoom, shift, flip and colour jitter)"
+            ),
+        };
+        return Flip is bool flip ? augment with { Flip = flip } : augment;
+    }
+
+    private void RequireTask(string model, string task)
+    {
+        if (Task != null && Task != task)
+            throw new LeanNetsUsageException(
+                task == ModelCard.Detect
+                    ? $"{model} is a detector: use --task detect (or no --task)"
+                    : $"{model} is not a detector (detectors: "
+                        + $"{string.Join(", ", Models.Detection.DetectorRegistry.List().Select(d => d.Name))})"
+            );
+    }
+
+    private static readonly string[] ResumeSettings = ["--epochs", "--output", "--force", "--data", "--task"];
+
+    private static readonly string[] ClassifierSettings =
+        ["--recipe", "--label-smoothing", "--pad", "--limit-train", "--limit-test", "--prefetch"];
+
+    /// <summary>The settings this request changes, as the command line names them.</summary>
+    private IEnumerable<string> Given()
+    {
+        (string Name, bool Set)[] all =
+        [
+            ("--data", Data != null), ("--output", Output != null), ("--force", Force), ("--task", Task != null),
+            ("--recipe", Recipe != null), ("--epochs", Epochs != null), ("--batch-size", BatchSize != null),
+            ("--lr", LearningRate != null), ("--optimizer", Optimizer != null), ("--momentum", Momentum != null),
+            ("--nesterov", Nesterov != null), ("--wd", WeightDecay != null), ("--schedule", Schedule != null),
+            ("--warmup", WarmupEpochs != null), ("--step-every", StepEvery != null),
+            ("--step-gamma", StepGamma != null), ("--label-smoothing", LabelSmoothing != null),
+            ("--clip-grad", ClipGradNorm != null), ("--ema", EmaDecay != null), ("--augment", Augment != null),
+            ("--pad", Pad != null), ("--flip", Flip != null), ("--input-size", InputSize != null),
+            ("--classes", Classes != null), ("--in-channels", InChannels != null), ("--seed", Seed != null),
+            ("--init-from", InitFrom != null), ("--deterministic", Deterministic), ("--prefetch", Prefetch != null),
+            ("--limit-train", LimitTrain != null), ("--limit-test", LimitTest != null), ("--skip-bad", SkipBad),
+        ];
+        return all.Where(s => s.Set).Select(s => s.Name);
+    }
+}
