@@ -61,6 +61,7 @@ public static class LeanNetsCli
             error.WriteLine($"leannets: error: {ParseErrorLine(root, args, parsed)}");
             return UsageError;
         }
+        using var signals = new StopSignals(error);
         try
         {
             if (parsed.Action is not System.CommandLine.Help.HelpAction)
@@ -81,7 +82,13 @@ public static class LeanNetsCli
         }
         catch (Exception e)
         {
-            var (code, message) = Describe(e);
+            var (code, described) = Describe(e);
+            string message = Printable(described);
+            if (e is Training.TrainingStoppedException && signals.ExitCode > 0)
+            {
+                error.WriteLine($"leannets: {message}");
+                return signals.ExitCode;
+            }
             error.WriteLine($"leannets: error: {message}");
             if (parsed.GetValue(Verbose))
                 error.WriteLine(e.ToString());
@@ -112,6 +119,15 @@ public static class LeanNetsCli
         };
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    /// <summary>An error message as one printable line: control characters (a garbage file's bytes quoted in a
+    /// parser's message) become '?', and a runaway message is cut.</summary>
+    internal static string Printable(string message)
+    {
+        const int limit = 400;
+        var line = new string(message.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return line.Length <= limit ? line : line[..limit] + "...";
+    }
 
     private static string ParseErrorLine(RootCommand root, string[] args, ParseResult parsed)
     {

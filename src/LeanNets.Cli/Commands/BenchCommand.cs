@@ -75,7 +75,7 @@ public static class BenchCommand
             var subjects = (
                 from size in batches
                 from name in parsed.GetValue(models)!
-                from subject in Subjects(name, size, shape, chosen, fold)
+                from subject in BenchSubject.For(name, size, shape, chosen, fold)
                 select subject
             ).ToList();
             var results = BenchResult
@@ -88,7 +88,7 @@ public static class BenchCommand
                 })
                 .ToList();
             if (parsed.GetValue(markdown))
-                output.Write(Markdown(results));
+                output.Write(BenchResult.Markdown(results));
             if (parsed.GetValue(json) is string path)
                 JsonFile.Write(path, results);
             return LeanNetsCli.Success;
@@ -96,50 +96,14 @@ public static class BenchCommand
         return command;
     }
 
-    /// <summary>What to time for one model argument at one batch size: an ONNX file once; a registry model on each
-    /// engine, on TorchSharp also with its norms folded when asked.</summary>
-    private static IEnumerable<Func<BenchSubject>> Subjects(
-        string name,
-        int batch,
-        InputShape? shape,
-        EngineKind[] engines,
-        bool fold
-    ) =>
-        OnnxRuntimeSession.IsOnnxFile(name)
-            ? [() => BenchSubject.ForOnnxFile(name, batch)]
-            : engines.SelectMany(engine =>
-                (fold && engine == EngineKind.TorchSharp ? new[] { false, true } : [false]).Select(folded =>
-                    (Func<BenchSubject>)(() => BenchSubject.ForModel(name, shape, batch, engine, folded))
-                )
-            );
-
     private static string Line(BenchResult r) =>
         string.Create(
             CultureInfo.InvariantCulture,
             $"{r.Model,-28} {r.EngineLabel,-16} {r.Input} batch {r.Batch}: {r.MedianMs,9:F2} ms median "
                 + $"(p10 {r.P10Ms:F2}, p90 {r.P90Ms:F2}), {r.ImagesPerSecond,8:F1} img/s, "
-                + $"{Gflops(r.GflopsPerSecond),6} GFLOP/s, peak RSS {Megabytes(r.PeakRssBytes)}, threads {r.Threads}"
+                + $"{BenchResult.Gflops(r.GflopsPerSecond),6} GFLOP/s, "
+                + $"peak RSS {BenchResult.Megabytes(r.PeakRssBytes)}, threads {r.Threads}"
         );
-
-    private static string Markdown(IReadOnlyList<BenchResult> results)
-    {
-        var text = new System.Text.StringBuilder(
-            "| model | engine | input | batch | median ms | p10 ms | p90 ms | img/s | GFLOP/s | peak RSS | speed-up |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n"
-        );
-        foreach (var r in results)
-        {
-            var first = results.First(o => o.Model == r.Model && o.Batch == r.Batch);
-            text.Append(
-                CultureInfo.InvariantCulture,
-                $"| {r.Model} | {r.EngineLabel} | {r.Input} | {r.Batch} | {r.MedianMs:F2} | {r.P10Ms:F2} "
-                    + $"| {r.P90Ms:F2} "
-                    + $"| {r.ImagesPerSecond:F1} | {Gflops(r.GflopsPerSecond)} | {Megabytes(r.PeakRssBytes)} "
-                    + $"| {first.MedianMs / r.MedianMs:F2}x |\n"
-            );
-        }
-        return text.ToString();
-    }
 
     /// <summary>True for a bench of ONNX files only: it runs on ONNX Runtime alone and need not load libtorch
     /// (about 120 MB resident), as a deployed model would not.</summary>
@@ -147,10 +111,4 @@ public static class BenchCommand
         parsed.CommandResult.Command.Name == "bench" && parsed.GetValue<string[]>("models") is { } names
         && names.All(OnnxRuntimeSession.IsOnnxFile);
 
-
-    private static string Gflops(double? value) =>
-        value is double v ? v.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
-
-    private static string Megabytes(long? bytes) =>
-        bytes is long b ? string.Create(CultureInfo.InvariantCulture, $"{b / 1e6:F0} MB") : "n/a";
 }

@@ -19,7 +19,8 @@ public static class CompareCommand
         var file = new Option<string?>("--output") { Description = "also write the Markdown table to this file" };
         var command = new Command(
             "compare",
-            "Tabulate trained runs: test top-1, params, MACs and single-thread CPU ms per image"
+            "Tabulate trained runs: score (test top-1; a detector: mAP@0.5), params, MACs and single-thread CPU ms per "
+                + "image"
         )
         {
             runs,
@@ -31,8 +32,8 @@ public static class CompareCommand
                 "model",
                 "epochs",
                 "train images",
-                "best top-1",
-                "final top-1",
+                "best score",
+                "final score",
                 "params",
                 "MACs",
                 "CPU ms/img (1 thread)",

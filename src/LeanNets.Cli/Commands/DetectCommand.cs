@@ -61,40 +61,45 @@ public static class DetectCommand
             using var detector = Open(parsed.GetValue(model)!, parsed.GetValue(weights), parsed.GetValue(size),
                 minimum, parsed.GetResult(engine) is { Implicit: false } ? parsed.GetValue(engine) : null);
             string folder = parsed.GetValue(dir)!;
-            Directory.CreateDirectory(folder);
             var records = new List<object>();
-            foreach (string path in paths)
+            // All or nothing: the pictures and detections.json appear together, or the folder is left as it was.
+            AtomicDirectory.Write(folder, Json, temp =>
             {
-                var found = detector.Detect(path);
-                string drawn = Path.Combine(folder, Path.GetFileNameWithoutExtension(path) + ".png");
-                DetectionImage.Write(path, found, detector.ClassNames, drawn);
-                output.WriteLine($"{path}: {found.Count} objects -> {drawn}");
-                foreach (var d in found)
+                foreach (string path in paths)
                 {
-                    output.WriteLine(
-                        string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"  {detector.ClassNames[d.Class],-12} {d.Score,6:P1}  "
-                                + $"{d.Box.X1:F0},{d.Box.Y1:F0}-{d.Box.X2:F0},{d.Box.Y2:F0}"
-                        )
-                    );
-                }
-                records.Add(new
-                {
-                    image = path,
-                    objects = found.Select(d => new
+                    var found = detector.Detect(path);
+                    string name = Path.GetFileNameWithoutExtension(path) + ".png", drawn = Path.Combine(folder, name);
+                    DetectionImage.Write(path, found, detector.ClassNames, Path.Combine(temp, name));
+                    output.WriteLine($"{path}: {found.Count} objects -> {drawn}");
+                    foreach (var d in found)
                     {
-                        @class = detector.ClassNames[d.Class],
-                        score = d.Score,
-                        box = new[] { d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2 },
-                    }),
-                });
-            }
-            AtomicFile.WriteAllText(Path.Combine(folder, "detections.json"), JsonFile.Serialize(records));
+                        output.WriteLine(
+                            string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"  {detector.ClassNames[d.Class],-12} {d.Score,6:P1}  "
+                                    + $"{d.Box.X1:F0},{d.Box.Y1:F0}-{d.Box.X2:F0},{d.Box.Y2:F0}"
+                            )
+                        );
+                    }
+                    records.Add(new
+                    {
+                        image = path,
+                        objects = found.Select(d => new
+                        {
+                            @class = detector.ClassNames[d.Class],
+                            score = d.Score,
+                            box = new[] { d.Box.X1, d.Box.Y1, d.Box.X2, d.Box.Y2 },
+                        }),
+                    });
+                }
+                AtomicFile.WriteAllText(Path.Combine(temp, Json), JsonFile.Serialize(records));
+            });
             return LeanNetsCli.Success;
         });
         return command;
     }
+
+    private const string Json = "detections.json";
 
     private static ObjectDetector Open(string model, string? weights, int? size, float threshold,
         Inference.EngineKind? engine)

@@ -4,7 +4,6 @@ using LeanNets.Cli.Output;
 using LeanNets.Inference;
 using LeanNets.Inference.Detection;
 using LeanNets.Reports;
-using LeanNets.Training;
 
 namespace LeanNets.Cli.Commands;
 
@@ -84,25 +83,12 @@ public static class EvalCommand
                     parsed.GetValue(inputSize), parsed.GetValue(skipBad));
                 return EvaluateDetector(DetectionEvaluation.Run(request), outDir, output);
             }
-            var report = CheckpointEvaluation.Run(
-                new EvalRequest(
-                    path,
-                    parsed.GetValue(data)!,
-                    parsed.GetValue(model),
-                    parsed.GetValue(batch),
-                    parsed.GetValue(limit),
-                    parsed.GetValue(skipBad),
-                    parsed.GetValue(engine)
-                )
-            );
+            var report = CheckpointEvaluation.Run(new EvalRequest(path, parsed.GetValue(data)!, name,
+                parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(skipBad), parsed.GetValue(engine)));
             var r = report.Result;
-            output.WriteLine(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{report.Model} on {r.Images} images: top-1 {100 * r.Top1:F2}%  top-5 {100 * r.Top5:F2}%  loss "
-                    + $"{r.Loss:F4}  {r.ImagesPerSecond:F0} img/s"
-                )
-            );
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{report.Model} on {r.Images} images: top-1 {100 * r.Top1:F2}%  top-5 {100 * r.Top5:F2}%  loss "
+                    + $"{r.Loss:F4}  {r.ImagesPerSecond:F0} img/s"));
             if (report.SkippedImages > 0)
                 output.WriteLine($"skipped {report.SkippedImages} unreadable images");
             var table = new TextTable("class", "accuracy");

@@ -59,29 +59,8 @@ public static class ExportCommand
             string name = parsed.GetValue(model)!;
             int opsetValue = parsed.GetValue(opset);
             bool fold = !parsed.GetValue(noFold);
-            ModelProto proto;
-            string input;
-            if (DetectorRegistry.Contains(name))
-            {
-                var options = new OnnxExportOptions(0, 3, opsetValue, fixedBatch, fold);
-                (proto, int side) = DetectorExport.Save(name, parsed.GetValue(checkpoint), parsed.GetValue(inputSize),
-                    options, path);
-                input = $"3x{side}x{side}";
-            }
-            else
-            {
-                using var loaded = ModelSource.Load(name, parsed.GetValue(checkpoint), parsed.GetValue(inputSize));
-                var options = new OnnxExportOptions(
-                    loaded.Data.InputSize,
-                    loaded.Data.Channels,
-                    opsetValue,
-                    fixedBatch,
-                    fold,
-                    loaded.Card.ToMetadata()
-                );
-                proto = OnnxExporter.Save(loaded.Model, options, path);
-                input = $"{loaded.Data.Channels}x{loaded.Data.InputSize}x{loaded.Data.InputSize}";
-            }
+            var (proto, input) = ModelExport.Save(name, parsed.GetValue(checkpoint), parsed.GetValue(inputSize),
+                new OnnxExportOptions(0, 0, opsetValue, fixedBatch, fold), path);
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,

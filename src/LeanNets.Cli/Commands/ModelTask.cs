@@ -1,8 +1,9 @@
-using LeanNets.Models.Detection;
+using LeanNets.Models;
+using LeanNets.Training;
 
 namespace LeanNets.Cli.Commands;
 
-/// <summary>What `train` and `eval` work on: a classifier or a detector.</summary>
+/// <summary>What `train` and `eval` work on: a classifier or a detector (the model card's task names).</summary>
 public enum ModelTask
 {
     Classify,
@@ -12,21 +13,9 @@ public enum ModelTask
 public static class ModelTasks
 {
     /// <summary>The task a model name implies, checked against an explicit --task.</summary>
-    public static bool IsDetector(string name, ModelTask? asked)
-    {
-        bool detector = DetectorRegistry.Contains(name);
-        RequireAgrees(name, detector, asked);
-        return detector;
-    }
+    public static bool IsDetector(string name, ModelTask? asked) =>
+        TrainingTasks.Of(name, Name(asked)) == ModelCard.Detect;
 
-    public static void RequireAgrees(string name, bool detector, ModelTask? asked)
-    {
-        if (asked is ModelTask task && task == ModelTask.Detect != detector)
-            throw new LeanNetsUsageException(
-                detector
-                    ? $"{name} is a detector: use --task detect (or no --task)"
-                    : $"{name} is not a detector (detectors: "
-                        + $"{string.Join(", ", DetectorRegistry.List().Select(d => d.Name))})"
-            );
-    }
+    /// <summary>The task's name as model cards and the library write it.</summary>
+    public static string? Name(ModelTask? task) => task?.ToString().ToLowerInvariant();
 }

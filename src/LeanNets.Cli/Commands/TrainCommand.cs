@@ -77,7 +77,7 @@ public static class TrainCommand
                 Resume = p.GetValue(resume),
                 Output = p.GetValue(outputDir),
                 Force = p.GetValue(force),
-                Task = p.GetValue(task)?.ToString().ToLowerInvariant(),
+                Task = ModelTasks.Name(p.GetValue(task)),
                 Recipe = p.GetValue(recipe),
                 Epochs = p.GetValue(epochs),
                 BatchSize = p.GetValue(batch),
@@ -116,7 +116,10 @@ public static class TrainCommand
                 observers.Add(new TensorBoardLog());
             if (KillAtCommitStep.FromEnvironment() is { } killAt)
                 observers.Add(killAt);
-            var result = request.Run(observers);
+            var signals = StopSignals.Current;
+            if (signals != null)
+                signals.Graceful = true;
+            var result = request.Run(observers, signals?.Token ?? default);
             if (result.SkippedImages > 0)
                 output.WriteLine($"skipped {result.SkippedImages} unreadable images or bad annotations (--skip-bad)");
             var (state, dir) = (result.State, result.RunDirectory);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LeanNets.Measures;
 using LeanNets.Models;
 
@@ -73,4 +74,32 @@ public sealed record BenchResult(
                 subject.Dispose();
         }
     }
+
+    /// <summary>One Markdown table of every result, with each one's speed-up against its model's first row at
+    /// the same batch.</summary>
+    public static string Markdown(IReadOnlyList<BenchResult> results)
+    {
+        var text = new System.Text.StringBuilder(
+            "| model | engine | input | batch | median ms | p10 ms | p90 ms | img/s | GFLOP/s | peak RSS | speed-up |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        );
+        foreach (var r in results)
+        {
+            var first = results.First(o => o.Model == r.Model && o.Batch == r.Batch);
+            text.Append(
+                CultureInfo.InvariantCulture,
+                $"| {r.Model} | {r.EngineLabel} | {r.Input} | {r.Batch} | {r.MedianMs:F2} | {r.P10Ms:F2} "
+                    + $"| {r.P90Ms:F2} "
+                    + $"| {r.ImagesPerSecond:F1} | {Gflops(r.GflopsPerSecond)} | {Megabytes(r.PeakRssBytes)} "
+                    + $"| {first.MedianMs / r.MedianMs:F2}x |\n"
+            );
+        }
+        return text.ToString();
+    }
+
+    public static string Gflops(double? value) =>
+        value is double v ? v.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
+
+    public static string Megabytes(long? bytes) =>
+        bytes is long b ? string.Create(CultureInfo.InvariantCulture, $"{b / 1e6:F0} MB") : "n/a";
 }

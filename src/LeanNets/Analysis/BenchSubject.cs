@@ -48,6 +48,23 @@ public sealed class BenchSubject : IDisposable
     /// <summary>The TorchSharp model runs with its batch norms folded into the convolutions.</summary>
     public bool NormsFolded { get; private init; }
 
+    /// <summary>What to time for one model argument at one batch size: an ONNX file once; a registry model on each
+    /// engine, on TorchSharp also with its norms folded when asked.</summary>
+    public static IEnumerable<Func<BenchSubject>> For(
+        string name,
+        int batch,
+        InputShape? shape,
+        EngineKind[] engines,
+        bool fold
+    ) =>
+        Inference.OnnxRuntimeSession.IsOnnxFile(name)
+            ? [() => ForOnnxFile(name, batch)]
+            : engines.SelectMany(engine =>
+                (fold && engine == EngineKind.TorchSharp ? new[] { false, true } : [false]).Select(folded =>
+                    (Func<BenchSubject>)(() => ForModel(name, shape, batch, engine, folded))
+                )
+            );
+
     /// <summary>Runs the model once on the batch.</summary>
     public void Call() => call();
 
@@ -70,6 +87,7 @@ public sealed class BenchSubject : IDisposable
         var net = spec.Create(inChannels: shape.Channels);
         try
         {
+            MemoryEstimate.RequireFits(net, shape, batch, training: false);
             long macs = ModelProfiler.Profile(net, shape.WithBatch(1)).Macs;
             if (engine == EngineKind.OnnxRuntime)
             {

@@ -107,18 +107,17 @@ public sealed class ImageFolderDataset : IImageDataset
         try
         {
             // Read the declared size first: decoding allocates width x height x 4 bytes.
-            using (var codec = SKCodec.Create(path))
-            {
-                if (codec == null || (long)codec.Info.Width * codec.Info.Height is 0 or > MaxPixels)
-                    return null;
-            }
-            using var bitmap = SKBitmap.Decode(path);
-            if (bitmap == null || bitmap.Width == 0 || bitmap.Height == 0)
+            using var codec = SKCodec.Create(path);
+            if (codec == null || (long)codec.Info.Width * codec.Info.Height is 0 or > MaxPixels)
                 return null;
-            using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
-            var source = rgba ?? bitmap;
-            (height, width) = (source.Height, source.Width);
-            var bytes = source.Bytes;
+            var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            using var bitmap = new SKBitmap(info);
+            // A truncated file decodes "successfully" into a partly grey picture unless the codec's result is read:
+            // IncompleteInput (half a PNG, a third of a JPEG) makes it a bad file like any other.
+            if (codec.GetPixels(info, bitmap.GetPixels()) != SKCodecResult.Success)
+                return null;
+            (height, width) = (info.Height, info.Width);
+            var bytes = bitmap.Bytes;
             int plane = height * width;
             var chw = new byte[3 * plane];
             for (int i = 0; i < plane; i++)

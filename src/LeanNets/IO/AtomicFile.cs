@@ -36,6 +36,9 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
+        // Renaming over a symbolic link would replace the link, not write where it points: refused, never guessed.
+        if (new FileInfo(full).LinkTarget != null)
+            throw new LeanNetsUsageException($"{path} is a symbolic link; name the file it points to");
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + TempSuffix;
         try

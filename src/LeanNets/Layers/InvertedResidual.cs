@@ -1,4 +1,5 @@
 using LeanNets.Onnx;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -69,6 +70,6 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>, IOnnxExportabl
         if (!residual)
             return block.call(input);
         using var y = block.call(input);
-        return y + input;
+        return y.Plus(input);
     }
 }

@@ -1,3 +1,4 @@
+using LeanNets.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -52,14 +53,18 @@ public static class NormFolding
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         double eps = bn.eps;
-        var scale = bn.weight! / (bn.running_var! + eps).sqrt();
+        using var epsilon = eps.ToScalar();
+        var scale = bn.weight!.div(bn.running_var!.add(epsilon, OwnedScalars.One).sqrt());
         var shift = bn.bias! - bn.running_mean! * scale;
         if (!Absorb(convolution, scale, shift))
             return false;
-        bn.weight!.fill_(1);
+        // Owned scalars: a temporary one can be finalised while libtorch reads it (seen here under GC pressure).
+        using var one = 1.0.ToScalar();
+        using var variance = (1 - eps).ToScalar();
+        bn.weight!.fill_(one);
         bn.bias!.zero_();
         bn.running_mean!.zero_();
-        bn.running_var!.fill_(1 - eps);
+        bn.running_var!.fill_(variance);
         return true;
     }
 

@@ -1,3 +1,4 @@
+using LeanNets.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public static class WeightInit
                         cb.zero_();
                     break;
                 case BatchNorm2d bn:
-                    bn.weight?.fill_(1);
+                    bn.weight?.fill_(OwnedScalars.One);
                     bn.bias?.zero_();
                     break;
                 case Linear linear:

@@ -15,6 +15,10 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
     public DataConfig Data { get; } = data;
     public IReadOnlyList<string> ClassNames { get; } = classNames;
 
+    /// <summary>True when <see cref="Data"/> is how the weights were trained (a run's or a model card's); false
+    /// when it is the registry's guess for weights that came without one.</summary>
+    public bool Recorded { get; private init; }
+
     /// <summary>What these weights are, as every file LeanNets writes records it.</summary>
     public ModelCard Card =>
         new(
@@ -39,9 +43,8 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
     }
 
     /// <summary>
-    /// A trained model. Its preprocessing and class names come from the checkpoint; a checkpoint too old to
-    /// record them takes them from its training data when that folder is still there, else the model's
-    /// defaults (numbered classes).
+    /// A trained model from any weight file: a run's checkpoint (its preprocessing and class names are the run's)
+    /// or a PyTorch or safetensors file (<see cref="FromWeights"/>).
     /// </summary>
     public static LoadedModel FromCheckpoint(string path, string? expectedModel = null, int? inputSize = null)
     {
@@ -54,15 +57,16 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
             );
         }
         var (model, state) = ClassifierFrom(path, expectedModel);
+        Guard(model, () => FiniteWeights.Require(model, path));
         var o = state.Options;
-        var data = state.Data;
-        var classes = state.ClassNames;
-        int channels = o.InChannels ?? ModelRegistry.Get(o.Model).DefaultInput.Channels;
-        data ??= DataConfig.ForModel(new InputShape(channels, o.InputSize, o.InputSize));
+        var data = state.Data ?? throw new LeanNetsException($"{path}: the run records no input configuration");
         if (inputSize is int size)
             data = data with { InputSize = size };
         string label = $"{o.Model} ({Path.GetFileName(path)})";
-        return new LoadedModel(label, model, data, classes ?? Numbered((int)model.NumClasses));
+        return new LoadedModel(label, model, data, state.ClassNames ?? Numbered((int)model.NumClasses))
+        {
+            Recorded = true,
+        };
     }
 
     /// <summary>The classifier a run's checkpoint holds, with the run's state; a detector's checkpoint is
@@ -86,6 +90,7 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
         var card = WeightFile.ReadCard(path);
         card?.Require(name, ModelCard.Classify, path);
         var (model, _) = WeightImport.CreateModel(path, name);
+        Guard(model, () => FiniteWeights.Require(model, path));
         var data = card != null && card.Input.Channels == model.InChannels
             ? DataConfig.FromCard(card)
             : DataConfig.ForModel(ModelRegistry.Get(name).DefaultInput with { Channels = (int)model.InChannels });
@@ -94,10 +99,27 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
         var classes = card != null && card.ClassNames.Count == model.NumClasses
             ? card.ClassNames
             : Numbered((int)model.NumClasses);
-        return new LoadedModel($"{name} ({Path.GetFileName(path)})", model, data, classes);
+        return new LoadedModel($"{name} ({Path.GetFileName(path)})", model, data, classes)
+        {
+            Recorded = card != null && card.Input.Channels == model.InChannels,
+        };
     }
 
     private static IReadOnlyList<string> Numbered(int count) => ModelCard.Numbered(count);
+
+    /// <summary>Runs a check on a model just built, disposing it when the check fails.</summary>
+    private static void Guard(Classifier model, Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     public void Dispose() => Model.Dispose();
 }

@@ -40,7 +40,7 @@ public sealed class TrainedDetector : IDisposable
             if (state.Options.Model != modelName)
                 throw new LeanNetsUsageException($"{weights} is a run of '{state.Options.Model}', not '{modelName}'");
             var trained = spec.Create(state.Options.Classes);
-            return Built(trained, () => Checkpoint.Load(weights, trained), state.ClassNames ?? [],
+            return Built(weights, trained, () => Checkpoint.Load(weights, trained), state.ClassNames ?? [],
                 state.Options.InputSize);
         }
         var card = WeightFile.ReadCard(weights);
@@ -55,16 +55,17 @@ public sealed class TrainedDetector : IDisposable
         if (classNames.Count != classes)
             classNames = Models.ModelCard.Numbered(classes);
         var model = spec.Create(classes);
-        return Built(model, () => WeightLoader.Load(model, modelName, file, weights), classNames,
+        return Built(weights, model, () => WeightLoader.Load(model, modelName, file, weights), classNames,
             card?.Input.Height);
     }
 
-    private static TrainedDetector Built(YoloV3 model, Action load, IReadOnlyList<string> classNames,
+    private static TrainedDetector Built(string weights, YoloV3 model, Action load, IReadOnlyList<string> classNames,
         int? inputSize)
     {
         try
         {
             load();
+            FiniteWeights.Require(model, weights);
         }
         catch
         {

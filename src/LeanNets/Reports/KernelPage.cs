@@ -12,7 +12,16 @@ public static class KernelPage
     public const string FileName = "kernels.html";
 
     /// <summary>Draws up to <paramref name="maxLayers"/> layers (0 = all); returns how many were drawn.</summary>
-    public static int Write(nn.Module model, string title, string folder, int maxLayers = 0)
+    /// <summary>Writes the page and its PNGs into <paramref name="target"/> as a whole (a failure, a full disk
+    /// say, leaves no partial folder).</summary>
+    public static int Write(nn.Module model, string title, string target, int maxLayers = 0)
+    {
+        int count = 0;
+        AtomicDirectory.Write(target, FileName, folder => count = Fill(model, title, folder, maxLayers));
+        return count;
+    }
+
+    private static int Fill(nn.Module model, string title, string folder, int maxLayers)
     {
         var found = KernelInspector.SpatialKernels(model);
         if (maxLayers > 0)

@@ -46,6 +46,8 @@ public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
         writer.add_scalar("epoch/train_loss", (float)m.TrainLoss, m.Epoch);
         foreach (var (name, value) in m.Values)
             writer.add_scalar($"epoch/{name}", (float)value, m.Epoch);
+        if (m.EmaScore is double ema)
+            writer.add_scalar("epoch/ema_score", (float)ema, m.Epoch);
         foreach (var (name, parameter) in end.Model.named_parameters())
         {
             if (parameter.dim() > 1)

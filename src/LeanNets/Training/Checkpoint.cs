@@ -21,6 +21,31 @@ public sealed record TrainingState(TrainOptions Options, int CompletedEpochs, lo
     /// <summary>The first epoch with the best score (0 before any epoch): the one the best files hold.</summary>
     public int BestEpoch => History.Count == 0 ? 0 : History.MaxBy(m => m.Score)!.Epoch;
 
+    /// <summary>The state, checked as options are: a header LeanNets did not write is named, never used.</summary>
+    internal TrainingState Checked(string path)
+    {
+        string? problem =
+            Options is null ? "no options"
+            : History is null ? "no history"
+            : CompletedEpochs < 0 || CompletedEpochs != History.Count
+                ? $"{CompletedEpochs} completed epochs but {History?.Count} recorded"
+            : Step < 0 ? $"step {Step}"
+            : History.Any(m => m is null || m.Values is null) ? "an empty epoch record"
+            : null;
+        if (problem == null)
+        {
+            try
+            {
+                Options!.ValidateRanges();
+            }
+            catch (LeanNetsUsageException e)
+            {
+                problem = e.Message;
+            }
+        }
+        return problem == null ? this : throw new LeanNetsException($"{path}: damaged checkpoint header ({problem})");
+    }
+
     /// <summary>What the run's weights are (null for a state without its data's description).</summary>
     public ModelCard? Card() =>
         Data is { } d && ClassNames is { } names
@@ -59,7 +84,7 @@ public static class Checkpoint
     /// <summary>Reads only the state (options, epochs, history), e.g. to rebuild the model before loading
     /// weights.</summary>
     public static TrainingState ReadState(string path) =>
-        CheckpointContainer.ReadHeader<TrainingState>(path, Magic, Kind);
+        CheckpointContainer.ReadHeader<TrainingState>(path, Magic, Kind).Checked(path);
 
     /// <summary>The model a checkpoint holds (built from its options, whatever its task), with its state.</summary>
     /// <param name="expectedModel">the registry name the caller expects (an error naming both if it differs).</param>
@@ -98,6 +123,7 @@ public static class Checkpoint
             Kind,
             (state, reader) =>
             {
+                state.Checked(path);
                 try
                 {
                     model.load(reader);

@@ -6,10 +6,10 @@ using LeanNets.IO;
 namespace LeanNets.Training;
 
 /// <summary>
-/// The file layout every LeanNets checkpoint shares: <c>magic, header (JSON), payload, SHA-256 of the
-/// payload</c>, written atomically (temporary file, flush, rename). Reading checks the magic, then the checksum
-/// before any tensor is parsed, so a truncated or corrupted file is reported as such instead of loading wrong
-/// weights.
+/// The layout of a LeanNets checkpoint: <c>magic, header (JSON), payload, SHA-256 of everything before it</c>,
+/// written atomically (temporary file, flush, rename). Every read, even of the header alone, checks the
+/// checksum before anything is parsed, so a truncated, corrupted or hand-edited file is reported as such instead
+/// of loading wrong weights or a state that was never written.
 /// </summary>
 internal static class CheckpointContainer
 {
@@ -20,35 +20,40 @@ internal static class CheckpointContainer
             path,
             file =>
             {
-                using (var writer = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+                using var hashing = new HashingStream(file);
+                using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
                 {
                     writer.Write(magic);
                     writer.Write(JsonFile.Serialize(header));
-                }
-                using var hashing = new HashingStream(file);
-                using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
                     payload(writer);
+                }
                 file.Write(hashing.Hash());
             }
         );
 
-    /// <summary>The header alone (options, epochs, history): cheap, no payload read.</summary>
-    public static THeader ReadHeader<THeader>(string path, string magic, string kind)
-    {
-        using var file = Open(path);
-        using var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
-        return ReadHeader<THeader>(path, reader, magic, kind);
-    }
+    /// <summary>The header alone (options, epochs, history), after the checksum; no payload parsed.</summary>
+    public static THeader ReadHeader<THeader>(string path, string magic, string kind) =>
+        Read<THeader>(path, magic, kind, (_, _) => { });
 
-    /// <summary>The header, then (checksum verified) the payload through <paramref name="payload"/>.</summary>
+    /// <summary>The header, then the payload through <paramref name="payload"/>, after the checksum.</summary>
     public static THeader Read<THeader>(string path, string magic, string kind, Action<THeader, BinaryReader> payload)
     {
         using var file = Open(path);
         using var reader = new BinaryReader(file, Encoding.UTF8, leaveOpen: true);
-        var header = ReadHeader<THeader>(path, reader, magic, kind);
-        long payloadStart = file.Position;
-        VerifyChecksum(path, file, payloadStart);
-        file.Position = payloadStart;
+        string found = ReadMagic(path, reader, magic, kind);
+        VerifyChecksum(path, file);
+        file.Position = 0;
+        reader.ReadString();
+        THeader header;
+        try
+        {
+            header = JsonSerializer.Deserialize<THeader>(reader.ReadString(), JsonFile.Options)
+                ?? throw new LeanNetsException($"{path}: empty checkpoint header");
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException or NotSupportedException)
+        {
+            throw new LeanNetsException($"{path}: unreadable checkpoint header {found} ({e.GetType().Name})", e);
+        }
         payload(header, reader);
         return header;
     }
@@ -60,39 +65,37 @@ internal static class CheckpointContainer
         return File.OpenRead(path);
     }
 
-    private static THeader ReadHeader<THeader>(string path, BinaryReader reader, string magic, string kind)
+    private static string ReadMagic(string path, BinaryReader reader, string magic, string kind)
     {
+        string found;
         try
         {
-            string found = reader.ReadString();
-            if (found != magic)
-            {
-                // Older LeanNets wrote "LEANNETS-CKPT-2" (classifiers) and "LEANNETS-DETECTOR-CKPT-1".
-                throw new LeanNetsException(
-                    found.StartsWith("LEANNETS-", StringComparison.Ordinal) && found.Contains("CKPT")
-                        ? $"{path}: checkpoint format {found} is from an older LeanNets (expected {magic}); "
-                          + "train it again with this version"
-                        : $"{path}: not a {kind}"
-                );
-            }
-            return JsonSerializer.Deserialize<THeader>(reader.ReadString(), JsonFile.Options)
-                ?? throw new LeanNetsException($"{path}: empty checkpoint header");
+            found = reader.ReadString();
         }
-        catch (Exception e)
-            when (e is EndOfStreamException or JsonException or IOException or FormatException or NotSupportedException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
         {
-            throw new LeanNetsException($"{path}: corrupt or truncated checkpoint ({e.GetType().Name})", e);
+            throw new LeanNetsException($"{path}: not a {kind} (or truncated at its start)", e);
         }
+        if (found == magic)
+            return found;
+        // Older LeanNets wrote "LEANNETS-CKPT-2" (classifiers) and "LEANNETS-DETECTOR-CKPT-1".
+        throw new LeanNetsException(
+            found.StartsWith("LEANNETS-", StringComparison.Ordinal) && found.Contains("CKPT")
+                ? $"{path}: checkpoint format {found} is from an older LeanNets (expected {magic}); train it again "
+                  + "with this version"
+                : $"{path}: not a {kind}"
+        );
     }
 
-    private static void VerifyChecksum(string path, FileStream file, long payloadStart)
+    private static void VerifyChecksum(string path, FileStream file)
     {
-        long payloadLength = file.Length - payloadStart - HashLength;
-        if (payloadLength <= 0)
+        long covered = file.Length - HashLength;
+        if (covered <= 0)
             throw new LeanNetsException($"{path}: truncated checkpoint (no weights)");
+        file.Position = 0;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
-        long left = payloadLength;
+        long left = covered;
         while (left > 0)
         {
             int read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));

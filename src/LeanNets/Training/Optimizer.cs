@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,9 @@ namespace LeanNets.Training;
 /// because TorchSharp's optimizers build a temporary native scalar per operation; under detection's allocation
 /// rate a garbage collection finalised one while libtorch still read it, and the step failed ("Expected false
 /// to be true" in a scalar conversion) or read garbage. Every scalar here is owned for as long as it is used.
-/// The updates are PyTorch's (torch.optim.SGD with dampening 0, torch.optim.AdamW).
+/// The updates are PyTorch's (torch.optim.SGD with dampening 0, torch.optim.AdamW), state per parameter
+/// included: a parameter without a gradient is skipped and its step count does not advance. Additions pass
+/// <see cref="OwnedScalars"/>' alpha, not TorchSharp's implicit temporary one.
 /// </summary>
 public sealed class Optimizer : IDisposable
 {
@@ -20,25 +23,30 @@ public sealed class Optimizer : IDisposable
         Epsilon = 1e-8;
 
     private readonly OptimizerKind kind;
-    private readonly List<(Tensor Parameter, bool Decay)> parameters = [];
-    private readonly Dictionary<Tensor, Tensor[]> buffers = [];
-    private readonly double weightDecay;
+    private readonly Tensor[] parameters;
+    private readonly bool[] decays;
+
+    // Per parameter: its buffers (SGD's momentum; AdamW's two moments), null before its first step, and its
+    // step count.
+    private readonly Tensor[]?[] buffers;
+    private readonly long[] steps;
+    private readonly double weightDecay, momentumValue;
     private readonly bool nesterov;
     private readonly Scalar momentum, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon;
-    private long steps;
 
     public Optimizer(nn.Module model, TrainOptions options)
     {
         kind = options.Optimizer;
-        weightDecay = options.WeightDecay;
+        (weightDecay, momentumValue, nesterov) = (options.WeightDecay, options.Momentum, options.Nesterov);
         momentum = options.Momentum.ToScalar();
-        nesterov = options.Nesterov;
         (beta1, oneMinusBeta1, beta2, oneMinusBeta2) =
             (Beta1.ToScalar(), (1 - Beta1).ToScalar(), Beta2.ToScalar(), (1 - Beta2).ToScalar());
         epsilon = Epsilon.ToScalar();
         var (decay, noDecay) = SplitForWeightDecay(model);
-        parameters.AddRange(decay.Select(p => ((Tensor)p, true)));
-        parameters.AddRange(noDecay.Select(p => ((Tensor)p, false)));
+        parameters = [.. decay, .. noDecay];
+        decays = [.. decay.Select(_ => true), .. noDecay.Select(_ => false)];
+        buffers = new Tensor[]?[parameters.Length];
+        steps = new long[parameters.Length];
     }
 
     /// <summary>Parameters that get weight decay, and those that don't (every 0-D/1-D tensor: biases, norm scale
@@ -55,74 +63,75 @@ public sealed class Optimizer : IDisposable
 
     public void ZeroGrad()
     {
-        foreach (var (p, _) in parameters)
+        foreach (var p in parameters)
             p.grad?.zero_();
     }
 
     public void Step(double learningRate)
     {
-        steps++;
         using var _ = no_grad();
-        if (kind == OptimizerKind.AdamW)
-            AdamWStep(learningRate);
-        else
-            SgdStep(learningRate);
-    }
-
-    private void SgdStep(double learningRate)
-    {
         using var step = (-learningRate).ToScalar();
         using var decay = weightDecay.ToScalar();
-        foreach (var (p, decays) in parameters)
+        using var shrink = (1 - learningRate * weightDecay).ToScalar();
+        for (int i = 0; i < parameters.Length; i++)
         {
-            if (p.grad is not Tensor grad)
+            if (parameters[i].grad is not Tensor grad)
                 continue;
             using var scope = NewDisposeScope();
-            var g = decays && weightDecay > 0 ? grad.add(p, decay) : grad;
-            if (!buffers.TryGetValue(p, out var state))
-                buffers[p] = state = [g.detach().clone().DetachFromDisposeScope()];
+            steps[i]++;
+            if (kind == OptimizerKind.AdamW)
+                AdamW(i, grad, learningRate, shrink);
             else
-                state[0].mul_(momentum).add_(g);
-            p.add_(nesterov ? g.add(state[0], momentum) : state[0], step);
+                Sgd(i, grad, step, decay);
         }
         GC.KeepAlive(step);
         GC.KeepAlive(decay);
-    }
-
-    private void AdamWStep(double learningRate)
-    {
-        using var shrink = (1 - learningRate * weightDecay).ToScalar();
-        using var step = (-learningRate / (1 - Math.Pow(Beta1, steps))).ToScalar();
-        using var correction2 = Math.Sqrt(1 - Math.Pow(Beta2, steps)).ToScalar();
-        foreach (var (p, decays) in parameters)
-        {
-            if (p.grad is not Tensor grad)
-                continue;
-            using var scope = NewDisposeScope();
-            if (decays && weightDecay > 0)
-                p.mul_(shrink);
-            if (!buffers.TryGetValue(p, out var state))
-                buffers[p] = state = [zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope()];
-            state[0].mul_(beta1).add_(grad, oneMinusBeta1);
-            state[1].mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
-            var denominator = state[1].sqrt().div_(correction2).add_(epsilon);
-            p.addcdiv_(state[0], denominator, step);
-        }
         GC.KeepAlive(shrink);
-        GC.KeepAlive(step);
-        GC.KeepAlive(correction2);
     }
 
-    /// <summary>The step count and every parameter's buffers (momentum; AdamW's two moments), in parameter
-    /// order, so a resumed run continues with the state it stopped with.</summary>
+    private void Sgd(int i, Tensor grad, Scalar step, Scalar decay)
+    {
+        var p = parameters[i];
+        var g = decays[i] && weightDecay > 0 ? grad.add(p, decay) : grad;
+        if (momentumValue == 0)
+        {
+            p.add_(g, step);
+            return;
+        }
+        if (buffers[i] is not [var buffer])
+            buffers[i] = [buffer = g.detach().clone().DetachFromDisposeScope()];
+        else
+            buffer.mul_(momentum).PlusInPlace(g);
+        p.add_(nesterov ? g.add(buffer, momentum) : buffer, step);
+    }
+
+    private void AdamW(int i, Tensor grad, double learningRate, Scalar shrink)
+    {
+        var p = parameters[i];
+        if (decays[i] && weightDecay > 0)
+            p.mul_(shrink);
+        var state = buffers[i] ??=
+            [zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope()];
+        state[0].mul_(beta1).add_(grad, oneMinusBeta1);
+        state[1].mul_(beta2).addcmul_(grad, grad, oneMinusBeta2);
+        using var correction2 = Math.Sqrt(1 - Math.Pow(Beta2, steps[i])).ToScalar();
+        using var step = (-learningRate / (1 - Math.Pow(Beta1, steps[i]))).ToScalar();
+        var denominator = state[1].sqrt().div_(correction2).add_(epsilon, OwnedScalars.One);
+        p.addcdiv_(state[0], denominator, step);
+        GC.KeepAlive(correction2);
+        GC.KeepAlive(step);
+    }
+
+    /// <summary>Each parameter's step count and buffers, in parameter order, so a resumed run continues with the
+    /// state it stopped with.</summary>
     public void Save(BinaryWriter writer)
     {
         writer.Write((int)kind);
-        writer.Write(steps);
-        writer.Write(parameters.Count);
-        foreach (var (p, _) in parameters)
+        writer.Write(parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
         {
-            var state = buffers.GetValueOrDefault(p) ?? [];
+            writer.Write(steps[i]);
+            var state = buffers[i] ?? [];
             writer.Write(state.Length);
             foreach (var buffer in state)
                 writer.Write(MemoryMarshal.AsBytes(buffer.data<float>().ToArray().AsSpan()));
@@ -134,34 +143,33 @@ public sealed class Optimizer : IDisposable
         var saved = (OptimizerKind)reader.ReadInt32();
         if (saved != kind)
             throw new InvalidOperationException($"optimizer state of {saved}, the run uses {kind}");
-        steps = reader.ReadInt64();
         int count = reader.ReadInt32();
-        if (count != parameters.Count)
+        if (count != parameters.Length)
             throw new InvalidOperationException(
-                $"optimizer state for {count} parameters, the model has {parameters.Count}");
-        foreach (var (p, _) in parameters)
+                $"optimizer state for {count} parameters, the model has {parameters.Length}");
+        for (int i = 0; i < parameters.Length; i++)
         {
+            steps[i] = reader.ReadInt64();
             var state = new Tensor[reader.ReadInt32()];
-            for (int i = 0; i < state.Length; i++)
+            for (int b = 0; b < state.Length; b++)
             {
-                var values = new float[p.numel()];
+                var values = new float[parameters[i].numel()];
                 var bytes = reader.ReadBytes(values.Length * sizeof(float));
                 if (bytes.Length != values.Length * sizeof(float))
                     throw new EndOfStreamException("optimizer state ends early");
                 Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-                state[i] = tensor(values).view(p.shape);
+                using var flat = tensor(values);
+                state[b] = flat.view(parameters[i].shape);
             }
-            if (buffers.Remove(p, out var old))
-                foreach (var b in old)
-                    b.Dispose();
-            if (state.Length > 0)
-                buffers[p] = state;
+            foreach (var old in buffers[i] ?? [])
+                old.Dispose();
+            buffers[i] = state.Length > 0 ? state : null;
         }
     }
 
     public void Dispose()
     {
-        foreach (var b in buffers.Values.SelectMany(s => s))
+        foreach (var b in buffers.SelectMany(s => s ?? []))
             b.Dispose();
         foreach (var s in new[] { momentum, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon })
             s.Dispose();

@@ -99,12 +99,19 @@ public sealed record TrainOptions
         return this with { Augment = augment, Pad = pad, Flip = flip };
     }
 
-    /// <summary>Every value checked against its range; the message names the setting and the value.</summary>
+    /// <summary>The model and task checked, then every value against its range; the message names the setting
+    /// and the value.</summary>
     public void Validate()
     {
         TrainingTasks.Require(this);
-        if (InitFrom != null && !File.Exists(InitFrom))
-            throw new LeanNetsUsageException($"--init-from {InitFrom}: no such file");
+        ValidateRanges();
+    }
+
+    /// <summary>Every value checked against its range (what a checkpoint's header must also satisfy).</summary>
+    public void ValidateRanges()
+    {
+        if (Model is null || Data is null || Task is null)
+            throw new LeanNetsUsageException("the model, task and data must be named");
         Bounds.Require(Epochs is > 0 and <= 100_000, "epochs", Epochs, "1..100000");
         Bounds.Require(BatchSize is > 0 and <= MaxBatchSize, "batch size", BatchSize, $"1..{MaxBatchSize}");
         Bounds.Require(
@@ -114,6 +121,8 @@ public sealed record TrainOptions
             "(0, 100]"
         );
         Bounds.Require(Momentum is >= 0 and < 1, "momentum", Momentum, "[0, 1)");
+        if (Nesterov && Momentum == 0)
+            throw new LeanNetsUsageException("Nesterov momentum needs a momentum above 0");
         Bounds.Require(WeightDecay is >= 0 and < 1, "weight decay", WeightDecay, "[0, 1)");
         Bounds.Require(
             WarmupEpochs >= 0 && WarmupEpochs <= Epochs,

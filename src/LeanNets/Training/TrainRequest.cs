@@ -61,8 +61,7 @@ public sealed record TrainRequest
             if (Given().Except(ResumeSettings).FirstOrDefault() is string fixedSetting)
                 throw new LeanNetsUsageException(
                     $"{fixedSetting} cannot be changed when resuming: the run keeps its own settings");
-            var saved = Trainer.OptionsOf(Resume);
-            RequireTask(saved.Model, saved.Task);
+            TrainingTasks.Of(Trainer.OptionsOf(Resume).Model, Task);
             return Trainer.Resume(new ResumeRequest(Resume, Epochs, Output, Model, Data, Force), observers, cancel);
         }
         var options = Resolve();
@@ -74,21 +73,19 @@ public sealed record TrainRequest
     {
         string model = Model ?? throw new LeanNetsUsageException(
             "name the model to train (or --resume RUN to continue a run)");
-        string task = TrainingTasks.Of(model);
-        RequireTask(model, task);
+        string task = TrainingTasks.Of(model, Task);
         string data = Data ?? throw new LeanNetsUsageException(
             task == ModelCard.Detect ? "--data is required (a VOC folder)" : "--data is required (the dataset folder)");
-        var o = TrainingTasks.Defaults(model, data);
+        TrainOptions o;
         if (task == ModelCard.Detect)
         {
             if (Given().Intersect(ClassifierSettings).FirstOrDefault() is string unused)
                 throw new LeanNetsUsageException($"{unused} is not used when training a detector");
-            o = o with { DetectionAugment = DetectorAugmentation() };
+            o = TrainingTasks.Defaults(model, data) with { DetectionAugment = DetectorAugmentation() };
         }
         else
         {
-            // The recipe sees the batch size first: some scale the learning rate with it.
-            o = Recipes.Apply(Recipe ?? "default", o with { BatchSize = BatchSize ?? o.BatchSize });
+            o = Tasks.ClassificationTask.WithRecipe(model, data, Recipe ?? "default", BatchSize);
             if (Augment is Augmentation augment)
                 o = o.WithAugmentation(augment);
             o = o with { Pad = Pad ?? o.Pad, Flip = Flip ?? o.Flip };
@@ -135,17 +132,6 @@ public sealed record TrainRequest
             ),
         };
         return Flip is bool flip ? augment with { Flip = flip } : augment;
-    }
-
-    private void RequireTask(string model, string task)
-    {
-        if (Task != null && Task != task)
-            throw new LeanNetsUsageException(
-                task == ModelCard.Detect
-                    ? $"{model} is a detector: use --task detect (or no --task)"
-                    : $"{model} is not a detector (detectors: "
-                        + $"{string.Join(", ", Models.Detection.DetectorRegistry.List().Select(d => d.Name))})"
-            );
     }
 
     private static readonly string[] ResumeSettings = ["--epochs", "--output", "--force", "--data", "--task"];

@@ -54,6 +54,8 @@ public static class Trainer
     )
     {
         options.Validate();
+        if (options.InitFrom != null && !File.Exists(options.InitFrom))
+            throw new LeanNetsUsageException($"--init-from {options.InitFrom}: no such file");
         return RunDirectory.Start(
             runDirectory,
             force,
@@ -127,7 +129,7 @@ public static class Trainer
         using var optimizer = new Optimizer(model, options);
 
         var state = new TrainingState(options, 0, 0, []) { Data = task.Input, ClassNames = task.ClassNames };
-        var card = TrainingTasks.Card(options, task.Input, task.ClassNames);
+        var card = TrainingTasks.Card(options, task.Input, task.ClassNames, model);
         if (resume)
         {
             var saved = Checkpoint.Load(Path.Combine(runDir, LastCheckpoint), model, optimizer, ema, restoreRng: true);
@@ -151,6 +153,32 @@ public static class Trainer
             foreach (var o in observers)
                 o.OnStart(start);
         }
+        TaskEvaluation? lastEval = null;
+        try
+        {
+            (state, lastEval) = TrainEpochs(task, runDir, model, optimizer, ema, card, state, observers, cancel);
+        }
+        catch (OperationCanceledException e) when (cancel.IsCancellationRequested)
+        {
+            throw new TrainingStoppedException(runDir, ReadEpochOrNull(Path.Combine(runDir, LastCheckpoint)) ?? 0, e);
+        }
+        lastEval ??= task.Evaluate(model, options.Epochs);
+        return new TrainResult(runDir, state, lastEval, task.SkippedImages);
+    }
+
+    private static (TrainingState, TaskEvaluation?) TrainEpochs(
+        ITrainingTask task,
+        string runDir,
+        nn.Module<Tensor, Tensor> model,
+        Optimizer optimizer,
+        nn.Module<Tensor, Tensor>? ema,
+        ModelCard card,
+        TrainingState state,
+        IReadOnlyList<ITrainingObserver> observers,
+        CancellationToken cancel
+    )
+    {
+        var options = task.Options;
         TaskEvaluation? lastEval = null;
         for (int epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
@@ -177,8 +205,7 @@ public static class Trainer
             foreach (var o in observers)
                 o.OnEpoch(end);
         }
-        lastEval ??= task.Evaluate(model, options.Epochs);
-        return new TrainResult(runDir, state, lastEval, task.SkippedImages);
+        return (state, lastEval);
     }
 
     /// <summary>
@@ -205,11 +232,12 @@ public static class Trainer
             o.OnCommitStep(state.CompletedEpochs, CommitSteps.BestWritten);
     }
 
+    /// <summary>best.safetensors, then best.ckpt: the checkpoint's epoch then says both are done.</summary>
     private static void WriteBest(string runDir, nn.Module<Tensor, Tensor> model, ModelCard card)
     {
+        using (var weights = WeightLoader.Export(model, card.Model, WeightNaming.LeanNets))
+            WeightFile.Write(Path.Combine(runDir, BestWeights), weights, card);
         AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
-        using var weights = WeightLoader.Export(model, card.Model, WeightNaming.LeanNets);
-        WeightFile.Write(Path.Combine(runDir, BestWeights), weights, card);
     }
 
     /// <summary>Redoes the best files when the last commit stopped before them (the model holds the last epoch's
@@ -220,8 +248,7 @@ public static class Trainer
         if (state.BestEpoch != state.CompletedEpochs || state.CompletedEpochs == 0)
             return;
         string best = Path.Combine(runDir, BestCheckpoint);
-        bool current = File.Exists(best) && File.Exists(Path.Combine(runDir, BestWeights))
-            && ReadEpochOrNull(best) == state.CompletedEpochs;
+        bool current = File.Exists(best) && ReadEpochOrNull(best) == state.CompletedEpochs;
         if (!current)
             WriteBest(runDir, model, card);
     }
@@ -269,8 +296,8 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         foreach (var batch in task.Epoch(epoch, cancel))
         {
-            cancel.ThrowIfCancellationRequested();
             using var _ = batch;
+            cancel.ThrowIfCancellationRequested();
             lr = LearningRateSchedule.At(o, step, batches);
             double loss;
             using (var scope = NewDisposeScope())

@@ -25,6 +25,21 @@ public static class TrainingTasks
         return ModelCard.Classify;
     }
 
+    /// <summary>The task of <paramref name="model"/>, checked against the one asked for (null: none asked).
+    /// </summary>
+    public static string Of(string model, string? asked)
+    {
+        string task = Of(model);
+        if (asked != null && asked != task)
+            throw new LeanNetsUsageException(
+                task == ModelCard.Detect
+                    ? $"{model} is a detector: use --task detect (or no --task)"
+                    : $"{model} is not a detector (detectors: "
+                        + $"{string.Join(", ", DetectorRegistry.List().Select(d => d.Name))})"
+            );
+        return task;
+    }
+
     /// <summary>A run of <paramref name="model"/> on <paramref name="data"/> with its task's defaults.</summary>
     public static TrainOptions Defaults(string model, string data) =>
         Of(model) == ModelCard.Detect
@@ -35,12 +50,13 @@ public static class TrainingTasks
     public static nn.Module<Tensor, Tensor> CreateModel(TrainOptions options) =>
         Require(options) == ModelCard.Detect ? DetectionTask.Create(options) : ClassificationTask.Create(options);
 
-    /// <summary>What a run's weights are: model, task, input, normalisation, classes (and a detector's anchors).
-    /// </summary>
-    public static ModelCard Card(TrainOptions options, DataConfig input, IReadOnlyList<string> classNames)
+    /// <summary>What a run's weights are: model, task, input, normalisation, classes (and a detector's anchors:
+    /// <paramref name="model"/>'s when given, else the registry's).</summary>
+    public static ModelCard Card(TrainOptions options, DataConfig input, IReadOnlyList<string> classNames,
+        nn.Module? model = null)
     {
         if (Require(options) == ModelCard.Detect)
-            return YoloV3.CardFor(options.Model, input.InputSize, classNames);
+            return YoloV3.CardFor(options.Model, input.InputSize, classNames, (model as YoloV3)?.Anchors);
         return new ModelCard(options.Model, ModelCard.Classify, new InputShape(input.Channels, input.InputSize,
             input.InputSize), input.Mean, input.Std, classNames);
     }

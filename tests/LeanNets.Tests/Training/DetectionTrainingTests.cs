@@ -210,6 +210,31 @@ public class DetectionTrainingTests
         Assert.False(Directory.Exists(dir.File("refused")));
     }
 
+    /// <summary>Issue 24, rows 6 and 8: an unreadable picture, or a truncated one (it used to decode silently into
+    /// a partly grey image), stops a detector run naming the file, or is skipped and counted with --skip-bad.
+    /// </summary>
+    [Fact]
+    public void UnreadableAndTruncatedPicturesAreNamedOrSkipped()
+    {
+        using var dir = new TempFolder();
+        var options = TinyRun(dir, epochs: 1);
+        var pictures = Directory.GetFiles(Path.Combine(options.Data, "JPEGImages"), "train-*").Order().ToList();
+        var whole = File.ReadAllBytes(pictures[1]);
+        File.WriteAllBytes(pictures[1], whole[..(whole.Length / 3)]);
+        Assert.Null(LeanNets.Data.ImageFolderDataset.TryDecode(pictures[1], out _, out _));
+        string[] common = ["train", "yolov3_w25", "--data", options.Data, "--epochs", "1", "--input-size", "64",
+            "--batch-size", "4", "--no-tensorboard"];
+        var (code, _, error) = CliTests.Run([.. common, "--output", dir.File("strict")]);
+        Assert.Equal(1, code);
+        Assert.Contains(Path.GetFileName(pictures[1]), error);
+        Assert.Single(error.Trim().Split('\n'));
+
+        File.WriteAllText(pictures[2], "not a picture");
+        (code, var output, error) = CliTests.Run([.. common, "--skip-bad", "--output", dir.File("lenient")]);
+        Assert.True(code == 0, error);
+        Assert.Contains("skipped 2 unreadable images or bad annotations", output);
+    }
+
     /// <summary>A broken annotation stops a detector run with one line naming the file, or is skipped and
     /// counted with --skip-bad.</summary>
     [Fact]

@@ -107,4 +107,43 @@ public class KillTests
             Assert.Equal(expected, Weights(run));
         }
     }
+
+    /// <summary>Ctrl-C, SIGTERM or SIGHUP mid-epoch: the run finishes its batch, says which epoch it keeps and how to
+    /// resume, releases run.lock, leaves no temporary file and exits 128 + the signal; the resume completes it.
+    /// </summary>
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    [InlineData("HUP", 129)]
+    public void ASignalStopsTheRunCleanly(string signal, int expected)
+    {
+        using var dir = new TempFolder();
+        string data = Path.Combine(dir.Path, "data"), run = Path.Combine(dir.Path, "run");
+        SyntheticData.WriteToyIdx(data, train: 64, test: 16);
+        bool sent = false;
+        // A job started in the background inherits SIGINT ignored (as `leannets train &` does), and so may this test
+        // process: env resets the signal to its default in the child, as a terminal's foreground job has it.
+        var result = ChildProcess.Run(
+            ChildProcess.Start("env", [$"--default-signal={signal}", "dotnet", Cli, .. TrainArgs(data, run)],
+                new Dictionary<string, string>()),
+            TimeSpan.FromMinutes(3),
+            (line, child) =>
+            {
+                if (sent || !line.StartsWith("epoch 2/3 batch", StringComparison.Ordinal))
+                    return;
+                sent = true;
+                using var kill = Process.Start("kill", [$"-{signal}", child.Id.ToString()]);
+                kill.WaitForExit(10_000);
+            }
+        );
+        Assert.True(sent, result.Out);
+        Assert.True(expected == result.Code, $"exit {result.Code}: {result.Err}");
+        Assert.Contains($"stopped: the last committed epoch is 1; resume with `leannets train --resume {run}`",
+            result.Err);
+        Assert.False(File.Exists(Path.Combine(run, "run.lock")), "run.lock released");
+        Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+        var (code, error) = Leannets(["train", "--resume", run, "--threads", "1", "--no-tensorboard"]);
+        Assert.True(code == 0, error);
+        Assert.Equal(3, Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint)).CompletedEpochs);
+    }
 }

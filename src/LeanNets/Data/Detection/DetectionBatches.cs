@@ -24,23 +24,37 @@ public sealed class DetectionBatches
     public const byte Grey = 114;
     private readonly VocDataset data;
     private readonly int size;
-    private readonly List<(byte[] Pixels, LabelledObject[] Objects)> letterboxed = [];
+    private readonly List<(byte[] Pixels, LabelledObject[] Objects, string Id)> letterboxed = [];
 
-    public DetectionBatches(VocDataset data, int size)
+    /// <param name="skipBad">leave out unreadable (or truncated) pictures, counting them in
+    /// <see cref="Skipped"/>, instead of stopping at the first.</param>
+    public DetectionBatches(VocDataset data, int size, bool skipBad = false)
     {
         this.data = data;
         this.size = size;
         for (int i = 0; i < data.Count; i++)
         {
             string path = data.ImagePath(i);
-            var pixels = ImageFolderDataset.TryDecode(path, out int h, out int w)
-                ?? throw new BadImageException($"{path}: unreadable image");
+            var pixels = ImageFolderDataset.TryDecode(path, out int h, out int w);
+            if (pixels == null)
+            {
+                if (!skipBad)
+                    throw new BadImageException($"{path}: unreadable, truncated or oversized image");
+                Skipped++;
+                continue;
+            }
             var annotation = data.Items[i].Annotation;
-            letterboxed.Add(Letterbox(pixels, h, w, annotation));
+            var (letterbox, objects) = Letterbox(pixels, h, w, annotation);
+            letterboxed.Add((letterbox, objects, annotation.Id));
         }
+        if (letterboxed.Count == 0)
+            throw new LeanNetsException($"no readable picture among the {data.Count} of the split");
     }
 
     public int Count => letterboxed.Count;
+
+    /// <summary>Pictures left out as unreadable (with skipBad).</summary>
+    public int Skipped { get; }
 
     /// <summary>The batches of one epoch, in order; training passes an augmentation, which shuffles the order
     /// and transforms every image with the epoch's seed.</summary>
@@ -58,7 +72,7 @@ public sealed class DetectionBatches
             var targets = new List<IReadOnlyList<TargetBox>>();
             for (int b = 0; b < indices.Length; b++)
             {
-                var (pixels, objects) = letterboxed[indices[b]];
+                var (pixels, objects, _) = letterboxed[indices[b]];
                 var boxes = objects.Where(o => !o.Difficult).Select(o => new TargetBox(o.Class, o.Box));
                 var image = images.AsSpan(b * 3 * plane, 3 * plane);
                 if (augment == null)
@@ -72,7 +86,7 @@ public sealed class DetectionBatches
                 DetectionAugmentation.Apply(draw, pixels, size, Grey, image);
                 targets.Add(augment.Apply(draw, boxes, size).ToArray());
             }
-            var ids = indices.Select(i => data.Items[i].Annotation.Id).ToList();
+            var ids = indices.Select(i => letterboxed[i].Id).ToList();
             yield return new DetectionBatch(tensor(images).view(indices.Length, 3, size, size), targets, ids);
         }
     }

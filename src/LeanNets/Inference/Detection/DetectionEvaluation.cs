@@ -51,9 +51,10 @@ public static class DetectionEvaluation
             throw new LeanNetsException($"{request.Weights} detects {detector.Model.NumClasses} classes but split "
                 + $"'{split}' has {data.ClassNames.Count} ({string.Join(", ", data.ClassNames)})");
         var clock = Stopwatch.StartNew();
-        var batches = new DetectionBatches(data, side);
+        MemoryEstimate.RequireFits(detector.Model, new Models.InputShape(3, side, side), 16, training: false);
+        var batches = new DetectionBatches(data, side, request.SkipBad);
         var maps = DetectorScore.Evaluate(detector.Model, batches, side, data.ClassNames.Count);
-        return new DetectionEvalReport(request.Model, split, data.Count, data.Skipped, data.ClassNames, maps.Voc07,
+        return new DetectionEvalReport(request.Model, split, batches.Count, data.Skipped + batches.Skipped, data.ClassNames, maps.Voc07,
             maps.Area,
             data.Count / clock.Elapsed.TotalSeconds, side);
     }

@@ -46,6 +46,8 @@ public sealed class ObjectDetector : IDisposable
         {
             int side = trained.SideFor(inputSize);
             DetectorRegistry.RequireInputSize(side);
+            Measures.MemoryEstimate.RequireFits(trained.Model, new Models.InputShape(3, side, side), 1,
+                training: false);
             IInferenceEngine runner = engine == EngineKind.OnnxRuntime
                 ? OnnxRuntimeSession.ForModel(trained.Model, side, 3)
                 : new TorchSharpEngine(trained.Model);

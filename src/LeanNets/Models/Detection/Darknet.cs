@@ -1,6 +1,7 @@
 using LeanNets.Layers;
 using LeanNets.Models.DualConvPaper;
 using LeanNets.Onnx;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -101,6 +102,6 @@ public sealed class DarknetResidual : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         using var y = reduce.call(input);
         using var z = expand.call(y);
-        return z + input;
+        return z.Plus(input);
     }
 }

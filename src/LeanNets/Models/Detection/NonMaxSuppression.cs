@@ -1,3 +1,5 @@
+using LeanNets.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Models.Detection;
@@ -43,13 +45,19 @@ public static class NonMaxSuppression
     public static Tensor Iou(Tensor a, Tensor b)
     {
         using var scope = NewDisposeScope();
-        var areaA = (a[.., 2] - a[.., 0]).clamp_min(0) * (a[.., 3] - a[.., 1]).clamp_min(0);
-        var areaB = (b[.., 2] - b[.., 0]).clamp_min(0) * (b[.., 3] - b[.., 1]).clamp_min(0);
+        // Runs in every detection training step: owned scalars only (see OwnedScalars).
+        using var tiny = 1e-12.ToScalar();
+        var zero = OwnedScalars.Zero;
+        var areaA = Side(a, 2, 0).clamp_min(zero).mul(Side(a, 3, 1).clamp_min(zero));
+        var areaB = Side(b, 2, 0).clamp_min(zero).mul(Side(b, 3, 1).clamp_min(zero));
         var topLeft = maximum(a[.., TensorIndex.None, ..2], b[TensorIndex.None, .., ..2]);
         var bottomRight = minimum(a[.., TensorIndex.None, 2..], b[TensorIndex.None, .., 2..]);
-        var size = (bottomRight - topLeft).clamp_min(0);
-        var intersection = size[.., .., 0] * size[.., .., 1];
-        var union = areaA.unsqueeze(1) + areaB.unsqueeze(0) - intersection;
-        return (intersection / union.clamp_min(1e-12)).MoveToOuterDisposeScope();
+        var size = bottomRight.sub(topLeft).clamp_min(zero);
+        var intersection = size[.., .., 0].mul(size[.., .., 1]);
+        var union = areaA.unsqueeze(1).Plus(areaB.unsqueeze(0)).sub(intersection);
+        return intersection.div(union.clamp_min(tiny)).MoveToOuterDisposeScope();
     }
+
+    private static Tensor Side(Tensor boxes, int high, int low) =>
+        boxes[.., high].sub(boxes[.., low]);
 }

@@ -1,4 +1,6 @@
 using LeanNets.Models.Detection;
+using LeanNets.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Models.Detection;
@@ -92,9 +94,12 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
         var grid = tensor(cells.SelectMany(c => new[] { c.X, c.Y }).ToArray()).view(-1, 2);
         var anchorSize = tensor(cells.SelectMany(c => new[] { c.Width, c.Height }).ToArray()).view(-1, 2);
         var stride = tensor(cells.Select(c => c.Stride).ToArray()).view(-1, 1);
-        var centre = (raw[.., .., ..2].sigmoid() + grid) * stride;
-        var size = raw[.., .., 2..4].exp() * anchorSize;
-        return cat([centre - size / 2, centre + size / 2], -1).clamp(0, inputSize).MoveToOuterDisposeScope();
+        // Runs in every detection training step: owned scalars only (see OwnedScalars).
+        using var side = inputSize.ToScalar();
+        var centre = raw[.., .., ..2].sigmoid().Plus(grid).mul(stride);
+        var half = raw[.., .., 2..4].exp().mul(anchorSize).div(OwnedScalars.Two);
+        return cat([centre.sub(half), centre.Plus(half)], -1).clamp(OwnedScalars.Zero, side)
+            .MoveToOuterDisposeScope();
     }
 
     private static BoundingBox Box(ReadOnlySpan<float> v, Cell cell, int inputSize)

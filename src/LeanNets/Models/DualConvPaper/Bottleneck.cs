@@ -1,5 +1,6 @@
 using LeanNets.Layers;
 using LeanNets.Onnx;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -80,7 +81,7 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable, IFo
         var y = relu.call(bn1.call(conv1.call(input)));
         y = relu.call(bn2.call(conv2.call(y)));
         y = bn3.call(conv3.call(y));
-        y = y.add_(downsample.call(input));
+        y = y.PlusInPlace(downsample.call(input));
         return relu.call(y).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using LeanNets.Layers;
 using LeanNets.Onnx;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,6 +39,6 @@ public sealed class DualConv : nn.Module<Tensor, Tensor>, IOnnxExportable, IAbso
     public override Tensor forward(Tensor input)
     {
         using var pointwise = pwc.call(input);
-        return gc.call(input).add_(pointwise);
+        return gc.call(input).PlusInPlace(pointwise);
     }
 }

@@ -1,5 +1,6 @@
 using LeanNets.Layers;
 using LeanNets.Onnx;
+using LeanNets.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -113,7 +114,7 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExp
             StridedPointwiseConv.Subsample(input, stride),
             pointwiseWeight.view(outChannels, inChannels, 1, 1)
         );
-        return grouped.add_(pointwise).MoveToOuterDisposeScope();
+        return grouped.PlusInPlace(pointwise).MoveToOuterDisposeScope();
     }
 
     public long CountMacs(long[] inputShape, long[] outputShape)

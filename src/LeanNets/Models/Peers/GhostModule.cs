@@ -1,5 +1,6 @@
 using LeanNets.Layers;
 using LeanNets.Onnx;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -102,6 +103,6 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return body.call(input).add_(shortcut.call(input)).MoveToOuterDisposeScope();
+        return body.call(input).PlusInPlace(shortcut.call(input)).MoveToOuterDisposeScope();
     }
 }

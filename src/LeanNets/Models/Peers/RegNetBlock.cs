@@ -1,5 +1,6 @@
 using LeanNets.Layers;
 using LeanNets.Onnx;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,6 +42,6 @@ public sealed class RegNetBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return relu.call(body.call(input).add_(shortcut.call(input))).MoveToOuterDisposeScope();
+        return relu.call(body.call(input).PlusInPlace(shortcut.call(input))).MoveToOuterDisposeScope();
     }
 }

@@ -39,8 +39,15 @@ public sealed class ClassificationTask : ITrainingTask
     }
 
     /// <summary>The defaults of a classifier run (the "default" recipe on top of them).</summary>
-    public static TrainOptions Defaults(string model, string data) =>
-        Recipes.Apply("default", new TrainOptions { Model = model, Data = data });
+    public static TrainOptions Defaults(string model, string data) => WithRecipe(model, data, "default", null);
+
+    /// <summary>A classifier run with a recipe: it sees the batch size first (some scale the learning rate with
+    /// it) and sets everything else it names over <see cref="TrainOptions"/>' own defaults.</summary>
+    public static TrainOptions WithRecipe(string model, string data, string recipe, int? batchSize)
+    {
+        var bare = new TrainOptions { Model = model, Data = data };
+        return Recipes.Apply(recipe, bare with { BatchSize = batchSize ?? bare.BatchSize });
+    }
 
     public static nn.Module<Tensor, Tensor> Create(TrainOptions o) =>
         ModelRegistry.Create(o.Model, o.Classes, o.InChannels);
@@ -80,7 +87,9 @@ public sealed class ClassificationTask : ITrainingTask
     {
         var sample = new BatchLoader(train, Input.TrainTransform(), Math.Min(16, train.Count), false, Options.Seed, 0)
             .Epoch(0).First();
-        return sample.ToTensors().Images;
+        var (images, labels) = sample.ToTensors();
+        labels.Dispose();
+        return images;
     }
 
     public string Describe(EpochMetrics m) =>

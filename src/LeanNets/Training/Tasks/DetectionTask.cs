@@ -36,10 +36,12 @@ public sealed class DetectionTask : ITrainingTask
             throw new LeanNetsUsageException($"{unused} is not used when training a detector");
         train = VocDataset.Load([options.Data], options.TrainSplit ?? "train", skipBad: options.SkipBad);
         eval = VocDataset.Load([options.Data], options.EvalSplit ?? "val", train.ClassNames, options.SkipBad);
+        if (options.InChannels is int channels && channels != 3)
+            throw new LeanNetsUsageException($"{channels} input channels asked for but a detector takes RGB (3)");
         if (options.Classes is int classes && classes != train.ClassNames.Count)
             throw new LeanNetsUsageException($"{classes} classes asked for but the data has {train.ClassNames.Count}");
-        trainBatches = new DetectionBatches(train, options.InputSize);
-        evalBatches = new DetectionBatches(eval, options.InputSize);
+        trainBatches = new DetectionBatches(train, options.InputSize, options.SkipBad);
+        evalBatches = new DetectionBatches(eval, options.InputSize, options.SkipBad);
         Options = options with { Classes = train.ClassNames.Count, InChannels = 3 };
         // RGB / 255, letterboxed on grey: what YoloV3's card says.
         Input = new DataConfig(options.InputSize, 3, [0, 0, 0], [1, 1, 1], Augmentation.None, 0, augmentation.Flip);
@@ -80,7 +82,7 @@ public sealed class DetectionTask : ITrainingTask
     public IReadOnlyList<string> ClassNames => train.ClassNames;
     public DataConfig Input { get; }
     public int BatchesPerEpoch => (trainBatches.Count + Options.BatchSize - 1) / Options.BatchSize;
-    public int SkippedImages => train.Skipped + eval.Skipped;
+    public int SkippedImages => train.Skipped + eval.Skipped + trainBatches.Skipped + evalBatches.Skipped;
 
     public nn.Module<Tensor, Tensor> CreateModel() => Create(Options);
 

@@ -1,4 +1,6 @@
 using LeanNets.Models.Detection;
+using LeanNets.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Training.Tasks;
@@ -28,6 +30,8 @@ public sealed class YoloLoss(IReadOnlyList<Anchor> anchors, int numClasses)
         long batch = raw.shape[0],
             predictions = raw.shape[1];
         using var scope = NewDisposeScope();
+        // Every training step runs this: owned scalars only (see OwnedScalars).
+        using var ignore = IgnoreThreshold.ToScalar();
         var objTarget = zeros(batch, predictions);
         var objWeight = ones(batch, predictions);
         var positives = new List<(long Image, Assignment A)>();
@@ -42,7 +46,7 @@ public sealed class YoloLoss(IReadOnlyList<Anchor> anchors, int numClasses)
                 var truth = tensor(targets[n].SelectMany(t => new[] { t.Box.X1, t.Box.Y1, t.Box.X2, t.Box.Y2 })
                     .ToArray()).view(-1, 4);
                 var overlap = NonMaxSuppression.Iou(boxes[n], truth).max(1).values;
-                objWeight[n] = (overlap <= IgnoreThreshold).to(float32);
+                objWeight[n] = overlap.le(ignore).to(float32);
                 foreach (var t in targets[n])
                     positives.Add((n, Assign(t, inputSize)));
             }
@@ -57,9 +61,9 @@ public sealed class YoloLoss(IReadOnlyList<Anchor> anchors, int numClasses)
             var weight = tensor(positives.Select(p => p.A.Weight).ToArray());
             var xy = tensor(positives.SelectMany(p => new[] { p.A.Tx, p.A.Ty }).ToArray()).view(-1, 2);
             var wh = tensor(positives.SelectMany(p => new[] { p.A.Tw, p.A.Th }).ToArray()).view(-1, 2);
-            var centreError = (picked[.., ..2].sigmoid() - xy).pow(2).sum(1);
-            var sizeError = (picked[.., 2..4] - wh).pow(2).sum(1);
-            boxLoss = (weight * (centreError + sizeError)).sum();
+            var centreError = picked[.., ..2].sigmoid().sub(xy).pow(OwnedScalars.Two).sum(1);
+            var sizeError = picked[.., 2..4].sub(wh).pow(OwnedScalars.Two).sum(1);
+            boxLoss = weight.mul(centreError.Plus(sizeError)).sum();
             var oneHot = zeros(positives.Count, numClasses);
             for (int i = 0; i < positives.Count; i++)
                 oneHot[i, positives[i].A.Class] = 1f;
@@ -73,7 +77,8 @@ public sealed class YoloLoss(IReadOnlyList<Anchor> anchors, int numClasses)
         }
         var objLoss = nn.functional.binary_cross_entropy_with_logits(
             raw[.., .., 4], objTarget, weight: objWeight, reduction: nn.Reduction.Sum);
-        var total = (boxLoss + objLoss + classLoss) / batch;
+        using var perImage = batch.ToScalar();
+        var total = boxLoss.Plus(objLoss).Plus(classLoss).div(perImage);
         return new YoloLossTerms(
             total.MoveToOuterDisposeScope(),
             boxLoss.item<float>() / batch,

@@ -1,0 +1,51 @@
+using LeanNets.Loading;
+using LeanNets.Models;
+using LeanNets.Models.Detection;
+using LeanNets.Training;
+using Onnx;
+
+namespace LeanNets.Export;
+
+/// <summary>A registry model of any task (trained weights from any file LeanNets reads, or its initial ones)
+/// written as ONNX with its model card in the metadata: a classifier at its trained (or registry) input; a
+/// detector's body up to the raw predictions, with the class names, anchors and strides for decoding.</summary>
+public static class ModelExport
+{
+    /// <param name="inputSize">the side to export at (null: the trained one, else the registry's).</param>
+    /// <param name="options">opset, batch and folding; its input size, channels and metadata are set here.</param>
+    public static (ModelProto Proto, InputShape Input) Save(string modelName, string? weights, int? inputSize,
+        OnnxExportOptions options, string path)
+    {
+        if (TrainingTasks.Of(modelName) == ModelCard.Detect)
+            return SaveDetector(modelName, weights, inputSize, options, path);
+        if (inputSize is int size)
+            Bounds.Require(size is >= 8 and <= InputShape.MaxSide, "input size", size, $"8..{InputShape.MaxSide}");
+        using var loaded = weights != null
+            ? LoadedModel.FromCheckpoint(weights, modelName, inputSize)
+            : LoadedModel.FromRegistry(modelName, inputSize);
+        var input = new InputShape(loaded.Data.Channels, loaded.Data.InputSize, loaded.Data.InputSize);
+        var proto = OnnxExporter.Save(loaded.Model, options with
+        {
+            InputSize = input.Height,
+            Channels = input.Channels,
+            Metadata = loaded.Card.ToMetadata(),
+        }, path);
+        return (proto, input);
+    }
+
+    private static (ModelProto, InputShape) SaveDetector(string modelName, string? weights, int? inputSize,
+        OnnxExportOptions options, string path)
+    {
+        if (inputSize is int asked)
+            DetectorRegistry.RequireInputSize(asked);
+        using var detector = weights != null ? TrainedDetector.Load(modelName, weights) : null;
+        using var initial = detector == null ? DetectorRegistry.Get(modelName).Create() : null;
+        var model = detector?.Model ?? initial!;
+        var names = detector?.ClassNames ?? ModelCard.Numbered(model.NumClasses);
+        int side = detector?.SideFor(inputSize) ?? inputSize ?? DetectorRegistry.DefaultInputSize;
+        var metadata = model.Card(modelName, side, names).ToMetadata();
+        var proto = OnnxExporter.Save(model, options with { InputSize = side, Channels = 3, Metadata = metadata },
+            path);
+        return (proto, new InputShape(3, side, side));
+    }
+}

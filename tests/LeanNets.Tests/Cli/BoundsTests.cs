@@ -1,0 +1,98 @@
+using LeanNets.Data.Detection;
+using LeanNets.Interchange;
+using LeanNets.Models;
+using LeanNets.Tests.Data;
+using LeanNets.Training;
+using static TorchSharp.torch;
+
+namespace LeanNets.Tests.Cli;
+
+/// <summary>Work that cannot fit is refused before it starts, and damaged inputs are named in one line: the rows of
+/// the bounds re-test that failed before (issue 24).</summary>
+public class BoundsTests
+{
+    /// <summary>Row 1: a bench, an evaluation or a detector's training too large for this machine's memory is
+    /// refused with the estimate and what is available (it was killed by the OOM killer at 20.7 GB).</summary>
+    [Fact]
+    public void WorkThatCannotFitIsRefusedFirst()
+    {
+        var (code, _, error) = CliTests.Run("bench", "vgnetg_1_0mp_cifar", "--input", "3x8192x8192", "--batch", "16");
+        Assert.Equal(2, code);
+        Assert.Matches(@"batch 16 at 3x8192x8192 needs about [0-9.]+ GB to run; [0-9.]+ GB is available", error);
+        Assert.Single(error.Trim().Split('\n'));
+
+        using var dir = new TempFolder();
+        string voc = dir.File("voc");
+        SyntheticShapes.Write(voc, 4, "train", 64, seed: 1);
+        SyntheticShapes.Write(voc, 2, "val", 64, seed: 2);
+        (code, _, error) = CliTests.Run("train", "yolov3_w25", "--data", voc, "--input-size", "2048", "--batch-size",
+            "256", "--output", dir.File("run"));
+        Assert.Equal(2, code);
+        Assert.Contains("GB to train", error);
+        Assert.False(Directory.Exists(dir.File("run")));
+    }
+
+    /// <summary>Row 3: the checksum covers the header, so an edited header is refused as such; a header that
+    /// passes the checksum but breaks the state's rules (written by hand) is named, never used.</summary>
+    [Fact]
+    public void ACheckpointIsVerifiedWhole()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("last.ckpt");
+        using var model = ModelRegistry.Create("vgnetg_1_0mp_cifar", 4, 1);
+        var options = new TrainOptions { Model = "vgnetg_1_0mp_cifar", Data = "DATA", Epochs = 3 };
+        using (var optimizer = new Optimizer(model, options))
+            Checkpoint.Save(path, new TrainingState(options, 0, 0, []), model, optimizer, null);
+        Assert.Equal(0, Checkpoint.ReadState(path).CompletedEpochs);
+
+        var bytes = File.ReadAllBytes(path);
+        string text = System.Text.Encoding.Latin1.GetString(bytes);
+        int at = text.IndexOf("\"completed_epochs\": 0", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        bytes[at + "\"completed_epochs\": ".Length] = (byte)'9';
+        File.WriteAllBytes(path, bytes);
+        var edited = Assert.Throws<LeanNetsException>(() => Checkpoint.ReadState(path));
+        Assert.Contains("checksum mismatch", edited.Message);
+
+        foreach (var (header, expected) in new (object, string)[]
+        {
+            (new { }, "no options"),
+            (new TrainingState(options, -5, 0, []), "-5 completed epochs but 0 recorded"),
+            (new TrainingState(options with { InputSize = 100_000 }, 0, 0, []), "input size"),
+        })
+        {
+            CheckpointContainer.Write(path, Checkpoint.Magic, header, writer => writer.Write(0));
+            var damaged = Assert.Throws<LeanNetsException>(() => Checkpoint.ReadState(path));
+            Assert.Contains($"{path}: damaged checkpoint header (", damaged.Message);
+            Assert.Contains(expected, damaged.Message);
+        }
+    }
+
+    /// <summary>Row 5: NaN weights are named (file and tensor) before anything runs or any report is written.
+    /// Row 7: a garbage file's bytes never reach the terminal raw.</summary>
+    [Fact]
+    public void NonFiniteWeightsAndGarbageFilesAreNamed()
+    {
+        using var dir = new TempFolder();
+        string data = dir.File("data"), weights = dir.File("nan.safetensors"), report = dir.File("eval");
+        SyntheticData.WriteToyIdx(data, train: 8, test: 8);
+        using (var model = ModelRegistry.Create("vgnetg_1_0mp_cifar", 4, 1))
+        {
+            using (no_grad())
+                model.parameters().First().flatten()[0] = float.NaN;
+            WeightFile.Write(weights, StateDict.Of(model));
+        }
+        var (code, _, error) = CliTests.Run("eval", "vgnetg_1_0mp_cifar", "--weights", weights, "--data", data,
+            "--output", report);
+        Assert.Equal(1, code);
+        Assert.Matches(@"nan\.safetensors: the weights contain NaN in '[^']+'", error);
+        Assert.False(Directory.Exists(report) && Directory.EnumerateFiles(report).Any(), "no report written");
+
+        string garbage = dir.File("garbage.pth");
+        File.WriteAllBytes(garbage, [0x80, 0x02, 0x1b, (byte)'[', (byte)'2', (byte)'J', 0x0a, 0x07, .. new byte[200]]);
+        (code, _, error) = CliTests.Run("eval", "vgnetg_1_0mp_cifar", "--weights", garbage, "--data", data);
+        Assert.Equal(1, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.DoesNotContain(error.TrimEnd('\n'), c => char.IsControl(c));
+    }
+}
