@@ -41,6 +41,7 @@ public static class InfoCommand
                 throw new LeanNetsUsageException(
                     $"--input has {shape.Channels} channels but the model takes {channels} (use --in-channels)"
                 );
+            spec.RequireInput(shape);
             Measures.MemoryEstimate.RequireFits(net, shape, 1, training: false);
             var profile = ModelProfiler.Profile(net, shape.WithBatch(1), spec.Name);
             output.Write(

@@ -84,6 +84,7 @@ public sealed class BenchSubject : IDisposable
         RequireBatch(batch);
         var spec = CountedModel.Get(model);
         var shape = input ?? spec.DefaultInput;
+        spec.RequireInput(shape);
         var net = spec.Create(inChannels: shape.Channels);
         try
         {

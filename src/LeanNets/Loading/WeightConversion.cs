@@ -54,7 +54,11 @@ public static class WeightConversion
                     : null;
             return (imported, report, card);
         }
-        // A run's checkpoint of any task: its card comes from the run.
+        // A run's checkpoint of any task: its card comes from the run, and so do its classes and channels.
+        if (r.Classes != null || r.InChannels != null)
+            throw new LeanNetsUsageException(
+                $"{r.Input} is a run's checkpoint: it knows its classes and channels (--classes and --in-channels "
+                    + "are for weight files)");
         var (model, state) = Checkpoint.LoadModel(r.Input, r.Model);
         int tensors = model.state_dict().Count;
         return (model, new LoadReport("LeanNets", tensors, [], [], [], 0), state.Card());

@@ -32,6 +32,17 @@ public sealed record CountedModel(
     public static CountedModel Get(string name) =>
         DetectorRegistry.Contains(name) ? Of(DetectorRegistry.Get(name)) : Of(ModelRegistry.Get(name));
 
+    /// <summary>Refuses an input the model cannot take before it is run: a detector's is square, a multiple of
+    /// its coarsest stride (32).</summary>
+    public void RequireInput(InputShape input)
+    {
+        if (Task != Detect)
+            return;
+        if (input.Height != input.Width)
+            throw new LeanNetsUsageException($"{Name} takes a square input, got {input}");
+        DetectorRegistry.RequireInputSize(input.Height);
+    }
+
     public nn.Module<Tensor, Tensor> Create(int? numClasses = null, int? inChannels = null) =>
         Task == Detect
             ? DetectorRegistry.Get(Name).Create(numClasses, inChannels)

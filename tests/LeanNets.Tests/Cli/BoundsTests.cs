@@ -53,6 +53,10 @@ public class BoundsTests
         File.WriteAllBytes(path, bytes);
         var edited = Assert.Throws<LeanNetsException>(() => Checkpoint.ReadState(path));
         Assert.Contains("checksum mismatch", edited.Message);
+        // Row 4: every reader verifies the file before use, `compare` included.
+        var (code, _, error) = CliTests.Run("compare", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("checksum mismatch", error);
 
         foreach (var (header, expected) in new (object, string)[]
         {
@@ -94,5 +98,26 @@ public class BoundsTests
         Assert.Equal(1, code);
         Assert.Single(error.Trim().Split('\n'));
         Assert.DoesNotContain(error.TrimEnd('\n'), c => char.IsControl(c));
+    }
+
+    /// <summary>Row 10: settings an input cannot take are refused, not ignored or left to libtorch.</summary>
+    [Fact]
+    public void SettingsAnInputCannotTakeAreRefused()
+    {
+        var (code, _, error) = CliTests.Run("info", "yolov3_w25", "--input", "3x100x100");
+        Assert.Equal(2, code);
+        Assert.Contains("a multiple of 32", error);
+
+        using var dir = new TempFolder();
+        string path = dir.File("last.ckpt");
+        using var model = ModelRegistry.Create("vgnetg_1_0mp_cifar", 4, 1);
+        var options = new TrainOptions { Model = "vgnetg_1_0mp_cifar", Data = "DATA" };
+        using (var optimizer = new Optimizer(model, options))
+            Checkpoint.Save(path, new TrainingState(options, 0, 0, []), model, optimizer, null);
+        (code, _, error) = CliTests.Run("convert", "vgnetg_1_0mp_cifar", "--weights", path, "--output",
+            dir.File("w.safetensors"), "--classes", "5");
+        Assert.Equal(2, code);
+        Assert.Contains("it knows its classes and channels", error);
+        Assert.False(File.Exists(dir.File("w.safetensors")));
     }
 }
