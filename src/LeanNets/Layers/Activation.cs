@@ -29,7 +29,7 @@ public static class Activation
             ActivationKind.SiLU => nn.SiLU(inplace: true),
             ActivationKind.HardSwish => nn.Hardswish(inplace: true),
             ActivationKind.HardSigmoid => nn.Hardsigmoid(inplace: true),
-            ActivationKind.LeakyReLU => nn.LeakyReLU(0.1, inplace: true),
+            ActivationKind.LeakyReLU => new LeakyRelu(0.1),
             ActivationKind.Sigmoid => nn.Sigmoid(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown activation"),
         };

@@ -78,7 +78,8 @@ public static class DetectionRunPage
                     + $"<code>{Trainer.BestWeights}</code>.</p>"
             );
         }
-        sb.Append($"<img src=\"{RunReport.Curves}\" width=\"1280\" alt=\"training loss and evaluation mAP per epoch\">");
+        sb.Append(
+            $"<img src=\"{RunReport.Curves}\" width=\"1280\" alt=\"training loss and evaluation mAP per epoch\">");
         if (latest is { } maps)
         {
             sb.Append(

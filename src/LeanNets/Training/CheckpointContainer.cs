@@ -50,7 +50,8 @@ internal static class CheckpointContainer
             header = JsonSerializer.Deserialize<THeader>(reader.ReadString(), JsonFile.Options)
                 ?? throw new LeanNetsException($"{path}: empty checkpoint header");
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException or NotSupportedException)
+        catch (Exception e)
+            when (e is EndOfStreamException or JsonException or FormatException or NotSupportedException)
         {
             throw new LeanNetsException($"{path}: unreadable checkpoint header {found} ({e.GetType().Name})", e);
         }

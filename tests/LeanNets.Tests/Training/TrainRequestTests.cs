@@ -55,7 +55,8 @@ public class TrainRequestTests
             _ when expected.StartsWith("--recipe") => new() { Model = "yolov3_w25", Data = "VOC", Recipe = "default" },
             _ when expected.StartsWith("--label") => new() { Model = "yolov3_w25", Data = "VOC", LabelSmoothing = 0.1 },
             _ when expected.StartsWith("--lr") => new() { Resume = "no-such-run", LearningRate = 0.5 },
-            _ when expected.StartsWith("yolo") => new() { Model = "yolov3_w25", Data = "VOC", Task = ModelCard.Classify },
+            _ when expected.StartsWith("yolo") =>
+                new() { Model = "yolov3_w25", Data = "VOC", Task = ModelCard.Classify },
             _ => new() { Model = "resnet50", Data = "DATA", Task = ModelCard.Detect },
         };
         var e = Assert.Throws<LeanNetsUsageException>(() => request.Run([]));

@@ -25,7 +25,8 @@ public static class GuidedBackprop
         {
             foreach (var module in model.modules())
             {
-                if (module is ReLU or ReLU6 or LeakyReLU or PReLU && module is nn.Module<Tensor, Tensor> activation)
+                if (module is ReLU or ReLU6 or LeakyReLU or Layers.LeakyRelu or PReLU
+                    && module is nn.Module<Tensor, Tensor> activation)
                 {
                     var handle = activation.register_forward_hook((_, _, output) => GuidedGate.apply(output));
                     removers.Add(() => handle.remove());

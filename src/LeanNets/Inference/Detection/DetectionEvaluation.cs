@@ -54,7 +54,8 @@ public static class DetectionEvaluation
         MemoryEstimate.RequireFits(detector.Model, new Models.InputShape(3, side, side), 16, training: false);
         var batches = new DetectionBatches(data, side, request.SkipBad);
         var maps = DetectorScore.Evaluate(detector.Model, batches, side, data.ClassNames.Count);
-        return new DetectionEvalReport(request.Model, split, batches.Count, data.Skipped + batches.Skipped, data.ClassNames, maps.Voc07,
+        return new DetectionEvalReport(request.Model, split, batches.Count, data.Skipped + batches.Skipped,
+            data.ClassNames, maps.Voc07,
             maps.Area,
             data.Count / clock.Elapsed.TotalSeconds, side);
     }
