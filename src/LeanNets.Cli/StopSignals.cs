@@ -50,7 +50,8 @@ internal sealed class StopSignals : IDisposable
         if (Graceful && Interlocked.Increment(ref received) == 1)
         {
             context.Cancel = true;
-            error.WriteLine($"leannets: {name}: stopping after the current batch (a second signal stops at once)");
+            error.WriteLine(
+                $"leannets: {name}: stopping after the current batch or evaluation (a second signal stops at once)");
             source.Cancel();
             return;
         }
