@@ -4,6 +4,7 @@ using LeanNets.Inference;
 using LeanNets.Layers;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Tests.Export;
@@ -92,16 +93,22 @@ public class OnnxExportTests
     }
 
     /// <summary>BN statistics and affine terms away from their initial 0/1, as after training.</summary>
+    /// <remarks>The dispose scope holds every temporary tensor until the copies are done, and the scalars are
+    /// owned: a temporary that nothing references can be finalised while libtorch reads it (a segfault in
+    /// <c>copy_</c> seen once in CI under two parallel test processes).</remarks>
     internal static void Randomise(nn.Module model)
     {
         manual_seed(5);
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        using var tenth = 0.1.ToScalar();
+        using var half = 0.5.ToScalar();
         foreach (var bn in model.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
         {
-            bn.running_mean!.copy_(randn_like(bn.running_mean) * 0.1);
-            bn.running_var!.copy_(rand_like(bn.running_var) + 0.5);
-            bn.weight?.copy_(rand_like(bn.weight) + 0.5);
-            bn.bias?.copy_(randn_like(bn.bias) * 0.1);
+            bn.running_mean!.copy_(randn_like(bn.running_mean).mul_(tenth));
+            bn.running_var!.copy_(rand_like(bn.running_var).add_(half, LeanNets.Runtime.OwnedScalars.One));
+            bn.weight?.copy_(rand_like(bn.weight).add_(half, LeanNets.Runtime.OwnedScalars.One));
+            bn.bias?.copy_(randn_like(bn.bias).mul_(tenth));
         }
     }
 }
