@@ -115,6 +115,8 @@ public static class OnnxExporter
     {
         var shapes = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
         var outputs = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
+        Measures.MemoryEstimate.RequireFits(model, new InputShape(options.Channels, options.InputSize,
+            options.InputSize), 1, training: false);
         var removers = new List<Action>();
         try
         {

@@ -22,7 +22,14 @@ public static class DetectorScore
             foreach (var batch in batches.Epoch(16, augment: null, 0))
             {
                 using var __ = batch;
-                using var raw = model.forward(batch.Images);
+                using var scope = NewDisposeScope();
+                var raw = model.forward(batch.Images);
+                // A NaN score would be dropped by the threshold and read as "nothing found": name it instead.
+                if (!raw.isfinite().all().item<bool>())
+                    throw new LeanNetsException(
+                        $"the detector's outputs are not finite (NaN or infinity) for {string.Join(", ", batch.Ids)}:"
+                            + " an activation overflowed; check the weights"
+                    );
                 foreach (var image in decoder.Decode(raw, inputSize, batch.Ids))
                     found.AddRange(image);
             }

@@ -42,7 +42,16 @@ public static class Evaluator
                     throw new LeanNetsException(
                         $"the model has {logits.shape[1]} outputs but the data has {classes} classes"
                     );
-                lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+                float loss = nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+                // Finite weights can still overflow an activation: a NaN here would silently become a wrong
+                // accuracy (argmax of NaN) and a report JSON cannot hold.
+                if (!float.IsFinite(loss))
+                    throw new LeanNetsException(
+                        $"the model's outputs are not finite (NaN or infinity) for images {images}.."
+                            + $"{images + batch.Count - 1}: an activation overflowed; check the weights and the input"
+                            + " normalisation"
+                    );
+                lossSum += loss;
                 var correct = Metrics.CorrectTopK(logits, y, 1, 5);
                 top1 += correct[0];
                 top5 += correct[1];

@@ -30,6 +30,38 @@ public class BoundsTests
         Assert.Equal(2, code);
         Assert.Contains("GB to train", error);
         Assert.False(Directory.Exists(dir.File("run")));
+
+        // Export runs the model once at the export size: VGG-16's first map at 8192 px is 17 GB by itself.
+        (code, _, error) = CliTests.Run("export", "vgg16_cifar", "--input-size", "8192", "--onnx", dir.File("v.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains("GB to run", error);
+        Assert.False(File.Exists(dir.File("v.onnx")));
+    }
+
+    /// <summary>Every floating-point training setting refuses NaN and both infinities by name (NaN fails every
+    /// comparison, so a range written as "not below the minimum" would let it through).</summary>
+    [Fact]
+    public void NaNAndInfinityAreRefusedForEveryFloatingSetting()
+    {
+        var valid = new TrainOptions { Model = "vgnetg_1_0mp_cifar", Data = "DATA", Epochs = 4 };
+        valid.ValidateRanges();
+        var settings = new (string Name, Func<double, TrainOptions> With)[]
+        {
+            ("learning rate", v => valid with { LearningRate = v }),
+            ("momentum", v => valid with { Momentum = v }),
+            ("weight decay", v => valid with { WeightDecay = v }),
+            ("warmup epochs", v => valid with { WarmupEpochs = v }),
+            ("step-schedule factor", v => valid with { StepGamma = v }),
+            ("label smoothing", v => valid with { LabelSmoothing = v }),
+            ("gradient clipping norm", v => valid with { ClipGradNorm = v }),
+            ("EMA decay", v => valid with { EmaDecay = v }),
+        };
+        foreach (var (name, with) in settings)
+            foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+            {
+                var e = Assert.Throws<LeanNetsUsageException>(() => with(bad).ValidateRanges());
+                Assert.Contains(name, e.Message);
+            }
     }
 
     /// <summary>Row 3: the checksum covers the header, so an edited header is refused as such; a header that

@@ -62,6 +62,9 @@ public static class VizReport
             throw new LeanNetsUsageException("the class count and kernels per layer must be positive");
         foreach (var s in subjects)
         {
+            // Grad-CAM runs a backward pass: one image costs what a training step of batch 1 does.
+            Measures.MemoryEstimate.RequireFits(s.Model, new Models.InputShape(s.Data.Channels, s.Data.InputSize,
+                s.Data.InputSize), 1);
             s.Model.ResolveStages(options.FeatureStages);
             s.Model.ResolveStages([options.CamStage]);
             if (options.TargetClass is int c && (c < 0 || c >= s.Model.NumClasses))
