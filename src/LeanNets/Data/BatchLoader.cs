@@ -9,7 +9,7 @@ public sealed record Batch(float[] Pixels, long[] Labels, int Count, int Channel
     /// <summary>The images as an (N, C, H, W) tensor and the labels as a (N) tensor, in the current dispose
     /// scope.</summary>
     public (Tensor Images, Tensor Labels) ToTensors() =>
-        (tensor(Pixels).view(Count, Channels, Size, Size), tensor(Labels));
+        (tensor(Pixels, [Count, Channels, Size, Size]), tensor(Labels));
 }
 
 /// <summary>

@@ -34,6 +34,8 @@ public static class OnnxExporter
         try
         {
             var (inputs, outputs) = RecordShapes(model, options);
+            // Weights are copied out through temporaries (detach, float32, contiguous) that must stay referenced.
+            using var scope = NewDisposeScope();
             string finalName = model is Classifier ? OutputName : DetectorOutputName;
             var graph = new OnnxGraph(inputs, outputs, Paths(model));
             string output = graph.Emit(model, InputName);

@@ -8,10 +8,11 @@ public sealed class EngineModule(IInferenceEngine engine) : nn.Module<Tensor, Te
 {
     public override Tensor forward(Tensor input)
     {
-        using var cpu = input.to(float32).cpu().contiguous();
+        using var scope = NewDisposeScope();
+        var cpu = input.to(float32).cpu().contiguous();
         var shape = cpu.shape.Select(d => (int)d).ToArray();
         var logits = engine.Logits(cpu.data<float>().ToArray(), shape);
-        return tensor(logits, [shape[0], logits.Length / shape[0]]);
+        return tensor(logits, [shape[0], logits.Length / shape[0]]).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

@@ -10,6 +10,7 @@ public static class FiniteWeights
     public static void Require(nn.Module model, string file)
     {
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
         foreach (var (name, tensor) in model.state_dict())
         {
             if (!tensor.is_floating_point())

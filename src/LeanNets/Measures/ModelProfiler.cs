@@ -39,6 +39,7 @@ public static class ModelProfiler
         {
             model.eval();
             using var _ = no_grad();
+            using var scope = NewDisposeScope();
             using var input = zeros(inputShape);
             using var output = model.call(input);
         }

@@ -13,7 +13,8 @@ public static class KernelGrid
     /// <param name="weight">[out, in, k, k]; the first input channel of each filter is drawn.</param>
     public static void Save(string path, Tensor weight, string title, int maxKernels = 64, int cell = 14)
     {
-        using var w = weight.detach().to(float32).cpu();
+        using var scope = NewDisposeScope();
+        var w = weight.detach().to(float32).cpu();
         long count = Math.Min(maxKernels, w.shape[0]);
         var values = w.select(1, 0).narrow(0, 0, count).contiguous().data<float>().ToArray();
         Save(path, values, (int)w.shape[2], title, cell: cell);

@@ -48,6 +48,8 @@ public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
             writer.add_scalar($"epoch/{name}", (float)value, m.Epoch);
         if (m.EmaScore is double ema)
             writer.add_scalar("epoch/ema_score", (float)ema, m.Epoch);
+        // TorchSharp's histogram makes temporaries (bins, counts) that must stay referenced while libtorch reads them.
+        using var scope = NewDisposeScope();
         foreach (var (name, parameter) in end.Model.named_parameters())
         {
             if (parameter.dim() > 1)

@@ -115,6 +115,7 @@ public class BoundsTests
         using (var model = ModelRegistry.Create("vgnetg_1_0mp_cifar", 4, 1))
         {
             using (no_grad())
+            using (NewDisposeScope())
                 model.parameters().First().flatten()[0] = float.NaN;
             WeightFile.Write(weights, StateDict.Of(model));
         }

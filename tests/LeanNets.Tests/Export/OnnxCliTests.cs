@@ -69,6 +69,7 @@ public class OnnxCliTests
         {
             manual_seed(11);
             using (no_grad())
+            using (NewDisposeScope())
                 foreach (var (_, parameter) in model.Head.named_parameters())
                     parameter.copy_(randn_like(parameter) * 2);
             LeanNets.Interchange.WeightFile.Write(weights, LeanNets.Interchange.StateDict.Of(model));

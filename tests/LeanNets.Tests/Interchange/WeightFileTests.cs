@@ -16,7 +16,10 @@ public class WeightFileTests
         random.manual_seed(seed);
         var model = ModelRegistry.Create(name, classes, inChannels);
         using var _ = no_grad();
-        foreach (var (_, t) in model.state_dict())
+        var weights = model.state_dict();
+        // Temporaries stay referenced in the scope (a finalizer freeing one inside copy_ crashed a CI run).
+        using var scope = NewDisposeScope();
+        foreach (var (_, t) in weights)
         {
             if (t.is_floating_point())
                 t.copy_(rand_like(t) + 0.5);

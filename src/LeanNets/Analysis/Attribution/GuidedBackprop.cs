@@ -71,7 +71,8 @@ public static class GuidedBackprop
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradient)
         {
             var positive = ctx.get_saved_variables()[0];
-            return [gradient.clamp_min(0) * positive];
+            using var kept = gradient.clamp_min(Runtime.OwnedScalars.Zero);
+            return [kept * positive];
         }
     }
 }

@@ -87,7 +87,7 @@ public sealed class DetectionBatches
                 targets.Add(augment.Apply(draw, boxes, size).ToArray());
             }
             var ids = indices.Select(i => letterboxed[i].Id).ToList();
-            yield return new DetectionBatch(tensor(images).view(indices.Length, 3, size, size), targets, ids);
+            yield return new DetectionBatch(tensor(images, [indices.Length, 3, size, size]), targets, ids);
         }
     }
 

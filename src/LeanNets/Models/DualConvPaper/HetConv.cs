@@ -54,7 +54,7 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExp
 
         inputOrder = tensor(inOrder);
         outputOrder = tensor(positionOf);
-        scatterIndex = tensor(scatter).view(outChannels, inChannels - perGroupIn);
+        scatterIndex = tensor(scatter, [outChannels, inChannels - perGroupIn]);
         weight3x3 = new Parameter(empty(outChannels, perGroupIn, 3, 3));
         weight1x1 = new Parameter(empty(outChannels, inChannels - perGroupIn));
         // Fan-in of each filter is its 3x3 and 1x1 taps together, as for a dense conv of that size.

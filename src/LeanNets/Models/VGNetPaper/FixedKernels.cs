@@ -90,7 +90,7 @@ public static class FixedKernels
                 for (int j = 0; j < 3; j++)
                     values[c * 9 + i * 3 + j] = k[i, j];
         }
-        return tensor(values).view(channels, 1, 3, 3);
+        return tensor(values, [channels, 1, 3, 3]);
     }
 
     private static float[,] Symmetric(float corner, float edge, float centre) =>

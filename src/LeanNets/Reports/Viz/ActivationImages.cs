@@ -48,7 +48,9 @@ public static class ActivationImages
     /// <summary>A (H, W) heat map in [0, 1] on turbo, blended half and half over the input.</summary>
     public static void SaveOverlay(string path, byte[] rgb, int size, Tensor heat)
     {
-        var values = heat.detach().to(float32).contiguous().data<float>().ToArray();
+        float[] values;
+        using (NewDisposeScope())
+            values = heat.detach().to(float32).contiguous().data<float>().ToArray();
         int plane = size * size;
         using var surface = SKSurface.Create(new SKImageInfo(size, size));
         DrawPixels(surface.Canvas, 0, 0, size, i =>

@@ -17,6 +17,7 @@ public class DesignAdviceTests
         var depthwise = KernelInspector.SpatialKernels(model).Where(l => l.Learned && l.Depthwise).ToList();
         Assert.True(depthwise.Count >= 3);
         using (no_grad())
+        using (NewDisposeScope())
         {
             var blur = tensor(new float[] { 1, 2, 1, 2, 4, 2, 1, 2, 1 }).view(1, 1, 3, 3);
             depthwise[0].Weight.copy_(blur.expand_as(depthwise[0].Weight));
