@@ -43,6 +43,7 @@ public static class LeanNetsCli
             CompareCommand.Create(output),
             VizCommand.Create(output),
             ExportCommand.Create(output),
+            QuantizeCommand.Create(output),
             PredictCommand.Create(output),
             ConvertCommand.Create(output),
             DetectCommand.Create(output),

@@ -33,6 +33,7 @@ public class LayeringTests
         ["LeanNets.Loading"],
         ["LeanNets.Export"],
         ["LeanNets.Inference", "LeanNets.Inference.Detection"],
+        ["LeanNets.Quantization"],
         [
             "LeanNets.Analysis",
             "LeanNets.Analysis.Attribution",

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeanNets.Cli.Output;
+using LeanNets.Export;
 using LeanNets.Inference;
 using LeanNets.Inference.Detection;
 using LeanNets.Reports;
@@ -13,8 +14,11 @@ public static class EvalCommand
 {
     public static Command Create(TextWriter output)
     {
-        var model = new Argument<string>("model") { Description = "registry name the checkpoint was trained as" };
-        var checkpoint = ModelSource.WeightsOption("the trained model (e.g. best.ckpt of a run)", required: true);
+        var model = new Argument<string>("model")
+        {
+            Description = "registry name the checkpoint was trained as, or an ONNX file (float or int8)",
+        };
+        var checkpoint = ModelSource.WeightsOption("the trained model (e.g. best.ckpt of a run)");
         var data = new Option<string>("--data")
         {
             Description = "dataset folder (its test split is used)",
@@ -65,10 +69,18 @@ public static class EvalCommand
         };
         command.SetAction(parsed =>
         {
-            string path = parsed.GetValue(checkpoint)!;
             string name = parsed.GetValue(model)!;
+            bool onnx = OnnxRuntimeSession.IsOnnxFile(name);
+            string path = onnx
+                ? parsed.GetValue(checkpoint) == null ? name
+                    : throw new LeanNetsUsageException("an ONNX file holds its weights: --checkpoint is for registry "
+                        + "models")
+                : parsed.GetValue(checkpoint)
+                    ?? throw new LeanNetsUsageException("--checkpoint is required with a registry model name");
             Option[] detectorOnly = [split, inputSize], classifierOnly = [batch, limit, engine];
-            bool detector = ModelTasks.IsDetector(name, parsed.GetValue(task));
+            bool detector = onnx
+                ? OnnxMetadata.IsDetectorFile(name)
+                : ModelTasks.IsDetector(name, parsed.GetValue(task));
             var misplaced = (detector ? classifierOnly : detectorOnly)
                 .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
             if (misplaced != null)
@@ -83,8 +95,9 @@ public static class EvalCommand
                     parsed.GetValue(inputSize), parsed.GetValue(skipBad));
                 return EvaluateDetector(DetectionEvaluation.Run(request), outDir, output);
             }
-            var report = CheckpointEvaluation.Run(new EvalRequest(path, parsed.GetValue(data)!, name,
-                parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(skipBad), parsed.GetValue(engine)));
+            var report = CheckpointEvaluation.Run(new EvalRequest(path, parsed.GetValue(data)!, onnx ? null : name,
+                parsed.GetValue(batch), parsed.GetValue(limit), parsed.GetValue(skipBad),
+                onnx ? EngineKind.OnnxRuntime : parsed.GetValue(engine)));
             var r = report.Result;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.Model} on {r.Images} images: top-1 {100 * r.Top1:F2}%  top-5 {100 * r.Top5:F2}%  loss "

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LeanNets.Cli.Output;
 using LeanNets.Inference;
 using LeanNets.Loading;
 using LeanNets.Reports.Viz;
@@ -98,7 +99,7 @@ public static class VizCommand
                     MaxKernelsPerLayer = parsed.GetValue(maxKernels),
                 };
                 string folder = parsed.GetValue(outDir)!;
-                var findings = VizReport.Write(subjects, options, folder, new Progress(output));
+                var findings = VizReport.Write(subjects, options, folder, new LineProgress(output));
                 foreach (var f in findings)
                     output.WriteLine(
                         string.Create(
@@ -117,11 +118,5 @@ public static class VizCommand
             return LeanNetsCli.Success;
         });
         return new Command("viz", "Look inside models: kernel atlas, feature maps, Grad-CAM") { report };
-    }
-
-    /// <summary>Prints progress lines as they come (synchronously, unlike Progress&lt;T&gt;).</summary>
-    private sealed class Progress(TextWriter output) : IProgress<string>
-    {
-        public void Report(string value) => output.WriteLine(value);
     }
 }

@@ -9,6 +9,9 @@ namespace LeanNets.Data;
 /// </summary>
 public sealed class ImageFolderDataset : IImageDataset
 {
+    /// <summary>True for a file name with an image extension this reader decodes.</summary>
+    public static bool IsImageFile(string path) => Extensions.Contains(Path.GetExtension(path));
+
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase)
     {
         ".jpg",

@@ -1,4 +1,4 @@
-using Google.Protobuf;
+using LeanNets.Onnx;
 using Onnx;
 
 namespace LeanNets.Export;
@@ -25,15 +25,17 @@ public static class BatchNormFolding
             if (conv is not { OpType: "Conv" } || consumers[bn.Input[0]] != 1)
                 continue;
             float eps = bn.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
-            float[] gamma = Floats(initializers[bn.Input[1]]),
-                beta = Floats(initializers[bn.Input[2]]),
-                mean = Floats(initializers[bn.Input[3]]),
-                variance = Floats(initializers[bn.Input[4]]);
+            float[] gamma = OnnxTensors.Floats(initializers[bn.Input[1]]),
+                beta = OnnxTensors.Floats(initializers[bn.Input[2]]),
+                mean = OnnxTensors.Floats(initializers[bn.Input[3]]),
+                variance = OnnxTensors.Floats(initializers[bn.Input[4]]);
             var weight = initializers[conv.Input[1]];
-            float[] w = Floats(weight);
+            float[] w = OnnxTensors.Floats(weight);
             int outChannels = gamma.Length,
                 perChannel = w.Length / outChannels;
-            float[] bias = conv.Input.Count > 2 ? Floats(initializers[conv.Input[2]]) : new float[outChannels];
+            float[] bias = conv.Input.Count > 2
+                ? OnnxTensors.Floats(initializers[conv.Input[2]])
+                : new float[outChannels];
             for (int c = 0; c < outChannels; c++)
             {
                 double scale = gamma[c] / Math.Sqrt(variance[c] + eps);
@@ -41,14 +43,8 @@ public static class BatchNormFolding
                     w[c * perChannel + i] = (float)(w[c * perChannel + i] * scale);
                 bias[c] = (float)((bias[c] - mean[c]) * scale + beta[c]);
             }
-            weight.RawData = Bytes(w);
-            var biasProto = new TensorProto
-            {
-                Name = conv.Output[0] + ".folded_bias",
-                DataType = (int)TensorProto.Types.DataType.Float,
-            };
-            biasProto.Dims.Add(outChannels);
-            biasProto.RawData = Bytes(bias);
+            weight.RawData = OnnxTensors.Float(weight.Name, w).RawData;
+            var biasProto = OnnxTensors.Float(conv.Output[0] + ".folded_bias", bias, outChannels);
             graph.Initializer.Add(biasProto);
             if (conv.Input.Count > 2)
                 conv.Input[2] = biasProto.Name;
@@ -63,11 +59,4 @@ public static class BatchNormFolding
             graph.Initializer.Remove(unused);
         return folded;
     }
-
-    private static float[] Floats(TensorProto t) =>
-        t.RawData.Length > 0 ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray()
-            : t.FloatData.ToArray();
-
-    private static ByteString Bytes(float[] values) =>
-        ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
 }

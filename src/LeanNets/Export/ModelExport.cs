@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using LeanNets.IO;
 using LeanNets.Loading;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
@@ -16,25 +18,34 @@ public static class ModelExport
     public static (ModelProto Proto, InputShape Input) Save(string modelName, string? weights, int? inputSize,
         OnnxExportOptions options, string path)
     {
+        var (proto, input) = Export(modelName, weights, inputSize, options);
+        AtomicFile.WriteAllBytes(path, proto.ToByteArray());
+        return (proto, input);
+    }
+
+    /// <summary>The export of <see cref="Save"/>, in memory.</summary>
+    public static (ModelProto Proto, InputShape Input) Export(string modelName, string? weights, int? inputSize,
+        OnnxExportOptions options)
+    {
         if (TrainingTasks.Of(modelName) == ModelCard.Detect)
-            return SaveDetector(modelName, weights, inputSize, options, path);
+            return ExportDetector(modelName, weights, inputSize, options);
         if (inputSize is int size)
             Bounds.Require(size is >= 8 and <= InputShape.MaxSide, "input size", size, $"8..{InputShape.MaxSide}");
         using var loaded = weights != null
             ? LoadedModel.FromCheckpoint(weights, modelName, inputSize)
             : LoadedModel.FromRegistry(modelName, inputSize);
         var input = new InputShape(loaded.Data.Channels, loaded.Data.InputSize, loaded.Data.InputSize);
-        var proto = OnnxExporter.Save(loaded.Model, options with
+        var proto = OnnxExporter.Export(loaded.Model, options with
         {
             InputSize = input.Height,
             Channels = input.Channels,
             Metadata = loaded.Card.ToMetadata(),
-        }, path);
+        });
         return (proto, input);
     }
 
-    private static (ModelProto, InputShape) SaveDetector(string modelName, string? weights, int? inputSize,
-        OnnxExportOptions options, string path)
+    private static (ModelProto, InputShape) ExportDetector(string modelName, string? weights, int? inputSize,
+        OnnxExportOptions options)
     {
         if (inputSize is int asked)
             DetectorRegistry.RequireInputSize(asked);
@@ -44,8 +55,7 @@ public static class ModelExport
         var names = detector?.ClassNames ?? ModelCard.Numbered(model.NumClasses);
         int side = detector?.SideFor(inputSize) ?? inputSize ?? DetectorRegistry.DefaultInputSize;
         var metadata = model.Card(modelName, side, names).ToMetadata();
-        var proto = OnnxExporter.Save(model, options with { InputSize = side, Channels = 3, Metadata = metadata },
-            path);
+        var proto = OnnxExporter.Export(model, options with { InputSize = side, Channels = 3, Metadata = metadata });
         return (proto, new InputShape(3, side, side));
     }
 }

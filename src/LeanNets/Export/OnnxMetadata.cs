@@ -10,6 +10,25 @@ namespace LeanNets.Export;
 /// </summary>
 public static class OnnxMetadata
 {
+    /// <summary>True when a LeanNets ONNX file holds a detector (its card says so), read without running it.
+    /// </summary>
+    public static bool IsDetectorFile(string path)
+    {
+        if (!File.Exists(path))
+            throw new LeanNetsUsageException($"ONNX file not found: {path}");
+        global::Onnx.ModelProto model;
+        try
+        {
+            model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new LeanNetsException($"{path}: not an ONNX model (unreadable protobuf)");
+        }
+        return ModelCard.FromMetadata(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), path)?.IsDetector
+            ?? throw new LeanNetsUsageException($"{path}: no 'leannets.model' metadata (not exported by LeanNets)");
+    }
+
     /// <summary>The card of a LeanNets classifier export with the data config it implies; a file without one, or
     /// a detector's export (whose output is not class scores), is refused.</summary>
     public static (ModelCard Card, DataConfig Data) ReadClassifier(IReadOnlyDictionary<string, string> metadata,

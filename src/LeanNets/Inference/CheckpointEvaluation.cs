@@ -32,6 +32,8 @@ public static class CheckpointEvaluation
         Bounds.Require(request.Limit >= 0, "image limit", request.Limit, ">= 0");
         var format = DataSource.Detect(request.Data);
         var test = DataSource.Load(request.Data, train: false, request.SkipBad, request.Limit, format);
+        if (OnnxRuntimeSession.IsOnnxFile(request.Checkpoint))
+            return RunOnnx(request, test);
         using var loaded = LoadedModel.FromCheckpoint(request.Checkpoint, request.ExpectedModel);
         var model = loaded.Model;
         if (model.NumClasses != test.NumClasses)
@@ -55,6 +57,23 @@ public static class CheckpointEvaluation
             : null;
         var result = onnx == null ? Evaluator.Evaluate(model, loader) : Evaluator.Evaluate(onnx, loader);
         return new EvalReport(model.GetName(), request.Checkpoint, request.Data, result,
+            DataSource.SkippedImages(test));
+    }
+
+    /// <summary>A classifier's ONNX file (float or int8) on ONNX Runtime, preprocessed as its card says.</summary>
+    private static EvalReport RunOnnx(EvalRequest request, IImageDataset test)
+    {
+        if (request.Engine != EngineKind.OnnxRuntime)
+            throw new LeanNetsUsageException($"an ONNX file runs on onnxruntime (--engine onnxruntime)");
+        using var session = OnnxRuntimeSession.FromFile(request.Checkpoint);
+        var (card, data) = Export.OnnxMetadata.ReadClassifier(session.Metadata, request.Checkpoint);
+        if (card.ClassNames.Count != test.NumClasses || card.Input.Channels != test.Channels)
+            throw new LeanNetsUsageException($"the data has {test.NumClasses} classes of {test.Channels}-channel "
+                + $"images but {request.Checkpoint} takes {card.Input.Channels} channels and gives "
+                + $"{card.ClassNames.Count} classes");
+        var loader = new BatchLoader(test, data.EvalTransform(), request.BatchSize, false, 0);
+        using var engine = new EngineModule(session);
+        return new EvalReport(card.Model, request.Checkpoint, request.Data, Evaluator.Evaluate(engine, loader),
             DataSource.SkippedImages(test));
     }
 }

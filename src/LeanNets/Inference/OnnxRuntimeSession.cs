@@ -13,7 +13,9 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
     private readonly InferenceSession session;
     private readonly string inputName;
 
-    public OnnxRuntimeSession(byte[] model, int? threads = null)
+    /// <param name="optimizedModelPath">where ONNX Runtime writes the graph it will run (after its fusions), to
+    /// check which nodes it turned into integer kernels; null writes nothing.</param>
+    public OnnxRuntimeSession(byte[] model, int? threads = null, string? optimizedModelPath = null)
     {
         using var options = new SessionOptions
         {
@@ -23,6 +25,12 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
             IntraOpNumThreads = threads ?? Runtime.LeanRuntime.Threads,
             InterOpNumThreads = 1,
         };
+        if (optimizedModelPath != null)
+        {
+            options.OptimizedModelFilePath = optimizedModelPath;
+            // Its warning that such a file is tuned to this CPU is expected: the file is only read back here.
+            options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        }
         try
         {
             session = new InferenceSession(model, options);
@@ -73,6 +81,20 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, tensor)]);
         return results[0].AsEnumerable<float>().ToArray();
     }
+
+    /// <summary>Runs a batch and hands each named output (any value of the graph that is declared an output) to
+    /// <paramref name="visit"/> as row-major floats, without copying.</summary>
+    public void Run(float[] input, int[] shape, IReadOnlyCollection<string> outputs,
+        SpanVisitor visit)
+    {
+        var tensor = new DenseTensor<float>(input, shape);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, tensor)], outputs);
+        foreach (var result in results)
+            visit(result.Name, ((DenseTensor<float>)result.AsTensor<float>()).Buffer.Span);
+    }
+
+    /// <summary>Receives one output of <see cref="Run"/>.</summary>
+    public delegate void SpanVisitor(string name, ReadOnlySpan<float> values);
 
     public void Dispose() => session.Dispose();
 }

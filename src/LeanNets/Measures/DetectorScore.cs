@@ -8,13 +8,15 @@ namespace LeanNets.Measures;
 /// training scores each epoch with and `eval --task detect` reports.</summary>
 public static class DetectorScore
 {
-    public static MapPair Evaluate(YoloV3 model, DetectionBatches batches, int inputSize,
-        int classes)
+    /// <param name="model">the detector's body (raw predictions): a YOLO-V3, or an engine running its ONNX export.
+    /// </param>
+    public static MapPair Evaluate(nn.Module<Tensor, Tensor> model, IReadOnlyList<Anchor> anchors,
+        DetectionBatches batches, int inputSize, int classes)
     {
         bool wasTraining = model.training;
         model.eval();
         // A low threshold keeps the whole precision-recall curve, as the VOC evaluation expects.
-        var decoder = new YoloDecoder(model.Anchors, classes) { ConfidenceThreshold = 0.01f };
+        var decoder = new YoloDecoder(anchors, classes) { ConfidenceThreshold = 0.01f };
         var found = new List<DetectedObject>();
         try
         {
@@ -23,7 +25,7 @@ public static class DetectorScore
             {
                 using var __ = batch;
                 using var scope = NewDisposeScope();
-                var raw = model.forward(batch.Images);
+                var raw = model.call(batch.Images);
                 // A NaN score would be dropped by the threshold and read as "nothing found": name it instead.
                 if (!raw.isfinite().all().item<bool>())
                     throw new LeanNetsException(

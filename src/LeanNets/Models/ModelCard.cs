@@ -29,13 +29,21 @@ public sealed record ModelCard(
         StdKey = "leannets.std",
         ClassesKey = "leannets.classes",
         AnchorsKey = "leannets.anchors",
-        StridesKey = "leannets.strides";
+        StridesKey = "leannets.strides",
+        PrecisionKey = "leannets.precision",
+        CalibrationKey = "leannets.calibration";
 
     /// <summary>Anchor sizes (width, height in input pixels) of a detector, smallest first.</summary>
     public IReadOnlyList<float[]>? Anchors { get; init; }
 
     /// <summary>Output strides of a detector's scales.</summary>
     public IReadOnlyList<int>? Strides { get; init; }
+
+    /// <summary>"int8" for a quantized ONNX file (see <c>leannets quantize</c>); null for float32 weights.</summary>
+    public string? Precision { get; init; }
+
+    /// <summary>How a quantized file's activation ranges were measured: method, image count and source.</summary>
+    public string? Calibration { get; init; }
 
     public bool IsDetector => Task == Detect;
 
@@ -59,6 +67,10 @@ public sealed record ModelCard(
             pairs[AnchorsKey] = JsonSerializer.Serialize(Anchors);
         if (Strides != null)
             pairs[StridesKey] = JsonSerializer.Serialize(Strides);
+        if (Precision != null)
+            pairs[PrecisionKey] = Precision;
+        if (Calibration != null)
+            pairs[CalibrationKey] = Calibration;
         return pairs;
     }
 
@@ -96,6 +108,8 @@ public sealed record ModelCard(
             {
                 Anchors = metadata.TryGetValue(AnchorsKey, out var a) ? JsonSerializer.Deserialize<float[][]>(a) : null,
                 Strides = metadata.TryGetValue(StridesKey, out var s) ? JsonSerializer.Deserialize<int[]>(s) : null,
+                Precision = metadata.GetValueOrDefault(PrecisionKey),
+                Calibration = metadata.GetValueOrDefault(CalibrationKey),
             };
         }
         catch (Exception e) when (e is JsonException or LeanNetsUsageException)

@@ -40,6 +40,8 @@ public static class DetectionEvaluation
     {
         if (request.InputSize is int asked)
             DetectorRegistry.RequireInputSize(asked);
+        if (OnnxRuntimeSession.IsOnnxFile(request.Weights))
+            return RunOnnx(request);
         using var detector = TrainedDetector.Load(request.Model, request.Weights);
         int side = detector.SideFor(request.InputSize);
         string split = request.Split ?? DefaultSplit(request.Data);
@@ -53,11 +55,29 @@ public static class DetectionEvaluation
         var clock = Stopwatch.StartNew();
         MemoryEstimate.RequireFits(detector.Model, new Models.InputShape(3, side, side), 16, training: false);
         var batches = new DetectionBatches(data, side, request.SkipBad);
-        var maps = DetectorScore.Evaluate(detector.Model, batches, side, data.ClassNames.Count);
+        var maps = DetectorScore.Evaluate(detector.Model, detector.Model.Anchors, batches, side,
+            data.ClassNames.Count);
         return new DetectionEvalReport(request.Model, split, batches.Count, data.Skipped + batches.Skipped,
             data.ClassNames, maps.Voc07,
             maps.Area,
             data.Count / clock.Elapsed.TotalSeconds, side);
+    }
+
+    /// <summary>A detector's ONNX file (float or int8) on ONNX Runtime: its card gives the classes, anchors and
+    /// input size.</summary>
+    private static DetectionEvalReport RunOnnx(DetectionEvalRequest request)
+    {
+        using var session = OnnxRuntimeSession.FromFile(request.Weights);
+        var (card, anchors) = ObjectDetector.ReadCard(session, request.Weights, request.InputSize);
+        int side = card.Input.Height;
+        string split = request.Split ?? DefaultSplit(request.Data);
+        var data = VocDataset.Load(request.Data, split, card.ClassNames, request.SkipBad);
+        var clock = Stopwatch.StartNew();
+        var batches = new DetectionBatches(data, side, request.SkipBad);
+        using var engine = new EngineModule(session);
+        var maps = DetectorScore.Evaluate(engine, anchors, batches, side, data.ClassNames.Count);
+        return new DetectionEvalReport(card.Model, split, batches.Count, data.Skipped + batches.Skipped,
+            data.ClassNames, maps.Voc07, maps.Area, data.Count / clock.Elapsed.TotalSeconds, side);
     }
 
     private static string DefaultSplit(IReadOnlyList<string> roots) =>

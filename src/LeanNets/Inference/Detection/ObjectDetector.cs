@@ -72,32 +72,40 @@ public sealed class ObjectDetector : IDisposable
         var session = OnnxRuntimeSession.FromFile(path);
         try
         {
-            var card = ModelCard.FromMetadata(session.Metadata, path)
-                ?? throw new LeanNetsUsageException($"{path}: no LeanNets model card (not exported by LeanNets)");
-            if (!card.IsDetector)
-                throw new LeanNetsUsageException(
-                    $"{path} is a classifier ({card.Model}): 'leannets predict {path} IMAGE...' classifies images");
-            int side = card.Input.Height;
-            DetectorRegistry.RequireInputSize(side);
-            if (inputSize is int asked && asked != side)
-                throw new LeanNetsUsageException(
-                    $"{path} runs at {side}x{side} (its graph's input); export it again with --input-size {asked}");
-            bool anchorsFit = card.Anchors is { Count: > 0 } a
-                && a.Count % YoloV3.Strides.Count == 0
-                && a.All(p => p.Length == 2 && p.All(v => float.IsFinite(v) && v > 0));
-            if (!anchorsFit || (card.Strides != null && !card.Strides.SequenceEqual(YoloV3.Strides)))
-                throw new LeanNetsException(
-                    $"{path}: its model card's anchors or strides do not describe a YOLO-V3 (3 scales, strides "
-                        + $"{string.Join("/", YoloV3.Strides)}, a width and height per anchor)");
-            var anchors = card.Anchors!.Select(p => new Anchor(p[0], p[1])).ToList();
+            var (card, anchors) = ReadCard(session, path, inputSize);
             var decoder = new YoloDecoder(anchors, card.ClassNames.Count) { ConfidenceThreshold = threshold };
-            return new ObjectDetector(session, decoder, card.ClassNames, side, null);
+            return new ObjectDetector(session, decoder, card.ClassNames, card.Input.Height, null);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The card of a detector's ONNX file, checked to describe a YOLO-V3 that runs at
+    /// <paramref name="inputSize"/> (when given), and its anchors.</summary>
+    public static (ModelCard Card, List<Anchor> Anchors) ReadCard(OnnxRuntimeSession session, string path,
+        int? inputSize)
+    {
+        var card = ModelCard.FromMetadata(session.Metadata, path)
+        ?? throw new LeanNetsUsageException($"{path}: no LeanNets model card (not exported by LeanNets)");
+        if (!card.IsDetector)
+            throw new LeanNetsUsageException(
+                $"{path} is a classifier ({card.Model}): 'leannets predict {path} IMAGE...' classifies images");
+        int side = card.Input.Height;
+        DetectorRegistry.RequireInputSize(side);
+        if (inputSize is int asked && asked != side)
+            throw new LeanNetsUsageException(
+                $"{path} runs at {side}x{side} (its graph's input); export it again with --input-size {asked}");
+        bool anchorsFit = card.Anchors is { Count: > 0 } a
+            && a.Count % YoloV3.Strides.Count == 0
+            && a.All(p => p.Length == 2 && p.All(v => float.IsFinite(v) && v > 0));
+        if (!anchorsFit || (card.Strides != null && !card.Strides.SequenceEqual(YoloV3.Strides)))
+            throw new LeanNetsException(
+                $"{path}: its model card's anchors or strides do not describe a YOLO-V3 (3 scales, strides "
+                    + $"{string.Join("/", YoloV3.Strides)}, a width and height per anchor)");
+        return (card, card.Anchors!.Select(p => new Anchor(p[0], p[1])).ToList());
     }
 
     /// <summary>The objects in one picture, boxes in its own pixels.</summary>

@@ -22,13 +22,14 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
 
     private int Values => 5 + numClasses;
 
-    /// <summary>Boxes in input pixels for each image of a [N, predictions, 5 + classes] output.</summary>
+    /// <summary>Boxes in input pixels for each image of a [N, predictions, 5 + classes] output (or the same values
+    /// flattened per image, as an ONNX engine returns them).</summary>
     public IReadOnlyList<IReadOnlyList<DetectedObject>> Decode(Tensor raw, int inputSize, IReadOnlyList<string> images)
     {
         float[] values;
         using (NewDisposeScope())
             values = raw.detach().cpu().contiguous().data<float>().ToArray();
-        int perImage = (int)(raw.shape[1] * raw.shape[2]);
+        int perImage = (int)(raw.numel() / raw.shape[0]);
         return Enumerable
             .Range(0, (int)raw.shape[0])
             .Select(n => Decode(values.AsSpan(n * perImage, perImage), inputSize, images[n]))

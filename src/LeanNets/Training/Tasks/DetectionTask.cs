@@ -103,7 +103,8 @@ public sealed class DetectionTask : ITrainingTask
 
     public TaskEvaluation Evaluate(nn.Module<Tensor, Tensor> model, int epoch)
     {
-        var maps = DetectorScore.Evaluate((YoloV3)model, evalBatches, Options.InputSize, ClassNames.Count);
+        var maps = DetectorScore.Evaluate(model, ((YoloV3)model).Anchors, evalBatches, Options.InputSize,
+            ClassNames.Count);
         return new TaskEvaluation([(Map07, maps.Voc07.Map), (MapArea, maps.Area.Map)], maps.Voc07.Map, maps);
     }
 

@@ -1,0 +1,189 @@
+using Google.Protobuf;
+using LeanNets.Export;
+using LeanNets.Inference;
+using LeanNets.IO;
+using LeanNets.Models;
+using Onnx;
+
+namespace LeanNets.Quantization;
+
+/// <summary>One layer's accumulated quantization error: signal-to-quantization-noise ratio of its output in the
+/// integer graph against the float graph, in dB (higher is closer; each 6 dB is about one bit).</summary>
+public sealed record LayerError(string Layer, string Op, double Sqnr);
+
+/// <summary>What <see cref="Int8Quantizer.Quantize"/> wrote and measured.</summary>
+public sealed record QuantizeReport(
+    string Output,
+    ModelCard Card,
+    int CalibrationImages,
+    int SkippedImages,
+    int Convolutions,
+    int IntegerConvolutions,
+    IReadOnlyDictionary<string, int> RuntimeOps,
+    IReadOnlyList<(string Layer, string Reason)> KeptFloat,
+    IReadOnlyList<LayerError> Layers,
+    double OutputSqnr,
+    long FloatBytes,
+    long IntegerBytes
+);
+
+/// <summary>
+/// Post-training static quantization of a LeanNets ONNX graph: activation ranges calibrated on the user's images
+/// (preprocessed as the model card says), Q/DQ pairs placed where ONNX Runtime fuses them (<see cref="QdqPlan"/>,
+/// <see cref="QdqWriter"/>), then checked: the graph ONNX Runtime will run is read back to count the convolutions
+/// it made integer, and each layer's error against the float graph is measured on the calibration images. The
+/// file keeps the model card, marked int8 with its calibration.
+/// </summary>
+public static class Int8Quantizer
+{
+    private const int ErrorImages = 32;
+
+    /// <summary>Quantizes a registry model (its weights from <paramref name="weights"/>, else its initial ones) or
+    /// a LeanNets float ONNX file.</summary>
+    public static QuantizeReport Quantize(string modelOrFile, string? weights, string calibration,
+        QuantizeOptions options, string output, IProgress<string>? progress = null)
+    {
+        options.Validate();
+        ModelProto model;
+        if (OnnxRuntimeSession.IsOnnxFile(modelOrFile))
+        {
+            if (weights != null)
+                throw new LeanNetsUsageException("an ONNX file holds its weights: --weights is for registry models");
+            if (!File.Exists(modelOrFile))
+                throw new LeanNetsUsageException($"ONNX file not found: {modelOrFile}");
+            try
+            {
+                model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelOrFile));
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                throw new LeanNetsException($"{modelOrFile}: not an ONNX model (unreadable protobuf)");
+            }
+        }
+        else
+        {
+            model = ModelExport.Export(modelOrFile, weights, null, new OnnxExportOptions(0, 3)).Proto;
+        }
+        return Quantize(model, modelOrFile, calibration, options, output, progress);
+    }
+
+    public static QuantizeReport Quantize(ModelProto model, string source, string calibration,
+        QuantizeOptions options, string output, IProgress<string>? progress = null)
+    {
+        options.Validate();
+        var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        var card = ModelCard.FromMetadata(metadata, source)
+            ?? throw new LeanNetsUsageException($"{source}: no LeanNets model card (not exported by LeanNets)");
+        if (card.Precision != null || model.Graph.Node.Any(n => n.OpType.Contains("Quantize", StringComparison.Ordinal)
+            || n.OpType.StartsWith("QLinear", StringComparison.Ordinal)))
+            throw new LeanNetsUsageException($"{source} is already quantized ({card.Precision ?? "Q/DQ nodes"})");
+        var floatModel = model.Clone();
+        BatchNormFolding.Apply(floatModel.Graph);
+        var plan = QdqPlan.For(floatModel.Graph, options.KeepFloat);
+        foreach (var keep in options.KeepFloat.Where(k => !floatModel.Graph.Node.Any(n => QdqPlan.InLayer(n, k))))
+            throw new LeanNetsUsageException($"--keep-fp32 {keep}: no layer of {card.Model} has that name (the "
+                + $"layers are module paths such as '{QdqPlan.LayerOf(floatModel.Graph.Node[0])}')");
+        var images = CalibrationSet.Load(card, calibration, options.Images, options.SkipBad);
+        var measured = plan.Tensors.Where(t => !plan.SameScale.ContainsKey(t)).ToList();
+        var ranges = TensorStatistics.Measure(floatModel, measured, images, options, progress);
+        var (integer, dequantized) = QdqWriter.Apply(floatModel, plan, ranges, options.Activations);
+        string method = options.Method switch
+        {
+            CalibrationMethod.MinMax => "minmax",
+            CalibrationMethod.Entropy => "entropy",
+            _ => $"percentile {options.Percentile}",
+        };
+        var quantizedCard = card with
+        {
+            Precision = "int8",
+            Calibration = $"{method}, {options.Activations.ToString().ToLowerInvariant()} activations, "
+                + images.Source,
+        };
+        integer.MetadataProps.Clear();
+        foreach (var (key, value) in quantizedCard.ToMetadata())
+            integer.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        integer.DocString = $"{card.Model} quantized to int8 by LeanNets";
+        var bytes = integer.ToByteArray();
+
+        progress?.Report("checking the graph ONNX Runtime runs and the error per layer");
+        var ops = RuntimeOps(bytes);
+        var (layers, outputSqnr) = Errors(floatModel, integer, plan, dequantized, images);
+        AtomicFile.WriteAllBytes(output, bytes);
+        int convolutions = floatModel.Graph.Node.Count(n => n.OpType == "Conv");
+        int integerConvolutions = ops.Where(p => p.Key.Contains("QLinearConv", StringComparison.Ordinal)
+            || p.Key.Contains("ConvInteger", StringComparison.Ordinal)).Sum(p => p.Value);
+        return new QuantizeReport(output, quantizedCard, images.Images.Count, images.Skipped, convolutions,
+            integerConvolutions, ops, plan.KeptFloat, layers, outputSqnr, floatModel.CalculateSize(), bytes.Length);
+    }
+
+    /// <summary>The op types (and counts) of the graph ONNX Runtime builds from the file after its fusions.</summary>
+    private static Dictionary<string, int> RuntimeOps(byte[] model)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"leannets-optimized-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            using (new OnnxRuntimeSession(model, 1, path)) { }
+            return ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Node
+                .GroupBy(n => n.OpType).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>SQNR of every integer node's output and of the model's output, over the first calibration
+    /// images.</summary>
+    private static (List<LayerError> Layers, double Output) Errors(ModelProto floatModel, ModelProto integer,
+        QdqPlan plan, Dictionary<string, string> dequantized, CalibrationSet images)
+    {
+        var consumers = floatModel.Graph.Node.SelectMany(n => n.Input.Select(i => (i, n))).ToLookup(p => p.i, p => p.n);
+        var watched = new List<(string Layer, string Op, string Tensor)>();
+        foreach (var node in floatModel.Graph.Node.Where(plan.Integer.Contains))
+        {
+            string t = node.Output[0];
+            if (consumers[t].ToList() is [var relu] && plan.Absorbed.Contains(relu))
+                t = relu.Output[0];
+            if (dequantized.ContainsKey(t))
+                watched.Add((QdqPlan.LayerOf(node), node.OpType, t));
+        }
+        string finalOutput = floatModel.Graph.Output[0].Name;
+        var floatNames = watched.Select(w => w.Tensor).Append(finalOutput).Distinct().ToList();
+        var integerNames = watched.Select(w => dequantized[w.Tensor]).Append(finalOutput).Distinct().ToList();
+        var signal = floatNames.ToDictionary(n => n, _ => 0.0);
+        var noise = floatNames.ToDictionary(n => n, _ => 0.0);
+        using var floatSession = TensorStatistics.WithOutputs(floatModel, floatNames);
+        using var integerSession = TensorStatistics.WithOutputs(integer, integerNames);
+        var floatName = integerNames.Zip(floatNames).ToDictionary(p => p.First, p => p.Second);
+        // A few images at a time: both graphs' values of every watched layer are held at once.
+        int chunk = floatSession.InputDimensions[0] > 0 ? floatSession.InputDimensions[0] : 4;
+        var limited = images.Images.Take(ErrorImages).ToList();
+        int plane = images.ImageShape.Aggregate(1, (a, b) => a * b);
+        for (int from = 0; from + chunk <= limited.Count; from += chunk)
+        {
+            var batch = new float[chunk * plane];
+            for (int i = 0; i < chunk; i++)
+                limited[from + i].CopyTo(batch, i * plane);
+            int[] shape = [chunk, .. images.ImageShape];
+            var reference = new Dictionary<string, float[]>();
+            floatSession.Run(batch, shape, floatNames, (name, span) => reference[name] = span.ToArray());
+            integerSession.Run(batch, shape, integerNames, (name, span) =>
+            {
+                string key = floatName[name];
+                var expected = reference[key];
+                double s = 0, n = 0;
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    double d = expected[i] - span[i];
+                    s += (double)expected[i] * expected[i];
+                    n += d * d;
+                }
+                signal[key] += s;
+                noise[key] += n;
+            });
+        }
+        double Sqnr(string t) => noise[t] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[t] / noise[t]);
+        var layers = watched.Select(w => new LayerError(w.Layer, w.Op, Sqnr(w.Tensor))).ToList();
+        return (layers, Sqnr(finalOutput));
+    }
+}

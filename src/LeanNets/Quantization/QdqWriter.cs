@@ -1,0 +1,146 @@
+using LeanNets.Onnx;
+using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace LeanNets.Quantization;
+
+/// <summary>
+/// Rewrites a float graph by a <see cref="QdqPlan"/> into the quantize/dequantize form ONNX Runtime fuses into
+/// integer kernels: each planned value gets a QuantizeLinear after its producer and a DequantizeLinear before each
+/// consumer; each integer convolution reads int8 weights (symmetric, one scale per output channel) and int32
+/// biases (scale = input scale x weight scale, zero point 0) through DequantizeLinear. Absorbed ReLUs are removed:
+/// their producer writes their output, whose quantized range starts at 0.
+/// </summary>
+public static class QdqWriter
+{
+    /// <returns>the quantized model and, for each planned value, the name of its dequantized copy (what the
+    /// integer graph's consumers see, for measuring the error).</returns>
+    public static (ModelProto Model, Dictionary<string, string> Dequantized) Apply(ModelProto model, QdqPlan plan,
+        IReadOnlyDictionary<string, ActivationRange> ranges, ActivationType type)
+    {
+        var result = model.Clone();
+        var graph = result.Graph;
+        var nodes = graph.Node.ToList();
+        var byName = nodes.ToDictionary(n => n.Name);
+        var integer = plan.Integer.Select(n => byName[n.Name]).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var relu in plan.Absorbed)
+        {
+            var source = nodes.Single(n => n.Output.Contains(relu.Input[0]));
+            source.Output[0] = relu.Output[0];
+            nodes.Remove(byName[relu.Name]);
+        }
+
+        var parameters = new Dictionary<string, (float Scale, int Zero)>();
+        foreach (var t in plan.Tensors)
+        {
+            string source = t;
+            while (plan.SameScale.TryGetValue(source, out var from))
+                source = from;
+            var range = ranges[source];
+            parameters[t] = plan.NonNegative.Contains(source) || plan.NonNegative.Contains(t)
+                ? (range with { Low = 0 }).Parameters(type)
+                : range.Parameters(type);
+        }
+        var quantized = new Dictionary<string, string>();
+        var dequantized = new Dictionary<string, string>();
+        var initializers = graph.Initializer.ToDictionary(i => i.Name);
+        var output = new List<NodeProto>();
+        var elementType = type == ActivationType.UInt8 ? DataType.Uint8 : DataType.Int8;
+
+        string Quantize(string t)
+        {
+            var (scale, zero) = parameters[t];
+            graph.Initializer.Add(OnnxTensors.Float($"{t}/scale", [scale]));
+            graph.Initializer.Add(type == ActivationType.UInt8
+                ? OnnxTensors.Create($"{t}/zero_point", elementType, [(byte)zero])
+                : OnnxTensors.Create($"{t}/zero_point", elementType, [(sbyte)zero]));
+            var q = Node("QuantizeLinear", $"{t}/quantize", [t, $"{t}/scale", $"{t}/zero_point"], $"{t}/q");
+            output.Add(q);
+            return q.Output[0];
+        }
+
+        int dequantizers = 0;
+        foreach (var graphInput in graph.Input.Select(i => i.Name).Where(parameters.ContainsKey))
+            quantized[graphInput] = Quantize(graphInput);
+        foreach (var node in nodes)
+        {
+            string first = node.Input.Count > 0 ? node.Input[0] : "";
+            for (int i = 0; i < node.Input.Count; i++)
+            {
+                string t = node.Input[i];
+                if (!quantized.TryGetValue(t, out var q))
+                    continue;
+                // One dequantizer per consumer: ONNX Runtime fuses a node group only when its DQs are its own.
+                var dq = Node("DequantizeLinear", $"{t}/dequantize_{dequantizers++}", [q, $"{t}/scale",
+                    $"{t}/zero_point"], $"{t}/dq_{dequantizers}");
+                output.Add(dq);
+                dequantized.TryAdd(t, dq.Output[0]);
+                node.Input[i] = dq.Output[0];
+            }
+            if (integer.Contains(node) && node.OpType == "Conv")
+                QuantizeWeights(graph, initializers, node, parameters[first].Scale, output);
+            output.Add(node);
+            foreach (var t in node.Output.Where(parameters.ContainsKey))
+                quantized[t] = Quantize(t);
+        }
+        graph.Node.Clear();
+        graph.Node.AddRange(output);
+        var used = graph.Node.SelectMany(n => n.Input).ToHashSet();
+        foreach (var unused in graph.Initializer.Where(t => !used.Contains(t.Name)).ToList())
+            graph.Initializer.Remove(unused);
+        return (result, dequantized);
+    }
+
+    private static void QuantizeWeights(GraphProto graph, Dictionary<string, TensorProto> initializers,
+        NodeProto conv, float inputScale, List<NodeProto> output)
+    {
+        var weight = initializers[conv.Input[1]];
+        float[] w = OnnxTensors.Floats(weight);
+        int channels = (int)weight.Dims[0], per = w.Length / channels;
+        var scales = new float[channels];
+        var values = new sbyte[w.Length];
+        for (int c = 0; c < channels; c++)
+        {
+            float max = 0;
+            for (int i = 0; i < per; i++)
+                max = Math.Max(max, Math.Abs(w[c * per + i]));
+            // An all-zero filter still needs a positive scale (its bias is quantized with it).
+            scales[c] = max > 0 ? max / 127 : 1f / 127;
+            for (int i = 0; i < per; i++)
+                values[c * per + i] = (sbyte)Math.Clamp(Math.Round(w[c * per + i] / scales[c]), -127, 127);
+        }
+        string name = weight.Name;
+        graph.Initializer.Add(OnnxTensors.Create($"{name}/int8", DataType.Int8, values, [.. weight.Dims]));
+        graph.Initializer.Add(OnnxTensors.Float($"{name}/scale", scales, channels));
+        graph.Initializer.Add(OnnxTensors.Create($"{name}/zero_point", DataType.Int8, new sbyte[channels], channels));
+        var dq = Node("DequantizeLinear", $"{name}/dequantize", [$"{name}/int8", $"{name}/scale", $"{name}/zero_point"],
+            $"{name}/dq", Attr.Int("axis", 0));
+        output.Add(dq);
+        conv.Input[1] = dq.Output[0];
+        if (conv.Input.Count < 3 || conv.Input[2].Length == 0)
+            return;
+        var bias = initializers[conv.Input[2]];
+        float[] b = OnnxTensors.Floats(bias);
+        var biasScales = scales.Select(s => s * inputScale).ToArray();
+        var quantizedBias = b.Select((v, c) => (int)Math.Clamp(Math.Round(v / biasScales[c]), int.MinValue,
+            int.MaxValue)).ToArray();
+        string bn = bias.Name;
+        graph.Initializer.Add(OnnxTensors.Create($"{bn}/int32", DataType.Int32, quantizedBias, channels));
+        graph.Initializer.Add(OnnxTensors.Float($"{bn}/scale", biasScales, channels));
+        graph.Initializer.Add(OnnxTensors.Create($"{bn}/zero_point", DataType.Int32, new int[channels], channels));
+        var bdq = Node("DequantizeLinear", $"{bn}/dequantize", [$"{bn}/int32", $"{bn}/scale", $"{bn}/zero_point"],
+            $"{bn}/dq", Attr.Int("axis", 0));
+        output.Add(bdq);
+        conv.Input[2] = bdq.Output[0];
+    }
+
+    private static NodeProto Node(string op, string name, string[] inputs, string output,
+        params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = op, Name = name };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        return node;
+    }
+}
