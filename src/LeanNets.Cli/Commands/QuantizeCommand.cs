@@ -49,6 +49,17 @@ public static class QuantizeCommand
             Description = "layers (module paths) left in float32",
             AllowMultipleArgumentsPerToken = true
         };
+        var weightBits = new Option<int>("--weight-bits")
+        {
+            Description = "7 (runs exactly on every x86 CPU) or 8 "
+            + "(for CPUs with VNNI and ARM)",
+            DefaultValueFactory = _ => new QuantizeOptions().WeightBits
+        };
+        var autoKeep = new Option<double?>("--auto-keep")
+        {
+            Description = "keep in float32 each convolution that "
+            + "loses more than this many dB of SQNR on its own (e.g. 10)"
+        };
         var skipBad = new Option<bool>("--skip-bad")
         {
             Description = "skip unreadable calibration images, counting "
@@ -62,7 +73,8 @@ public static class QuantizeCommand
         };
         var command = new Command("quantize", "Quantize a model to int8 ONNX (static, calibrated) for ONNX Runtime")
         {
-            model, weights, calibrate, images, method, percentile, activations, keep, skipBad, file, layers,
+            model, weights, calibrate, images, method, percentile, activations, weightBits, keep, autoKeep, skipBad, file,
+            layers,
         };
         command.SetAction(p =>
         {
@@ -73,6 +85,8 @@ public static class QuantizeCommand
                 Percentile = p.GetValue(percentile),
                 Activations = p.GetValue(activations),
                 KeepFloat = p.GetValue(keep) ?? [],
+                AutoKeepLoss = p.GetValue(autoKeep),
+                WeightBits = p.GetValue(weightBits),
                 SkipBad = p.GetValue(skipBad),
             };
             var report = Int8Quantizer.Quantize(p.GetValue(model)!, p.GetValue(weights), p.GetValue(calibrate)!,
@@ -98,12 +112,12 @@ public static class QuantizeCommand
         output.WriteLine($"output SQNR {r.OutputSqnr.ToString("F1", c)} dB (float vs int8 on the first "
             + "calibration images; 6 dB is about one bit)");
         var shown = all ? r.Layers : r.Layers.OrderBy(l => l.Sqnr).Take(10).ToList();
-        var table = new TextTable("layer", "op", "SQNR dB");
-        table.RightAligned.Add(2);
+        var table = new TextTable("layer", "op", "SQNR dB", "own loss dB");
+        table.RightAligned.UnionWith([2, 3]);
         foreach (var l in shown)
-            table.Add(l.Layer, l.Op, l.Sqnr.ToString("F1", c));
-        output.WriteLine(all ? "error per layer (accumulated to its output):" : "lowest SQNR (accumulated to the "
-            + "layer's output; --layers lists all):");
+            table.Add(l.Layer, l.Op, l.Sqnr.ToString("F1", c), l.Loss.ToString("F1", c));
+        output.WriteLine(all ? "error per layer (SQNR accumulated to its output; own loss: its input's SQNR minus "
+            + "its output's):" : "lowest SQNR (accumulated to the layer's output; --layers lists all):");
         output.Write(table.ToText());
     }
 }

@@ -7,9 +7,10 @@ using Onnx;
 
 namespace LeanNets.Quantization;
 
-/// <summary>One layer's accumulated quantization error: signal-to-quantization-noise ratio of its output in the
-/// integer graph against the float graph, in dB (higher is closer; each 6 dB is about one bit).</summary>
-public sealed record LayerError(string Layer, string Op, double Sqnr);
+/// <summary>One layer's quantization error: the signal-to-quantization-noise ratio of its output in the integer
+/// graph against the float graph, accumulated from the input on (dB; higher is closer, 6 dB is about one bit),
+/// and the part it lost on its own (its worst input's SQNR minus its output's).</summary>
+public sealed record LayerError(string Layer, string Op, double Sqnr, double Loss);
 
 /// <summary>What <see cref="Int8Quantizer.Quantize"/> wrote and measured.</summary>
 public sealed record QuantizeReport(
@@ -79,14 +80,30 @@ public static class Int8Quantizer
             throw new LeanNetsUsageException($"{source} is already quantized ({card.Precision ?? "Q/DQ nodes"})");
         var floatModel = model.Clone();
         BatchNormFolding.Apply(floatModel.Graph);
-        var plan = QdqPlan.For(floatModel.Graph, options.KeepFloat);
+        PostActivationNorms.Apply(floatModel.Graph);
         foreach (var keep in options.KeepFloat.Where(k => !floatModel.Graph.Node.Any(n => QdqPlan.InLayer(n, k))))
             throw new LeanNetsUsageException($"--keep-fp32 {keep}: no layer of {card.Model} has that name (the "
                 + $"layers are module paths such as '{QdqPlan.LayerOf(floatModel.Graph.Node[0])}')");
         var images = CalibrationSet.Load(card, calibration, options.Images, options.SkipBad);
-        var measured = plan.Tensors.Where(t => !plan.SameScale.ContainsKey(t)).ToList();
-        var ranges = TensorStatistics.Measure(floatModel, measured, images, options, progress);
-        var (integer, dequantized) = QdqWriter.Apply(floatModel, plan, ranges, options.Activations);
+        var ranges = new Dictionary<string, ActivationRange>();
+        var plan = QdqPlan.For(floatModel.Graph, options.KeepFloat);
+        var (integer, dequantized) = Build(floatModel, plan, ranges, images, options, progress);
+        progress?.Report("measuring the error per layer");
+        var (layers, outputSqnr) = Errors(floatModel, integer, plan, dequantized, images);
+        var autoKept = new List<LayerError>();
+        if (options.AutoKeepLoss is double limit)
+        {
+            // A convolution that loses more than the limit on its own (its input's SQNR minus its output's) is
+            // where int8 hurts: run it in float32 and quantize again.
+            autoKept = layers.Where(l => l.Op == "Conv" && l.Loss > limit).ToList();
+            if (autoKept.Count > 0)
+            {
+                progress?.Report($"keeping {autoKept.Count} layers in float32 (each lost over {limit} dB)");
+                plan = QdqPlan.For(floatModel.Graph, [.. options.KeepFloat, .. autoKept.Select(l => l.Layer)]);
+                (integer, dequantized) = Build(floatModel, plan, ranges, images, options, progress);
+                (layers, outputSqnr) = Errors(floatModel, integer, plan, dequantized, images);
+            }
+        }
         string method = options.Method switch
         {
             CalibrationMethod.MinMax => "minmax",
@@ -97,7 +114,7 @@ public static class Int8Quantizer
         {
             Precision = "int8",
             Calibration = $"{method}, {options.Activations.ToString().ToLowerInvariant()} activations, "
-                + images.Source,
+                + $"{options.WeightBits}-bit weights, {images.Source}",
         };
         integer.MetadataProps.Clear();
         foreach (var (key, value) in quantizedCard.ToMetadata())
@@ -105,15 +122,30 @@ public static class Int8Quantizer
         integer.DocString = $"{card.Model} quantized to int8 by LeanNets";
         var bytes = integer.ToByteArray();
 
-        progress?.Report("checking the graph ONNX Runtime runs and the error per layer");
+        progress?.Report("checking the graph ONNX Runtime runs");
         var ops = RuntimeOps(bytes);
-        var (layers, outputSqnr) = Errors(floatModel, integer, plan, dequantized, images);
         AtomicFile.WriteAllBytes(output, bytes);
         int convolutions = floatModel.Graph.Node.Count(n => n.OpType == "Conv");
         int integerConvolutions = ops.Where(p => p.Key.Contains("QLinearConv", StringComparison.Ordinal)
             || p.Key.Contains("ConvInteger", StringComparison.Ordinal)).Sum(p => p.Value);
+        var kept = plan.KeptFloat.Select(k => autoKept.FirstOrDefault(a => a.Layer == k.Layer) is { } auto
+            ? (k.Layer, $"lost {auto.Loss:F1} dB on its own in int8 (over the --auto-keep limit)")
+            : k).ToList();
         return new QuantizeReport(output, quantizedCard, images.Images.Count, images.Skipped, convolutions,
-            integerConvolutions, ops, plan.KeptFloat, layers, outputSqnr, floatModel.CalculateSize(), bytes.Length);
+            integerConvolutions, ops, kept, layers, outputSqnr, floatModel.CalculateSize(), bytes.Length);
+    }
+
+    /// <summary>The Q/DQ graph of a plan, measuring the ranges it needs that <paramref name="ranges"/> lacks.
+    /// </summary>
+    private static (ModelProto Model, Dictionary<string, string> Dequantized) Build(ModelProto floatModel,
+        QdqPlan plan, Dictionary<string, ActivationRange> ranges, CalibrationSet images, QuantizeOptions options,
+        IProgress<string>? progress)
+    {
+        var missing = plan.Tensors.Where(t => !plan.SameScale.ContainsKey(t) && !ranges.ContainsKey(t)).ToList();
+        if (missing.Count > 0)
+            foreach (var (name, range) in TensorStatistics.Measure(floatModel, missing, images, options, progress))
+                ranges[name] = range;
+        return QdqWriter.Apply(floatModel, plan, ranges, options.Activations, options.WeightBits);
     }
 
     /// <summary>The op types (and counts) of the graph ONNX Runtime builds from the file after its fusions.</summary>
@@ -132,24 +164,15 @@ public static class Int8Quantizer
         }
     }
 
-    /// <summary>SQNR of every integer node's output and of the model's output, over the first calibration
-    /// images.</summary>
+    /// <summary>SQNR of every quantized value and of the model's output over the first calibration images; per
+    /// integer node, its output's SQNR and what it lost on its own (its worst input's SQNR minus its output's).
+    /// </summary>
     private static (List<LayerError> Layers, double Output) Errors(ModelProto floatModel, ModelProto integer,
         QdqPlan plan, Dictionary<string, string> dequantized, CalibrationSet images)
     {
-        var consumers = floatModel.Graph.Node.SelectMany(n => n.Input.Select(i => (i, n))).ToLookup(p => p.i, p => p.n);
-        var watched = new List<(string Layer, string Op, string Tensor)>();
-        foreach (var node in floatModel.Graph.Node.Where(plan.Integer.Contains))
-        {
-            string t = node.Output[0];
-            if (consumers[t].ToList() is [var relu] && plan.Absorbed.Contains(relu))
-                t = relu.Output[0];
-            if (dequantized.ContainsKey(t))
-                watched.Add((QdqPlan.LayerOf(node), node.OpType, t));
-        }
         string finalOutput = floatModel.Graph.Output[0].Name;
-        var floatNames = watched.Select(w => w.Tensor).Append(finalOutput).Distinct().ToList();
-        var integerNames = watched.Select(w => dequantized[w.Tensor]).Append(finalOutput).Distinct().ToList();
+        var floatNames = dequantized.Keys.Append(finalOutput).ToList();
+        var integerNames = dequantized.Values.Append(finalOutput).ToList();
         var signal = floatNames.ToDictionary(n => n, _ => 0.0);
         var noise = floatNames.ToDictionary(n => n, _ => 0.0);
         using var floatSession = TensorStatistics.WithOutputs(floatModel, floatNames);
@@ -183,7 +206,21 @@ public static class Int8Quantizer
             });
         }
         double Sqnr(string t) => noise[t] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[t] / noise[t]);
-        var layers = watched.Select(w => new LayerError(w.Layer, w.Op, Sqnr(w.Tensor))).ToList();
+        var consumers = floatModel.Graph.Node.SelectMany(n => n.Input.Select(i => (i, n)))
+            .ToLookup(p => p.i, p => p.n);
+        var layers = new List<LayerError>();
+        foreach (var node in floatModel.Graph.Node.Where(plan.Integer.Contains))
+        {
+            string t = node.Output[0];
+            if (consumers[t].ToList() is [var relu] && plan.Absorbed.Contains(relu))
+                t = relu.Output[0];
+            if (!dequantized.ContainsKey(t))
+                continue;
+            var inputs = node.Input.Where(dequantized.ContainsKey).Select(Sqnr).DefaultIfEmpty(double.PositiveInfinity);
+            double output = Sqnr(t), worst = inputs.Min();
+            layers.Add(new LayerError(QdqPlan.LayerOf(node), node.OpType, output,
+                double.IsPositiveInfinity(worst) ? 0 : Math.Max(0, worst - output)));
+        }
         return (layers, Sqnr(finalOutput));
     }
 }

@@ -28,6 +28,10 @@ public sealed class QdqPlan
     /// <summary>Nodes run on integers (their activations quantized, a convolution's weights too).</summary>
     public HashSet<NodeProto> Integer { get; } = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Nodes kept in float32 as asked: they read float values, never dequantized ones (ONNX Runtime would
+    /// otherwise quantize a convolution between a dequantize and a quantize node by itself).</summary>
+    public HashSet<NodeProto> Float { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>ReLU and ReLU6 nodes absorbed into the range of their producer's output.</summary>
     public HashSet<NodeProto> Absorbed { get; } = new(ReferenceEqualityComparer.Instance);
 
@@ -78,6 +82,7 @@ public sealed class QdqPlan
             }
             if (Kept(node))
             {
+                plan.Float.Add(node);
                 if (weighted)
                     plan.KeptFloat.Add((LayerOf(node), "kept in float32 as asked (--keep-fp32)"));
                 continue;
@@ -95,8 +100,9 @@ public sealed class QdqPlan
             if (node.OpType == "Clip" && !ClipsAtZero(graph, node))
                 continue;
             var source = producer.GetValueOrDefault(node.Input[0]);
+            // A node kept in float reads the float value, so a ReLU it reads stays a ReLU.
             if (source != null && plan.Integer.Contains(source) && source.OpType is "Conv" or "Add"
-                && consumers[node.Input[0]].Count() == 1)
+                && consumers[node.Input[0]].Count() == 1 && !consumers[node.Output[0]].Any(plan.Float.Contains))
             {
                 plan.Absorbed.Add(node);
                 plan.NonNegative.Add(node.Output[0]);

@@ -39,8 +39,17 @@ public sealed record QuantizeOptions
 
     public ActivationType Activations { get; init; } = ActivationType.UInt8;
 
+    /// <summary>Bits of the int8 weights' magnitude range: 7 (values -63..63) runs exactly on every x86 CPU; 8
+    /// (-127..127) is finer but saturates on x86 CPUs without VNNI (ONNX Runtime's "reduce range" advice).
+    /// </summary>
+    public int WeightBits { get; init; } = 7;
+
     /// <summary>Layers (module paths, e.g. <c>features.0</c>, or a prefix of them) run in float32.</summary>
     public IReadOnlyList<string> KeepFloat { get; init; } = [];
+
+    /// <summary>Keep in float32 every convolution that loses more than this many dB of SQNR on its own (null: none
+    /// chosen automatically).</summary>
+    public double? AutoKeepLoss { get; init; }
 
     /// <summary>Skip unreadable calibration images (counted) instead of stopping at the first.</summary>
     public bool SkipBad { get; init; }
@@ -51,5 +60,7 @@ public sealed record QuantizeOptions
             $"{MinImages}..{MaxImages}");
         Bounds.Require(double.IsFinite(Percentile) && Percentile is > 50 and <= 100, "percentile", Percentile,
             "(50, 100]");
+        Bounds.Require(WeightBits is 7 or 8, "weight bits", WeightBits, "7 or 8");
+        Bounds.Require(AutoKeepLoss is null or (> 0 and < 100), "auto-keep loss", AutoKeepLoss ?? 0, "(0, 100) dB");
     }
 }

@@ -65,6 +65,43 @@ public class QuantizeTests(QuantizeTests.Trained trained) : IClassFixture<Quanti
         Assert.True(Math.Abs(before.Top1 - after.Top1) <= 2.0 / 64, $"top-1 {before.Top1:P1} -> {after.Top1:P1}");
     }
 
+    /// <summary>VGNet's ReLU-then-batch-norm rewrite (scales moved into the convolution, the norm a 1x1 depthwise
+    /// convolution) computes the same function in float.</summary>
+    [Fact]
+    public void ThePostActivationNormRewriteIsExact()
+    {
+        var original = ModelProto.Parser.ParseFrom(File.ReadAllBytes(trained.Float));
+        var rewritten = original.Clone();
+        Assert.Equal(28, PostActivationNorms.Apply(rewritten.Graph));
+        Assert.DoesNotContain(rewritten.Graph.Node, n => n.OpType == "BatchNormalization");
+        var rng = new Random(3);
+        var input = Enumerable.Range(0, 4 * 12 * 12).Select(_ => (float)rng.NextDouble() * 3 - 1).ToArray();
+        float[] Run(ModelProto m)
+        {
+            using var session = new OnnxRuntimeSession(Google.Protobuf.MessageExtensions.ToByteArray(m), 1);
+            return session.Logits(input, [4, 1, 12, 12]);
+        }
+        var before = Run(original);
+        var after = Run(rewritten);
+        double scale = Math.Max(1, before.Max(Math.Abs));
+        Assert.True(before.Zip(after, (a, b) => Math.Abs(a - b)).Max() <= 1e-4 * scale);
+    }
+
+    /// <summary>The automatic rule keeps in float32 the convolutions that lose more than the limit on their own, says
+    /// so with the measured loss, and ONNX Runtime then runs exactly the others on integers.</summary>
+    [Fact]
+    public void TheAutomaticRuleKeepsTheLossiestLayersInFloat()
+    {
+        var first = trained.Report.Layers.Where(l => l.Op == "Conv").OrderByDescending(l => l.Loss).ToList();
+        double limit = (first[0].Loss + first[1].Loss) / 2;
+        var report = Int8Quantizer.Quantize(trained.Float, null, trained.Data,
+            new QuantizeOptions { Images = 64, AutoKeepLoss = limit }, trained.File("auto.onnx"));
+        var auto = report.KeptFloat.Where(k => k.Reason.Contains("--auto-keep", StringComparison.Ordinal)).ToList();
+        Assert.Equal([first[0].Layer], auto.Select(a => a.Layer));
+        Assert.True(report.Convolutions - 1 == report.IntegerConvolutions, $"{auto[0].Layer}: "
+            + string.Join(", ", report.RuntimeOps.Select(o => $"{o.Key} {o.Value}")));
+    }
+
     /// <summary>The int8 file goes wherever a LeanNets ONNX file goes: predict, eval, bench, and quantize refuses it.
     /// </summary>
     [Fact]
