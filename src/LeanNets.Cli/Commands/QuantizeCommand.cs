@@ -73,8 +73,8 @@ public static class QuantizeCommand
         };
         var command = new Command("quantize", "Quantize a model to int8 ONNX (static, calibrated) for ONNX Runtime")
         {
-            model, weights, calibrate, images, method, percentile, activations, weightBits, keep, autoKeep, skipBad, file,
-            layers,
+            model, weights, calibrate, images, method, percentile, activations, weightBits, keep, autoKeep,
+            skipBad, file, layers,
         };
         command.SetAction(p =>
         {

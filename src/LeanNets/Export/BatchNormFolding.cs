@@ -55,7 +55,8 @@ public static class BatchNormFolding
 
     /// <summary>A batch norm as the per-channel affine map it computes at inference: y = scale * x + shift.
     /// </summary>
-    public static (float[] Scale, float[] Shift) Affine(NodeProto bn, IReadOnlyDictionary<string, TensorProto> initializers)
+    public static (float[] Scale, float[] Shift) Affine(NodeProto bn,
+        IReadOnlyDictionary<string, TensorProto> initializers)
     {
         float eps = bn.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
         float[] gamma = OnnxTensors.Floats(initializers[bn.Input[1]]),
