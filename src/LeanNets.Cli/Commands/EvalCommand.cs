@@ -77,6 +77,11 @@ public static class EvalCommand
                         + "models")
                 : parsed.GetValue(checkpoint)
                     ?? throw new LeanNetsUsageException("--checkpoint is required with a registry model name");
+            bool engineOrTask = parsed.GetResult(task) is { Implicit: false }
+                || parsed.GetResult(engine) is { Implicit: false };
+            if (onnx && engineOrTask)
+                throw new LeanNetsUsageException("an ONNX file says its own task and runs on onnxruntime: --task and "
+                    + "--engine are for registry models");
             Option[] detectorOnly = [split, inputSize], classifierOnly = [batch, limit, engine];
             bool detector = onnx
                 ? OnnxMetadata.IsDetectorFile(name)

@@ -20,21 +20,25 @@ public static class BatchNormFolding
             .GroupBy(name => name)
             .ToDictionary(g => g.Key, g => g.Count());
         var producer = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
-        NodeProto? OnlyConv(string value) =>
-            producer.GetValueOrDefault(value) is { OpType: "Conv" } conv && consumers[value] == 1 ? conv : null;
+        // A convolution whose output only the batch norm (or the sum before it) reads, with one output channel per
+        // normalised channel (a broadcast sum would not have).
+        NodeProto? OnlyConv(string value, int channels) =>
+            producer.GetValueOrDefault(value) is { OpType: "Conv" } conv && consumers[value] == 1
+                && initializers.TryGetValue(conv.Input[1], out var w) && w.Dims[0] == channels ? conv : null;
         int folded = 0;
         foreach (var bn in graph.Node.Where(n => n.OpType == "BatchNormalization").ToList())
         {
             if (consumers[bn.Input[0]] != 1)
                 continue;
             var (scale, shift) = Affine(bn, initializers);
-            if (OnlyConv(bn.Input[0]) is { } conv)
+            if (OnlyConv(bn.Input[0], scale.Length) is { } conv)
             {
                 ScaleConv(graph, initializers, conv, scale, shift);
                 conv.Output[0] = bn.Output[0];
             }
             else if (producer.GetValueOrDefault(bn.Input[0]) is { OpType: "Add" } add
-                && OnlyConv(add.Input[0]) is { } first && OnlyConv(add.Input[1]) is { } second)
+                && OnlyConv(add.Input[0], scale.Length) is { } first
+                && OnlyConv(add.Input[1], scale.Length) is { } second)
             {
                 ScaleConv(graph, initializers, first, scale, new float[scale.Length]);
                 ScaleConv(graph, initializers, second, scale, shift);

@@ -77,9 +77,19 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
     /// logits, a detector's (N, predictions, 5 + classes)), row-major.</summary>
     public float[] Logits(float[] input, int[] shape)
     {
+        RequireBatch(shape);
         var tensor = new DenseTensor<float>(input, shape);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, tensor)]);
         return results[0].AsEnumerable<float>().ToArray();
+    }
+
+    /// <summary>A file exported with a fixed batch runs that batch only: said in one line, before ONNX Runtime
+    /// fails with its own message.</summary>
+    private void RequireBatch(int[] shape)
+    {
+        if (InputDimensions.Count > 0 && InputDimensions[0] > 0 && shape[0] != InputDimensions[0])
+            throw new LeanNetsUsageException($"the ONNX file's batch is fixed at {InputDimensions[0]}, not "
+                + $"{shape[0]}: export it with --batch dynamic (the default)");
     }
 
     /// <summary>Runs a batch and hands each named output (any value of the graph that is declared an output) to
@@ -87,6 +97,7 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
     public void Run(float[] input, int[] shape, IReadOnlyCollection<string> outputs,
         SpanVisitor visit)
     {
+        RequireBatch(shape);
         var tensor = new DenseTensor<float>(input, shape);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, tensor)], outputs);
         foreach (var result in results)

@@ -10,7 +10,8 @@ namespace LeanNets.Quantization;
 /// <summary>One layer's quantization error: the signal-to-quantization-noise ratio of its output in the integer
 /// graph against the float graph, accumulated from the input on (dB; higher is closer, 6 dB is about one bit),
 /// and the part it lost on its own (its worst input's SQNR minus its output's).</summary>
-public sealed record LayerError(string Layer, string Op, double Sqnr, double Loss);
+/// <param name="Node">the ONNX node's name (a layer may hold several, e.g. DualConv's two convolutions).</param>
+public sealed record LayerError(string Layer, string Op, double Sqnr, double Loss, string Node = "");
 
 /// <summary>What <see cref="Int8Quantizer.Quantize"/> wrote and measured.</summary>
 public sealed record QuantizeReport(
@@ -99,7 +100,7 @@ public static class Int8Quantizer
             if (autoKept.Count > 0)
             {
                 progress?.Report($"keeping {autoKept.Count} layers in float32 (each lost over {limit} dB)");
-                plan = QdqPlan.For(floatModel.Graph, [.. options.KeepFloat, .. autoKept.Select(l => l.Layer)]);
+                plan = QdqPlan.For(floatModel.Graph, options.KeepFloat, [.. autoKept.Select(l => l.Node)]);
                 (integer, dequantized) = Build(floatModel, plan, ranges, images, options, progress);
                 (layers, outputSqnr) = Errors(floatModel, integer, plan, dequantized, images);
             }
@@ -170,17 +171,24 @@ public static class Int8Quantizer
     private static (List<LayerError> Layers, double Output) Errors(ModelProto floatModel, ModelProto integer,
         QdqPlan plan, Dictionary<string, string> dequantized, CalibrationSet images)
     {
-        string finalOutput = floatModel.Graph.Output[0].Name;
-        var floatNames = dequantized.Keys.Append(finalOutput).ToList();
-        var integerNames = dequantized.Values.Append(finalOutput).ToList();
+        // The layers' values come from graphs with every dequantized value declared an output, which keeps ONNX
+        // Runtime from fusing some groups: they measure the quantization, close to the integer kernels. The model's
+        // output is measured apart, on the graph exactly as it ships.
+        const string modelOutput = "leannets.output";
+        var floatNames = dequantized.Keys.ToList();
+        var integerNames = dequantized.Values.ToList();
+        floatNames.Add(modelOutput);
+        integerNames.Add(modelOutput);
         var signal = floatNames.ToDictionary(n => n, _ => 0.0);
         var noise = floatNames.ToDictionary(n => n, _ => 0.0);
-        using var floatSession = TensorStatistics.WithOutputs(floatModel, floatNames);
-        using var integerSession = TensorStatistics.WithOutputs(integer, integerNames);
+        using var floatSession = TensorStatistics.WithOutputs(floatModel, floatNames.SkipLast(1));
+        using var integerSession = TensorStatistics.WithOutputs(integer, integerNames.SkipLast(1));
+        using var floatPlain = new OnnxRuntimeSession(floatModel.ToByteArray());
+        using var integerPlain = new OnnxRuntimeSession(integer.ToByteArray());
         var floatName = integerNames.Zip(floatNames).ToDictionary(p => p.First, p => p.Second);
         // A few images at a time: both graphs' values of every watched layer are held at once.
         int chunk = floatSession.InputDimensions[0] > 0 ? floatSession.InputDimensions[0] : 4;
-        var limited = images.Images.Take(ErrorImages).ToList();
+        var limited = images.Images.Take(Math.Max(ErrorImages, chunk)).ToList();
         int plane = images.ImageShape.Aggregate(1, (a, b) => a * b);
         for (int from = 0; from + chunk <= limited.Count; from += chunk)
         {
@@ -189,8 +197,9 @@ public static class Int8Quantizer
                 limited[from + i].CopyTo(batch, i * plane);
             int[] shape = [chunk, .. images.ImageShape];
             var reference = new Dictionary<string, float[]>();
-            floatSession.Run(batch, shape, floatNames, (name, span) => reference[name] = span.ToArray());
-            integerSession.Run(batch, shape, integerNames, (name, span) =>
+            floatSession.Run(batch, shape, floatNames[..^1], (name, span) => reference[name] = span.ToArray());
+            reference[modelOutput] = floatPlain.Logits(batch, shape);
+            void Compare(string name, ReadOnlySpan<float> span)
             {
                 string key = floatName[name];
                 var expected = reference[key];
@@ -203,7 +212,9 @@ public static class Int8Quantizer
                 }
                 signal[key] += s;
                 noise[key] += n;
-            });
+            }
+            integerSession.Run(batch, shape, integerNames[..^1], Compare);
+            Compare(modelOutput, integerPlain.Logits(batch, shape));
         }
         double Sqnr(string t) => noise[t] == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal[t] / noise[t]);
         var consumers = floatModel.Graph.Node.SelectMany(n => n.Input.Select(i => (i, n)))
@@ -219,8 +230,8 @@ public static class Int8Quantizer
             var inputs = node.Input.Where(dequantized.ContainsKey).Select(Sqnr).DefaultIfEmpty(double.PositiveInfinity);
             double output = Sqnr(t), worst = inputs.Min();
             layers.Add(new LayerError(QdqPlan.LayerOf(node), node.OpType, output,
-                double.IsPositiveInfinity(worst) ? 0 : Math.Max(0, worst - output)));
+                double.IsPositiveInfinity(worst) ? 0 : Math.Max(0, worst - output), node.Name));
         }
-        return (layers, Sqnr(finalOutput));
+        return (layers, Sqnr(modelOutput));
     }
 }

@@ -58,7 +58,10 @@ public sealed class QdqPlan
         return own == layer || own.StartsWith(layer + ".", StringComparison.Ordinal);
     }
 
-    public static QdqPlan For(GraphProto graph, IReadOnlyList<string> keepFloat)
+    /// <param name="keepFloat">layers kept in float32 with every module inside them (--keep-fp32).</param>
+    /// <param name="keepNodes">single nodes kept in float32, by name (the automatic rule's choice).</param>
+    public static QdqPlan For(GraphProto graph, IReadOnlyList<string> keepFloat,
+        IReadOnlyCollection<string>? keepNodes = null)
     {
         var plan = new QdqPlan();
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet();
@@ -66,7 +69,7 @@ public sealed class QdqPlan
         var consumers = graph.Node.SelectMany(n => n.Input.Select(i => (i, n)))
             .ToLookup(p => p.i, p => p.n);
         var outputPath = OutputPath(graph, producer);
-        bool Kept(NodeProto n) => keepFloat.Any(k => InLayer(n, k));
+        bool Kept(NodeProto n) => keepFloat.Any(k => InLayer(n, k)) || keepNodes?.Contains(n.Name) == true;
         bool Activation(string name) => name.Length > 0 && !initializers.Contains(name);
 
         foreach (var node in graph.Node)

@@ -165,10 +165,14 @@ public static class TensorStatistics
         IReadOnlyCollection<string> tensors, OnnxRuntimeSession.SpanVisitor visit, int? limit = null)
     {
         int count = Math.Min(limit ?? int.MaxValue, images.Images.Count);
-        // A graph exported with a fixed batch runs that batch; a dynamic one (-1) runs batches of 16.
-        int size = session.InputDimensions[0] > 0 ? session.InputDimensions[0] : BatchSize;
+        // A graph exported with a fixed batch runs whole batches of it; a dynamic one (-1) batches of 16.
+        bool fixedBatch = session.InputDimensions[0] > 0;
+        int size = fixedBatch ? session.InputDimensions[0] : BatchSize;
+        if (fixedBatch && count < size)
+            throw new LeanNetsUsageException($"the ONNX file's batch is fixed at {size} but {count} calibration "
+                + "images are used: export it with --batch dynamic, or give more images");
         int plane = images.ImageShape.Aggregate(1, (a, b) => a * b);
-        for (int from = 0; from + (size == BatchSize ? 0 : size - 1) < count; from += size)
+        for (int from = 0; fixedBatch ? from + size <= count : from < count; from += size)
         {
             int n = Math.Min(size, count - from);
             var batch = new float[n * plane];
