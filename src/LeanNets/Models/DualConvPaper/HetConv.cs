@@ -78,11 +78,15 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExp
         long perGroupIn = inChannels / part;
         // Filter j's k-th 3x3 kernel reads input channel j % part + k * part: one scatter instead of
         // outChannels x perGroupIn element writes (each a native call: 20 s for a MobileNetV1).
-        var columns = (arange(outChannels) % part).unsqueeze(1) + arange(perGroupIn).unsqueeze(0) * part;
+        // Owned scalars: a temporary one (the part, the hidden alpha of +) freed by its finalizer mid-call was read
+        // as garbage once in CI ("alpha must not be a floating point number").
+        using var partScalar = part.ToScalar();
+        var columns = arange(outChannels).remainder(partScalar).unsqueeze(1)
+            .Plus(arange(perGroupIn).unsqueeze(0).mul(partScalar));
         var dense = zeros(outChannels, inChannels, 3, 3, dtype: weight3x3.dtype)
             .scatter(1, columns.view(outChannels, perGroupIn, 1, 1).expand(-1, -1, 3, 3), grouped);
         var pointwise = zeros(outChannels, inChannels, dtype: weight1x1.dtype).scatter(1, scatterIndex, weight1x1);
-        dense[TensorIndex.Colon, TensorIndex.Colon, 1, 1] += pointwise;
+        dense[TensorIndex.Colon, TensorIndex.Colon, 1, 1].PlusInPlace(pointwise);
         return dense.MoveToOuterDisposeScope();
     }
 
