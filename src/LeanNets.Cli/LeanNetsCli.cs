@@ -155,8 +155,8 @@ public static class LeanNetsCli
         int cores = Environment.ProcessorCount;
         if (threads < 0)
             throw new LeanNetsUsageException($"--threads must be 0 (the default) or positive, got {threads}");
-        if (threads > 4 * cores)
-            throw new LeanNetsUsageException($"--threads {threads} is more than 4x this machine's {cores} cores");
+        if (threads > 0)
+            Runtime.ResourceGuard.RequireThreads(threads, "--threads");
         if (threads > cores)
             error.WriteLine($"leannets: warning: --threads {threads} exceeds the {cores} cores; expect it slower");
         return threads;

@@ -22,7 +22,9 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             EnableMemoryPattern = true,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads ?? Runtime.LeanRuntime.Threads,
+            IntraOpNumThreads = threads is int t
+                ? Runtime.ResourceGuard.RequireThreads(t, "the ONNX Runtime thread count")
+                : Runtime.LeanRuntime.Threads,
             InterOpNumThreads = 1,
         };
         if (optimizedModelPath != null)

@@ -91,6 +91,9 @@ public static class ModelRegistry
     {
         if (TryGet(name) is { } spec)
             return spec;
+        // Suggesting the very name back ("unknown 'yolov3_w25'; closest: yolov3_w25") would only confuse.
+        if (Detection.DetectorRegistry.Contains(name))
+            throw new LeanNetsUsageException($"'{name}' is a detector; a classifier is needed here");
         var closest = ClosestNames(name, 5);
         throw new LeanNetsUsageException(
             $"unknown model '{name}'; closest: {string.Join(", ", closest)} (see 'leannets models')"

@@ -35,9 +35,9 @@ public sealed class CalibrationSet
             throw new LeanNetsUsageException($"calibration folder not found: {folder}");
         var input = card.Input;
         long bytes = 4L * count * input.Channels * input.Height * input.Width;
-        if (Measures.MemoryEstimate.AvailableBytes() is long available && bytes > available / 4)
-            throw new LeanNetsUsageException(
-                $"{count} calibration images at {input} take {bytes / 1e9:F1} GB; use fewer (--images)");
+        // The images are held while every layer's outputs are gathered for them: a quarter of the budget at most.
+        Runtime.ResourceGuard.RequireMemory(4 * bytes, $"{count} calibration images at {input}", "calibrate",
+            "use fewer (--images)");
         var set = !card.IsDetector && IsDataset(folder)
             ? FromDataset(card, folder, count, skipBad)
             : FromPictures(card, folder, count, skipBad);

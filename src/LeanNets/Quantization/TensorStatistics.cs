@@ -17,6 +17,7 @@ public static class TensorStatistics
         CalibrationSet images, QuantizeOptions options, IProgress<string>? progress = null)
     {
         using var session = WithOutputs(model, tensors);
+        RequireFits(session, images, tensors);
         var low = tensors.ToDictionary(t => t, _ => float.PositiveInfinity);
         var high = tensors.ToDictionary(t => t, _ => float.NegativeInfinity);
         progress?.Report($"calibration: {images.Images.Count} images, {tensors.Count} tensors, pass 1 (extremes)");
@@ -159,6 +160,23 @@ public static class TensorStatistics
                 },
             });
         return new OnnxRuntimeSession(Google.Protobuf.MessageExtensions.ToByteArray(copy));
+    }
+
+    /// <summary>Refuses a calibration pass that cannot fit before it starts: ONNX Runtime returns every declared
+    /// tensor of a batch at once, so one image's outputs are measured and scaled to the batch (twice: the runtime's
+    /// buffers and the copies handed over). A fixed-batch file's batch is the work itself and is not probed.
+    /// </summary>
+    private static void RequireFits(OnnxRuntimeSession session, CalibrationSet images,
+        IReadOnlyCollection<string> tensors)
+    {
+        if (session.InputDimensions[0] > 0 || images.Images.Count == 0)
+            return;
+        long perImage = 0;
+        session.Run(images.Images[0], [1, .. images.ImageShape], tensors, (_, values) => perImage += values.Length);
+        int batch = Math.Min(BatchSize, images.Images.Count);
+        Runtime.ResourceGuard.RequireMemory(2 * 4 * perImage * batch,
+            $"calibration (batches of {batch}, {tensors.Count} tensors each)", "run",
+            "use a smaller input size, or quantize on a machine with more memory");
     }
 
     internal static void ForEachBatch(OnnxRuntimeSession session, CalibrationSet images,

@@ -23,7 +23,7 @@ public static class LeanRuntime
     public static int DefaultThreads =>
         int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int n)
         && n >= 1
-        && n <= 4 * Environment.ProcessorCount
+        && n <= ResourceGuard.MaxThreads
             ? n
             : Environment.ProcessorCount;
 
@@ -33,6 +33,8 @@ public static class LeanRuntime
         options ??= new RuntimeOptions();
         if (options.Threads < 0)
             throw new ArgumentOutOfRangeException(nameof(options), "threads must be 0 (the default) or positive");
+        if (options.Threads > 0)
+            ResourceGuard.RequireThreads(options.Threads, "the runtime's thread count");
         lock (Gate)
         {
             // Must precede the first large libtorch allocation to have full effect.

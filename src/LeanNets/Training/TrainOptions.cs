@@ -157,9 +157,8 @@ public sealed record TrainOptions
         );
         Bounds.Require(Prefetch is >= 0 and <= 64, "prefetch", Prefetch, "0..64");
         // A resumed deterministic run reuses the count in its checkpoint: bounded as --threads is.
-        int maxThreads = 4 * Environment.ProcessorCount;
-        Bounds.Require(Threads is null || (Threads > 0 && Threads <= maxThreads), "the run's thread count",
-            Threads ?? 0, $"1..{maxThreads} (4x this machine's cores)");
+        if (Threads is int threads)
+            Runtime.ResourceGuard.RequireThreads(threads, "the run's thread count");
         Bounds.Require(LimitTrain >= 0, "training image limit", LimitTrain, ">= 0");
         Bounds.Require(LimitTest >= 0, "test image limit", LimitTest, ">= 0");
     }

@@ -11,33 +11,6 @@ namespace LeanNets.Tests.Cli;
 /// the bounds re-test that failed before (issue 24).</summary>
 public class BoundsTests
 {
-    /// <summary>Row 1: a bench, an evaluation or a detector's training too large for this machine's memory is
-    /// refused with the estimate and what is available (it was killed by the OOM killer at 20.7 GB).</summary>
-    [Fact]
-    public void WorkThatCannotFitIsRefusedFirst()
-    {
-        var (code, _, error) = CliTests.Run("bench", "vgnetg_1_0mp_cifar", "--input", "3x8192x8192", "--batch", "16");
-        Assert.Equal(2, code);
-        Assert.Matches(@"batch 16 at 3x8192x8192 needs about [0-9.]+ GB to run; [0-9.]+ GB is available", error);
-        Assert.Single(error.Trim().Split('\n'));
-
-        using var dir = new TempFolder();
-        string voc = dir.File("voc");
-        SyntheticShapes.Write(voc, 4, "train", 64, seed: 1);
-        SyntheticShapes.Write(voc, 2, "val", 64, seed: 2);
-        (code, _, error) = CliTests.Run("train", "yolov3_w25", "--data", voc, "--input-size", "2048", "--batch-size",
-            "256", "--output", dir.File("run"));
-        Assert.Equal(2, code);
-        Assert.Contains("GB to train", error);
-        Assert.False(Directory.Exists(dir.File("run")));
-
-        // Export runs the model once at the export size: VGG-16's first map at 8192 px is 17 GB by itself.
-        (code, _, error) = CliTests.Run("export", "vgg16_cifar", "--input-size", "8192", "--onnx", dir.File("v.onnx"));
-        Assert.Equal(2, code);
-        Assert.Contains("GB to run", error);
-        Assert.False(File.Exists(dir.File("v.onnx")));
-    }
-
     /// <summary>Every floating-point training setting refuses NaN and both infinities by name (NaN fails every
     /// comparison, so a range written as "not below the minimum" would let it through).</summary>
     [Fact]
