@@ -15,20 +15,16 @@ public static class BatchNormFolding
     public static int Apply(GraphProto graph)
     {
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
-        var consumers = graph
-            .Node.SelectMany(n => n.Input)
-            .GroupBy(name => name)
-            .ToDictionary(g => g.Key, g => g.Count());
-        var producer = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var index = new GraphIndex(graph);
         // A convolution whose output only the batch norm (or the sum before it) reads, with one output channel per
         // normalised channel (a broadcast sum would not have).
         NodeProto? OnlyConv(string value, int channels) =>
-            producer.GetValueOrDefault(value) is { OpType: "Conv" } conv && consumers[value] == 1
+            index.Producer(value) is { OpType: "Conv" } conv && index.ReadOnce(value)
                 && initializers.TryGetValue(conv.Input[1], out var w) && w.Dims[0] == channels ? conv : null;
         int folded = 0;
         foreach (var bn in graph.Node.Where(n => n.OpType == "BatchNormalization").ToList())
         {
-            if (consumers[bn.Input[0]] != 1)
+            if (!index.ReadOnce(bn.Input[0]))
                 continue;
             var (scale, shift) = Affine(bn, initializers);
             if (OnlyConv(bn.Input[0], scale.Length) is { } conv)
@@ -36,7 +32,7 @@ public static class BatchNormFolding
                 ScaleConv(graph, initializers, conv, scale, shift);
                 conv.Output[0] = bn.Output[0];
             }
-            else if (producer.GetValueOrDefault(bn.Input[0]) is { OpType: "Add" } add
+            else if (index.Producer(bn.Input[0]) is { OpType: "Add" } add
                 && OnlyConv(add.Input[0], scale.Length) is { } first
                 && OnlyConv(add.Input[1], scale.Length) is { } second)
             {
@@ -51,9 +47,7 @@ public static class BatchNormFolding
             graph.Node.Remove(bn);
             folded++;
         }
-        var used = graph.Node.SelectMany(n => n.Input).ToHashSet();
-        foreach (var unused in graph.Initializer.Where(t => !used.Contains(t.Name)).ToList())
-            graph.Initializer.Remove(unused);
+        OnnxTensors.RemoveUnused(graph);
         return folded;
     }
 

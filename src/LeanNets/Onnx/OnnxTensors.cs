@@ -23,4 +23,13 @@ public static class OnnxTensors
 
     public static TensorProto Float(string name, float[] values, params long[] dims) =>
         Create(name, TensorProto.Types.DataType.Float, values, dims);
+
+    /// <summary>Drops the initializers no node reads any more: a rewrite (folding, quantizing) leaves the tensors
+    /// it replaced behind, and a file that kept them would carry both copies.</summary>
+    public static void RemoveUnused(GraphProto graph)
+    {
+        var used = graph.Node.SelectMany(n => n.Input).ToHashSet();
+        foreach (var unused in graph.Initializer.Where(t => !used.Contains(t.Name)).ToList())
+            graph.Initializer.Remove(unused);
+    }
 }

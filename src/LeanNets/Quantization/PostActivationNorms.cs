@@ -18,16 +18,14 @@ public static class PostActivationNorms
     public static int Apply(GraphProto graph)
     {
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
-        var consumers = graph.Node.SelectMany(n => n.Input).GroupBy(name => name)
-            .ToDictionary(g => g.Key, g => g.Count());
-        var producer = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var index = new GraphIndex(graph);
         int rewritten = 0;
         foreach (var bn in graph.Node.Where(n => n.OpType == "BatchNormalization").ToList())
         {
-            if (producer.GetValueOrDefault(bn.Input[0]) is not { OpType: "Relu" } relu
-                || consumers[bn.Input[0]] != 1
-                || producer.GetValueOrDefault(relu.Input[0]) is not { OpType: "Conv" } conv
-                || consumers[relu.Input[0]] != 1)
+            if (index.Producer(bn.Input[0]) is not { OpType: "Relu" } relu
+                || !index.ReadOnce(bn.Input[0])
+                || index.Producer(relu.Input[0]) is not { OpType: "Conv" } conv
+                || !index.ReadOnce(relu.Input[0]))
                 continue;
             var (scale, shift) = BatchNormFolding.Affine(bn, initializers);
             if (scale.Any(s => s == 0 || !float.IsFinite(s)))
@@ -47,9 +45,7 @@ public static class PostActivationNorms
             graph.Node[graph.Node.IndexOf(bn)] = depthwise;
             rewritten++;
         }
-        var used = graph.Node.SelectMany(n => n.Input).ToHashSet();
-        foreach (var unused in graph.Initializer.Where(t => !used.Contains(t.Name)).ToList())
-            graph.Initializer.Remove(unused);
+        OnnxTensors.RemoveUnused(graph);
         return rewritten;
     }
 }

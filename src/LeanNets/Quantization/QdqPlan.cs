@@ -65,10 +65,8 @@ public sealed class QdqPlan
     {
         var plan = new QdqPlan();
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet();
-        var producer = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
-        var consumers = graph.Node.SelectMany(n => n.Input.Select(i => (i, n)))
-            .ToLookup(p => p.i, p => p.n);
-        var outputPath = OutputPath(graph, producer);
+        var index = new GraphIndex(graph);
+        var outputPath = OutputPath(graph, index);
         bool Kept(NodeProto n) => keepFloat.Any(k => InLayer(n, k)) || keepNodes?.Contains(n.Name) == true;
         bool Activation(string name) => name.Length > 0 && !initializers.Contains(name);
 
@@ -102,10 +100,10 @@ public sealed class QdqPlan
         {
             if (node.OpType == "Clip" && !ClipsAtZero(graph, node))
                 continue;
-            var source = producer.GetValueOrDefault(node.Input[0]);
+            var source = index.Producer(node.Input[0]);
             // A node kept in float reads the float value, so a ReLU it reads stays a ReLU.
             if (source != null && plan.Integer.Contains(source) && source.OpType is "Conv" or "Add"
-                && consumers[node.Input[0]].Count() == 1 && !consumers[node.Output[0]].Any(plan.Float.Contains))
+                && index.ReadOnce(node.Input[0]) && !index.Consumers(node.Output[0]).Any(plan.Float.Contains))
             {
                 plan.Absorbed.Add(node);
                 plan.NonNegative.Add(node.Output[0]);
@@ -123,7 +121,7 @@ public sealed class QdqPlan
             foreach (var input in node.Input.Take(node.OpType == "Conv" ? 1 : node.Input.Count))
                 Add(input);
             string output = node.Output[0];
-            var only = consumers[output].ToList();
+            var only = index.Consumers(output).ToList();
             Add(only is [var relu] && plan.Absorbed.Contains(relu) ? relu.Output[0] : output);
         }
         // Movement after a quantized value keeps its scale, through chains (reshape, transpose, reshape).
@@ -145,13 +143,13 @@ public sealed class QdqPlan
 
     /// <summary>Nodes on the way to a graph output through movement, concatenation and fully connected nodes,
     /// up to and including the first convolution on each path.</summary>
-    private static HashSet<NodeProto> OutputPath(GraphProto graph, Dictionary<string, NodeProto> producer)
+    private static HashSet<NodeProto> OutputPath(GraphProto graph, GraphIndex index)
     {
         var path = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<string>(graph.Output.Select(o => o.Name));
         while (pending.Count > 0)
         {
-            if (producer.GetValueOrDefault(pending.Pop()) is not { } node || !path.Add(node))
+            if (index.Producer(pending.Pop()) is not { } node || !path.Add(node))
                 continue;
             if (node.OpType == "Conv")
                 continue;

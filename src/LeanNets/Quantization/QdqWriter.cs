@@ -89,9 +89,7 @@ public static class QdqWriter
         }
         graph.Node.Clear();
         graph.Node.AddRange(output);
-        var used = graph.Node.SelectMany(n => n.Input).ToHashSet();
-        foreach (var unused in graph.Initializer.Where(t => !used.Contains(t.Name)).ToList())
-            graph.Initializer.Remove(unused);
+        OnnxTensors.RemoveUnused(graph);
         return (result, dequantized);
     }
 
@@ -114,14 +112,8 @@ public static class QdqWriter
             for (int i = 0; i < per; i++)
                 values[c * per + i] = (sbyte)Math.Clamp(Math.Round(w[c * per + i] / scales[c]), -top, top);
         }
-        string name = weight.Name;
-        graph.Initializer.Add(OnnxTensors.Create($"{name}/int8", DataType.Int8, values, [.. weight.Dims]));
-        graph.Initializer.Add(OnnxTensors.Float($"{name}/scale", scales, channels));
-        graph.Initializer.Add(OnnxTensors.Create($"{name}/zero_point", DataType.Int8, new sbyte[channels], channels));
-        var dq = Node("DequantizeLinear", $"{name}/dequantize", [$"{name}/int8", $"{name}/scale", $"{name}/zero_point"],
-            $"{name}/dq", Attr.Int("axis", 0));
-        output.Add(dq);
-        conv.Input[1] = dq.Output[0];
+        conv.Input[1] = PerChannel(graph, weight.Name, "int8", DataType.Int8, values, [.. weight.Dims], scales,
+            output);
         if (conv.Input.Count < 3 || conv.Input[2].Length == 0)
             return;
         var bias = initializers[conv.Input[2]];
@@ -129,14 +121,24 @@ public static class QdqWriter
         var biasScales = scales.Select(s => s * inputScale).ToArray();
         var quantizedBias = b.Select((v, c) => (int)Math.Clamp(Math.Round(v / biasScales[c]), int.MinValue,
             int.MaxValue)).ToArray();
-        string bn = bias.Name;
-        graph.Initializer.Add(OnnxTensors.Create($"{bn}/int32", DataType.Int32, quantizedBias, channels));
-        graph.Initializer.Add(OnnxTensors.Float($"{bn}/scale", biasScales, channels));
-        graph.Initializer.Add(OnnxTensors.Create($"{bn}/zero_point", DataType.Int32, new int[channels], channels));
-        var bdq = Node("DequantizeLinear", $"{bn}/dequantize", [$"{bn}/int32", $"{bn}/scale", $"{bn}/zero_point"],
-            $"{bn}/dq", Attr.Int("axis", 0));
-        output.Add(bdq);
-        conv.Input[2] = bdq.Output[0];
+        conv.Input[2] = PerChannel(graph, bias.Name, "int32", DataType.Int32, quantizedBias, [channels], biasScales,
+            output);
+    }
+
+    /// <summary>An integer initializer with one scale per output channel (axis 0, zero points 0) and the
+    /// DequantizeLinear that reads it: a convolution's weight (int8) and bias (int32) are stored alike. Returns the
+    /// dequantized value's name.</summary>
+    private static string PerChannel<T>(GraphProto graph, string name, string suffix, DataType type, T[] values,
+        long[] dims, float[] scales, List<NodeProto> output)
+        where T : unmanaged
+    {
+        graph.Initializer.Add(OnnxTensors.Create($"{name}/{suffix}", type, values, dims));
+        graph.Initializer.Add(OnnxTensors.Float($"{name}/scale", scales, scales.Length));
+        graph.Initializer.Add(OnnxTensors.Create($"{name}/zero_point", type, new T[scales.Length], scales.Length));
+        var dq = Node("DequantizeLinear", $"{name}/dequantize", [$"{name}/{suffix}", $"{name}/scale",
+            $"{name}/zero_point"], $"{name}/dq", Attr.Int("axis", 0));
+        output.Add(dq);
+        return dq.Output[0];
     }
 
     private static NodeProto Node(string op, string name, string[] inputs, string output,
