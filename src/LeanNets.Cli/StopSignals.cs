@@ -6,7 +6,8 @@ namespace LeanNets.Cli;
 /// Ctrl-C, SIGTERM and SIGHUP. A command that stops cleanly (training: it finishes the batch, keeps its last
 /// committed epoch, releases run.lock) marks itself <see cref="Graceful"/> and is cancelled through
 /// <see cref="Token"/> on the first signal; a second signal, or any signal to another command, ends the process
-/// at once. Either way one line on stderr says what happened, and the exit code is 128 + the signal's number.
+/// at once, after removing the temporary files of writes in progress. Either way one line on stderr says what
+/// happened, and the exit code is 128 + the signal's number.
 /// </summary>
 internal sealed class StopSignals : IDisposable
 {
@@ -55,8 +56,10 @@ internal sealed class StopSignals : IDisposable
             source.Cancel();
             return;
         }
-        // Not cancelled: the runtime ends the process as the signal would.
-        error.WriteLine($"leannets: {name}: stopped");
+        // Not cancelled: the runtime ends the process as the signal would. Every write is atomic, so the targets
+        // hold their old content; what a write in progress leaves (its hidden temporary) is removed first.
+        IO.TempPaths.DeleteAll();
+        error.WriteLine($"leannets: {name}: stopped; no partial file is left");
     }
 
     public void Dispose()

@@ -19,12 +19,16 @@ public static class AtomicDirectory
             throw new LeanNetsUsageException(
                 $"{target} exists and is not an earlier report (no {marker}); choose another folder"
             );
-        if (File.Exists(full))
+        if (File.Exists(full) && new FileInfo(full).LinkTarget == null)
             throw new LeanNetsUsageException($"{target} is a file, not a folder");
+        // Renaming a symbolic link aside would replace the link with a folder: refused, never guessed.
+        if (new FileInfo(full).LinkTarget != null)
+            throw new LeanNetsUsageException($"{target} is a symbolic link; name the folder it points to");
         string parent = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(parent);
         string name = Path.GetFileName(full);
         string temp = Path.Combine(parent, $".{name}.{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
+        using var tracked = TempPaths.Track(temp);
         Directory.CreateDirectory(temp);
         try
         {
@@ -44,6 +48,35 @@ public static class AtomicDirectory
             if (Directory.Exists(temp))
                 Directory.Delete(temp, recursive: true);
             throw;
+        }
+    }
+
+    /// <summary>Writes several files into <paramref name="folder"/> (which may hold other things, such as a run's
+    /// checkpoints) all or nothing: <paramref name="fill"/> writes them into a hidden temporary folder inside it,
+    /// and only when it succeeds are they renamed into place, so a failure leaves every earlier file as it was.
+    /// </summary>
+    public static void WriteInto(string folder, Action<string> fill)
+    {
+        Directory.CreateDirectory(folder);
+        string temp = Path.Combine(folder, $".{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
+        using var tracked = TempPaths.Track(temp);
+        Directory.CreateDirectory(temp);
+        try
+        {
+            fill(temp);
+            foreach (string file in Directory.EnumerateFiles(temp))
+            {
+                string destination = Path.Combine(folder, Path.GetFileName(file));
+                if (new FileInfo(destination).LinkTarget != null)
+                    throw new LeanNetsUsageException($"{destination} is a symbolic link; it is not replaced");
+            }
+            foreach (string file in Directory.EnumerateFiles(temp))
+                File.Move(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+                Directory.Delete(temp, recursive: true);
         }
     }
 }

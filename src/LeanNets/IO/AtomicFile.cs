@@ -41,6 +41,7 @@ public static class AtomicFile
             throw new LeanNetsUsageException($"{path} is a symbolic link; name the file it points to");
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + TempSuffix;
+        using var tracked = TempPaths.Track(temp);
         try
         {
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -11,9 +11,13 @@ public static class DetectionEvalFiles
         Page = "eval.html",
         PrCurves = "pr.png";
 
-    public static void Write(DetectionEvalReport report, string folder)
+    /// <summary>All three files or none (the folder is often a run's, so it is written into, not replaced).
+    /// </summary>
+    public static void Write(DetectionEvalReport report, string folder) =>
+        AtomicDirectory.WriteInto(folder, temp => WriteFiles(report, temp));
+
+    private static void WriteFiles(DetectionEvalReport report, string folder)
     {
-        Directory.CreateDirectory(folder);
         var classes = report.Voc07.Classes.Zip(report.Area.Classes, (a, b) => new
         {
             name = PrecisionRecallCurves.Name(report.ClassNames, a.Class),

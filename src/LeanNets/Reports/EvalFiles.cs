@@ -41,9 +41,13 @@ public static class EvalFiles
     public const string Json = "eval.json",
         Confusion = "confusion.png";
 
-    public static void Write(EvalReport report, string folder)
-    {
-        ConfusionMatrixImage.Save(Path.Combine(folder, Confusion), report.Result.Confusion, report.Result.ClassNames);
-        JsonFile.Write(Path.Combine(folder, Json), EvalSummary.Of(report));
-    }
+    /// <summary>Both files or neither (the folder is often a run's, so it is written into, not replaced).
+    /// </summary>
+    public static void Write(EvalReport report, string folder) =>
+        AtomicDirectory.WriteInto(folder, temp =>
+        {
+            ConfusionMatrixImage.Save(Path.Combine(temp, Confusion), report.Result.Confusion,
+                report.Result.ClassNames);
+            JsonFile.Write(Path.Combine(temp, Json), EvalSummary.Of(report));
+        });
 }

@@ -32,6 +32,11 @@ public class VocDatasetTests
             + "<xmin>50</xmin><ymin>1</ymin><xmax>120</xmax><ymax>20</ymax></bndbox></object></annotation>",
         "object 1 (circle) box 50,1-120,20 is not inside the 96x96 image"
     )]
+    [InlineData(
+        "<annotation><size><width>96</width><height>96</height></size><object><name>circle</name><bndbox>"
+            + "<xmin>50</xmin><ymin>30</ymin><xmax>40</xmax><ymax>20</ymax></bndbox></object></annotation>",
+        "object 1 (circle) box 50,30-40,20 is empty"
+    )]
     public void BadAnnotationsNameTheFile(string xml, string expected)
     {
         using var dir = new TempFolder();

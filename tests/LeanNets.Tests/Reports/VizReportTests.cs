@@ -142,6 +142,44 @@ public partial class VizReportTests
         Assert.Equal("three", File.ReadAllText(Path.Combine(target, "index.html")));
     }
 
+    /// <summary>Issue 24 item 5: a symbolic link at a folder output is refused, never replaced by a folder; files
+    /// written into a shared folder (eval's, next to a run's checkpoints) arrive all together or not at all.
+    /// </summary>
+    [Fact]
+    public void LinksAreRefusedAndFileSetsArriveWhole()
+    {
+        using var dir = new TempFolder();
+        string real = dir.File("real"), link = dir.File("link");
+        Directory.CreateDirectory(real);
+        File.CreateSymbolicLink(link, real);
+        var e = Assert.Throws<LeanNetsUsageException>(() =>
+            AtomicDirectory.Write(link, "index.html", d => File.WriteAllText(Path.Combine(d, "index.html"), "x")));
+        Assert.Contains("is a symbolic link", e.Message);
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+
+        string run = dir.File("run");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "best.ckpt"), "weights");
+        File.WriteAllText(Path.Combine(run, "eval.json"), "old");
+        Assert.Throws<InvalidOperationException>(() =>
+            AtomicDirectory.WriteInto(run, d =>
+            {
+                File.WriteAllText(Path.Combine(d, "confusion.png"), "new");
+                throw new InvalidOperationException("disk full");
+            })
+        );
+        Assert.Equal(["best.ckpt", "eval.json"], Directory.GetFileSystemEntries(run).Select(Path.GetFileName).Order());
+        Assert.Equal("old", File.ReadAllText(Path.Combine(run, "eval.json")));
+        AtomicDirectory.WriteInto(run, d =>
+        {
+            File.WriteAllText(Path.Combine(d, "confusion.png"), "new");
+            File.WriteAllText(Path.Combine(d, "eval.json"), "new");
+        });
+        Assert.Equal(["best.ckpt", "confusion.png", "eval.json"],
+            Directory.GetFileSystemEntries(run).Select(Path.GetFileName).Order());
+        Assert.Equal("new", File.ReadAllText(Path.Combine(run, "eval.json")));
+    }
+
     [GeneratedRegex("<img[^>]* src=\"([^\"]+)\"")]
     private static partial Regex ImageSources();
 }

@@ -146,4 +146,41 @@ public class KillTests
         Assert.True(code == 0, error);
         Assert.Equal(3, Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint)).CompletedEpochs);
     }
+
+    /// <summary>A signal to a command that is not training ends it at once, and the write it was in the middle of
+    /// (viz's report, built in a hidden temporary folder) leaves nothing: neither the report nor the temporary.
+    /// </summary>
+    [Fact]
+    public void ASignalToAnotherCommandLeavesNoTemporary()
+    {
+        using var dir = new TempFolder();
+        string picture = Path.Combine(dir.Path, "picture.png"), report = Path.Combine(dir.Path, "viz");
+        SyntheticData.WritePng(picture, 64, 64, SkiaSharp.SKColors.Olive);
+        bool seen = false;
+        // The shell prints its pid and becomes the command (exec), so the first line names the process to signal.
+        var result = ChildProcess.Run(
+            ChildProcess.Start("sh", ["-c", "echo $$; exec env --default-signal=TERM \"$@\"", "sh", "dotnet", Cli,
+                "viz", "report", "vgnetg_1_0mp_cifar", "--image", picture, "--input-size", "64", "--out", report,
+                "--threads", "1"]),
+            TimeSpan.FromMinutes(3),
+            (line, _) =>
+            {
+                if (!int.TryParse(line, out int pid))
+                    return;
+                var clock = Stopwatch.StartNew();
+                while (!seen && clock.Elapsed < TimeSpan.FromMinutes(2))
+                {
+                    seen = Directory.EnumerateDirectories(dir.Path, ".viz.*.tmp").Any();
+                    Thread.Sleep(seen ? 0 : 5);
+                }
+                using var kill = Process.Start("kill", ["-TERM", pid.ToString()]);
+                kill.WaitForExit(10_000);
+            }
+        );
+        Assert.True(seen, "the report's temporary folder never appeared: " + result.Err);
+        Assert.True(result.Code == 143, $"exit {result.Code}: {result.Err}");
+        Assert.Contains("terminated (SIGTERM): stopped; no partial file is left", result.Err);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path, ".*"));
+        Assert.False(Directory.Exists(report));
+    }
 }

@@ -45,7 +45,11 @@ public sealed record VocAnnotation(string Id, string FileName, int Width, int He
                 y1 = Number(path, b, "ymin") - 1,
                 x2 = Number(path, b, "xmax"),
                 y2 = Number(path, b, "ymax");
-            if (x1 < 0 || y1 < 0 || x2 > width || y2 > height || x2 <= x1 || y2 <= y1)
+            // VOC's corners are inclusive pixel numbers from 1: xmin == xmax is one pixel wide, xmax < xmin is empty.
+            if (x2 <= x1 || y2 <= y1)
+                throw new LeanNetsException(
+                    $"{path}: object {index} ({name}) box {x1 + 1},{y1 + 1}-{x2},{y2} is empty (a max before its min)");
+            if (x1 < 0 || y1 < 0 || x2 > width || y2 > height)
             {
                 throw new LeanNetsException(
                     $"{path}: object {index} ({name}) box {x1 + 1},{y1 + 1}-{x2},{y2} is not inside the "
