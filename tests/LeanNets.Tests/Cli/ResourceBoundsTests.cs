@@ -43,9 +43,12 @@ public class ResourceBoundsTests(ITestOutputHelper log)
         string[][] cases =
         [
             ["bench", "vgnetg_1_0mp_cifar", "--input", "3x8192x8192", "--batch", "16"],
+            ["bench", "vgnetg_1_0mp_cifar", "--input", "3x4096x4096", "--batch", "64"],
             ["bench", "vgnetg_1_0mp_cifar", "--batch", "4096"],
             ["info", "vgnetg_1_0mp_cifar", "--input", "3x8192x8192"],
             ["train", "yolov3_w25", "--data", voc, "--input-size", "1024", "--batch-size", "32", "--output",
+                dir.File("det-run")],
+            ["train", "yolov3_w25", "--data", voc, "--input-size", "4096", "--batch-size", "8", "--output",
                 dir.File("det-run")],
             ["train", "vgnetg_1_0mp_cifar", "--data", mini, "--batch-size", "4096", "--output", dir.File("fm-run")],
             // The bundled test split is small (1,000 images, 1.3 GB measured in one batch): a smaller budget.
@@ -56,6 +59,9 @@ public class ResourceBoundsTests(ITestOutputHelper log)
             ["viz", "report", "vgnetg_1_0mp_cifar", "--image", picture, "--input-size", "8192", "--out",
                 dir.File("viz")],
             ["export", "vgg16_cifar", "--input-size", "8192", "--onnx", dir.File("v.onnx")],
+            // Calibration holds the images and every layer's outputs for a batch of 16 (0.2 GB): a budget below that.
+            ["--budget=400M", "quantize", "vgnetg_1_0mp_cifar", "--weights", classifier, "--calibrate", mini,
+                "--images", "10000", "--output", dir.File("q.onnx")],
             ["detect", "yolov3_w25", picture, "--weights", detector, "--input-size", "4096", "--out",
                 dir.File("found")],
         ];
@@ -80,15 +86,15 @@ public class ResourceBoundsTests(ITestOutputHelper log)
             string error = result.Err.Trim();
             log.WriteLine($"{name}: exit {result.Code}, peak {result.PeakResidentBytes / 1e6:F0} MB: {error}");
             bool refused = result.Code == 2
-                && Regex.IsMatch(error, @"^leannets: error: .* needs about [0-9.]+ GB to (run|train); [0-9.]+ GB is "
-                    + "available: ")
+                && Regex.IsMatch(error, @"^leannets: error: .* needs about [0-9.]+ GB to (run|train|calibrate); [0-9.]+ GB "
+                    + "is available: ")
                 && !error.Contains('\n');
             if (!refused)
                 wrong.Add($"{name}: exit {result.Code}: {error}");
         }
         Assert.True(wrong.Count == 0, "not refused in one line:\n" + string.Join('\n', wrong));
         // Nothing was started, so nothing was written.
-        foreach (string output in new[] { "det-run", "fm-run", "eval", "det-eval", "viz", "v.onnx", "found" })
+        foreach (string output in new[] { "det-run", "fm-run", "eval", "det-eval", "viz", "v.onnx", "q.onnx", "found" })
             Assert.False(Path.Exists(dir.File(output)), output);
     }
 
