@@ -26,18 +26,18 @@ for run in $(seq 1 "$runs"); do
     out="$work/run-$total"
     # shellcheck disable=SC2086  # the spec is a list of arguments
     DOTNET_GCgen0size=0x40000 timeout 1800 dotnet "$cli" train $spec --epochs "$epochs" --seed "$run" \
-      --output "$out" --no-tensorboard --threads 2 >"$out.log" 2>&1
+      --output "$out" --no-tensorboard --threads 2 --verbose >"$out.log" 2>&1
     rc=$?
     if [ "$rc" -eq 0 ]; then
       epochs_done=$((epochs_done + epochs))
     elif [ "$rc" -ge 128 ] || [ "$rc" -eq 124 ]; then
       crashes=$((crashes + 1))
       echo "crash (exit $rc): train $spec" >&2
-      tail -3 "$out.log" >&2
+      grep -v " batch [0-9]*/" "$out.log" | tail -25 >&2
     else
       failures=$((failures + 1))
       echo "failure (exit $rc): train $spec" >&2
-      tail -3 "$out.log" >&2
+      grep -v " batch [0-9]*/" "$out.log" | tail -25 >&2
     fi
   done
 done

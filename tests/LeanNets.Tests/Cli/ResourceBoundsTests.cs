@@ -86,8 +86,8 @@ public class ResourceBoundsTests(ITestOutputHelper log)
             string error = result.Err.Trim();
             log.WriteLine($"{name}: exit {result.Code}, peak {result.PeakResidentBytes / 1e6:F0} MB: {error}");
             bool refused = result.Code == 2
-                && Regex.IsMatch(error, @"^leannets: error: .* needs about [0-9.]+ GB to (run|train|calibrate); [0-9.]+ GB "
-                    + "is available: ")
+                && Regex.IsMatch(error,
+                    @"^leannets: error: .* needs about [0-9.]+ GB to (run|train|calibrate); [0-9.]+ GB is available: ")
                 && !error.Contains('\n');
             if (!refused)
                 wrong.Add($"{name}: exit {result.Code}: {error}");
