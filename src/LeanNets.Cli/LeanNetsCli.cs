@@ -148,7 +148,7 @@ public static class LeanNetsCli
     private static bool ModelIsOnnxFile(ParseResult parsed) =>
         parsed.CommandResult.Command.Name is "predict" or "detect"
         && parsed.GetValue<string>("model") is { } name
-        && Inference.OnnxRuntimeSession.IsOnnxFile(name);
+        && Export.OnnxMetadata.IsOnnxFile(name);
 
     private static int CheckThreads(int threads, TextWriter error)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LeanNets.Inference;
 using LeanNets.Inference.Detection;
 using LeanNets.IO;
 using LeanNets.Reports;
@@ -35,10 +36,10 @@ public static class DetectCommand
             Description = "folder for the drawn pictures and detections.json",
             DefaultValueFactory = _ => "detections",
         };
-        var engine = new Option<Inference.EngineKind>("--engine")
+        var engine = new Option<EngineKind>("--engine")
         {
             Description = "torchsharp, or onnxruntime (runs the detector's ONNX export)",
-            DefaultValueFactory = _ => Inference.EngineKind.TorchSharp,
+            DefaultValueFactory = _ => EngineKind.TorchSharp,
         };
         var command = new Command("detect", "Find objects in pictures with a trained detector")
         {
@@ -55,11 +56,15 @@ public static class DetectCommand
             float minimum = parsed.GetValue(threshold);
             if (!(minimum is > 0 and < 1)) // NaN included
                 throw new LeanNetsUsageException($"--threshold must be in (0, 1), got {minimum}");
+            string name = parsed.GetValue(model)!;
+            var chosen = parsed.GetResult(engine) is { Implicit: false } ? parsed.GetValue(engine) : (EngineKind?)null;
+            // Usage first (exit 2), then the files (exit 1).
+            if (Export.OnnxMetadata.IsOnnxFile(name))
+                Export.OnnxMetadata.RefuseFileSettings(name, parsed.GetValue(weights), chosen == EngineKind.TorchSharp);
             var paths = parsed.GetValue(images)!;
             foreach (string p in paths.Where(p => !File.Exists(p)))
                 throw new LeanNetsException($"{p}: no such image");
-            using var detector = Open(parsed.GetValue(model)!, parsed.GetValue(weights), parsed.GetValue(size),
-                minimum, parsed.GetResult(engine) is { Implicit: false } ? parsed.GetValue(engine) : null);
+            using var detector = Open(name, parsed.GetValue(weights), parsed.GetValue(size), minimum, chosen);
             string folder = parsed.GetValue(dir)!;
             var records = new List<object>();
             // All or nothing: the pictures and detections.json appear together, or the folder is left as it was.
@@ -102,16 +107,12 @@ public static class DetectCommand
     private const string Json = "detections.json";
 
     private static ObjectDetector Open(string model, string? weights, int? size, float threshold,
-        Inference.EngineKind? engine)
+        EngineKind? engine)
     {
-        if (!Inference.OnnxRuntimeSession.IsOnnxFile(model))
+        if (!Export.OnnxMetadata.IsOnnxFile(model))
             return ObjectDetector.Load(model, weights ?? throw new LeanNetsUsageException(
                 $"--weights is required with a detector name (or give a detector's .onnx file)"), size, threshold,
-                engine ?? Inference.EngineKind.TorchSharp);
-        if (weights != null)
-            throw new LeanNetsUsageException($"{model} holds its weights: --weights is not used with an ONNX file");
-        if (engine == Inference.EngineKind.TorchSharp)
-            throw new LeanNetsUsageException($"an ONNX file runs on onnxruntime, not torchsharp");
+                engine ?? EngineKind.TorchSharp);
         return ObjectDetector.FromOnnxFile(model, size, threshold);
     }
 }

@@ -70,18 +70,15 @@ public static class EvalCommand
         command.SetAction(parsed =>
         {
             string name = parsed.GetValue(model)!;
-            bool onnx = OnnxRuntimeSession.IsOnnxFile(name);
+            bool onnx = OnnxMetadata.IsOnnxFile(name);
+            if (onnx)
+                OnnxMetadata.RefuseFileSettings(name, parsed.GetValue(checkpoint),
+                    parsed.GetResult(engine) is { Implicit: false } && parsed.GetValue(engine) == EngineKind.TorchSharp,
+                    parsed.GetResult(task) is { Implicit: false });
             string path = onnx
-                ? parsed.GetValue(checkpoint) == null ? name
-                    : throw new LeanNetsUsageException("an ONNX file holds its weights: --checkpoint is for registry "
-                        + "models")
+                ? name
                 : parsed.GetValue(checkpoint)
                     ?? throw new LeanNetsUsageException("--checkpoint is required with a registry model name");
-            bool engineOrTask = parsed.GetResult(task) is { Implicit: false }
-                || parsed.GetResult(engine) is { Implicit: false };
-            if (onnx && engineOrTask)
-                throw new LeanNetsUsageException("an ONNX file says its own task and runs on onnxruntime: --task and "
-                    + "--engine are for registry models");
             Option[] detectorOnly = [split, inputSize], classifierOnly = [batch, limit, engine];
             bool detector = onnx
                 ? OnnxMetadata.IsDetectorFile(name)

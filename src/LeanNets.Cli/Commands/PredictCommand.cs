@@ -39,8 +39,10 @@ public static class PredictCommand
             string name = parsed.GetValue(model)!;
             var files = parsed.GetValue(images)!;
             IReadOnlyList<ImagePrediction> predictions;
-            if (OnnxRuntimeSession.IsOnnxFile(name))
+            if (OnnxMetadata.IsOnnxFile(name))
             {
+                OnnxMetadata.RefuseFileSettings(name, parsed.GetValue(checkpoint),
+                    parsed.GetResult(engine) is { Implicit: false } && parsed.GetValue(engine) == EngineKind.TorchSharp);
                 using var session = OnnxRuntimeSession.FromFile(name);
                 var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, name);
                 predictions = Predictor.Run(session, data, card.ClassNames, files, parsed.GetValue(top));

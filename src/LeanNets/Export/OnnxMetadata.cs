@@ -10,9 +10,26 @@ namespace LeanNets.Export;
 /// </summary>
 public static class OnnxMetadata
 {
-    /// <summary>True when a LeanNets ONNX file holds a detector (its card says so), read without running it.
+    /// <summary>True when a model argument names an ONNX file (by its extension) rather than a registry model.
     /// </summary>
-    public static bool IsDetectorFile(string path)
+    public static bool IsOnnxFile(string name) => name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The one refusal of the settings an ONNX file makes meaningless, for every command that takes
+    /// either a registry model or a file: the file holds its weights, its card says its task, and it runs on ONNX
+    /// Runtime.</summary>
+    public static void RefuseFileSettings(string file, string? weights, bool torchSharp = false, bool task = false)
+    {
+        if (weights != null)
+            throw new LeanNetsUsageException($"{file} holds its weights: --weights is for registry models");
+        if (torchSharp)
+            throw new LeanNetsUsageException($"{file} runs on onnxruntime: --engine torchsharp is for registry models");
+        if (task)
+            throw new LeanNetsUsageException($"{file} says its own task: --task is for registry models");
+    }
+
+    /// <summary>A LeanNets ONNX file's graph and card, read without running it; a missing file, an unreadable one
+    /// or one without a card is named in one line.</summary>
+    public static (global::Onnx.ModelProto Model, ModelCard Card) ReadFile(string path)
     {
         if (!File.Exists(path))
             throw new LeanNetsUsageException($"ONNX file not found: {path}");
@@ -25,17 +42,24 @@ public static class OnnxMetadata
         {
             throw new LeanNetsException($"{path}: not an ONNX model (unreadable protobuf)");
         }
-        return ModelCard.FromMetadata(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), path)?.IsDetector
-            ?? throw new LeanNetsUsageException($"{path}: no 'leannets.model' metadata (not exported by LeanNets)");
+        return (model, RequireCard(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), path));
     }
+
+    /// <summary>The card in an ONNX file's metadata, or one line saying LeanNets did not write the file.</summary>
+    public static ModelCard RequireCard(IReadOnlyDictionary<string, string> metadata, string file) =>
+        ModelCard.FromMetadata(metadata, file)
+        ?? throw new LeanNetsUsageException($"{file}: no LeanNets model card (not exported by LeanNets)");
+
+    /// <summary>True when a LeanNets ONNX file holds a detector (its card says so), read without running it.
+    /// </summary>
+    public static bool IsDetectorFile(string path) => ReadFile(path).Card.IsDetector;
 
     /// <summary>The card of a LeanNets classifier export with the data config it implies; a file without one, or
     /// a detector's export (whose output is not class scores), is refused.</summary>
     public static (ModelCard Card, DataConfig Data) ReadClassifier(IReadOnlyDictionary<string, string> metadata,
         string file)
     {
-        var card = ModelCard.FromMetadata(metadata, file)
-            ?? throw new LeanNetsUsageException($"{file}: no 'leannets.model' metadata (not exported by LeanNets)");
+        var card = RequireCard(metadata, file);
         if (card.IsDetector)
             throw new LeanNetsUsageException(
                 $"{file} is a detector ({card.Model}): it finds objects, it does not classify images; run "

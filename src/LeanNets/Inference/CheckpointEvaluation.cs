@@ -32,7 +32,7 @@ public static class CheckpointEvaluation
         Bounds.Require(request.Limit >= 0, "image limit", request.Limit, ">= 0");
         var format = DataSource.Detect(request.Data);
         var test = DataSource.Load(request.Data, train: false, request.SkipBad, request.Limit, format);
-        if (OnnxRuntimeSession.IsOnnxFile(request.Checkpoint))
+        if (Export.OnnxMetadata.IsOnnxFile(request.Checkpoint))
             return RunOnnx(request, test);
         using var loaded = LoadedModel.FromCheckpoint(request.Checkpoint, request.ExpectedModel);
         var model = loaded.Model;
@@ -63,8 +63,7 @@ public static class CheckpointEvaluation
     /// <summary>A classifier's ONNX file (float or int8) on ONNX Runtime, preprocessed as its card says.</summary>
     private static EvalReport RunOnnx(EvalRequest request, IImageDataset test)
     {
-        if (request.Engine != EngineKind.OnnxRuntime)
-            throw new LeanNetsUsageException($"an ONNX file runs on onnxruntime (--engine onnxruntime)");
+        Export.OnnxMetadata.RefuseFileSettings(request.Checkpoint, null, request.Engine == EngineKind.TorchSharp);
         using var session = OnnxRuntimeSession.FromFile(request.Checkpoint);
         var (card, data) = Export.OnnxMetadata.ReadClassifier(session.Metadata, request.Checkpoint);
         if (card.ClassNames.Count != test.NumClasses || card.Input.Channels != test.Channels)

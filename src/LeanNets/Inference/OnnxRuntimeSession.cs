@@ -46,10 +46,6 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         Metadata = session.ModelMetadata.CustomMetadataMap;
     }
 
-    /// <summary>True when a model argument names an ONNX file (by its extension) rather than a registry
-    /// model.</summary>
-    public static bool IsOnnxFile(string name) => name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
-
     public static OnnxRuntimeSession FromFile(string path, int? threads = null)
     {
         if (!File.Exists(path))

@@ -47,20 +47,10 @@ public static class Int8Quantizer
     {
         options.Validate();
         ModelProto model;
-        if (OnnxRuntimeSession.IsOnnxFile(modelOrFile))
+        if (OnnxMetadata.IsOnnxFile(modelOrFile))
         {
-            if (weights != null)
-                throw new LeanNetsUsageException("an ONNX file holds its weights: --weights is for registry models");
-            if (!File.Exists(modelOrFile))
-                throw new LeanNetsUsageException($"ONNX file not found: {modelOrFile}");
-            try
-            {
-                model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelOrFile));
-            }
-            catch (InvalidProtocolBufferException)
-            {
-                throw new LeanNetsException($"{modelOrFile}: not an ONNX model (unreadable protobuf)");
-            }
+            OnnxMetadata.RefuseFileSettings(modelOrFile, weights);
+            model = OnnxMetadata.ReadFile(modelOrFile).Model;
         }
         else
         {
@@ -74,8 +64,7 @@ public static class Int8Quantizer
     {
         options.Validate();
         var metadata = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-        var card = ModelCard.FromMetadata(metadata, source)
-            ?? throw new LeanNetsUsageException($"{source}: no LeanNets model card (not exported by LeanNets)");
+        var card = OnnxMetadata.RequireCard(metadata, source);
         if (card.Precision != null || model.Graph.Node.Any(n => n.OpType.Contains("Quantize", StringComparison.Ordinal)
             || n.OpType.StartsWith("QLinear", StringComparison.Ordinal)))
             throw new LeanNetsUsageException($"{source} is already quantized ({card.Precision ?? "Q/DQ nodes"})");

@@ -219,6 +219,31 @@ public class OnnxCliTests
         Assert.Contains("n/a GFLOP/s", bench.Out);
     }
 
+    /// <summary>Every command that takes a registry model or an ONNX file refuses, in the same line and before
+    /// reading the file, the settings a file makes meaningless (one check, OnnxMetadata.RefuseFileSettings).
+    /// </summary>
+    [Theory]
+    [InlineData("predict", "m.onnx", "a.png", "--weights", "w.safetensors")]
+    [InlineData("detect", "m.onnx", "a.png", "--weights", "w.safetensors")]
+    [InlineData("eval", "m.onnx", "--data", "d", "--weights", "w.safetensors")]
+    [InlineData("quantize", "m.onnx", "--calibrate", "d", "--output", "q.onnx", "--weights", "w.safetensors")]
+    [InlineData("predict", "m.onnx", "a.png", "--engine", "torchsharp")]
+    [InlineData("detect", "m.onnx", "a.png", "--engine", "torchsharp")]
+    [InlineData("eval", "m.onnx", "--data", "d", "--engine", "torchsharp")]
+    [InlineData("eval", "m.onnx", "--data", "d", "--task", "detect")]
+    public void AnOnnxFileRefusesTheSettingsItMakesMeaningless(params string[] args)
+    {
+        var (code, _, err) = CliTests.Run(args);
+        Assert.Equal(2, code);
+        string expected = args[^2] switch
+        {
+            "--weights" => "m.onnx holds its weights: --weights is for registry models",
+            "--engine" => "m.onnx runs on onnxruntime: --engine torchsharp is for registry models",
+            _ => "m.onnx says its own task: --task is for registry models",
+        };
+        Assert.Equal($"leannets: error: {expected}", err.Trim());
+    }
+
     /// <summary>(image, class name) -> probability, from predict's JSON.</summary>
     private static Dictionary<(string, string), double> Probabilities((int Code, string Out, string Err) run)
     {

@@ -88,8 +88,7 @@ public sealed class ObjectDetector : IDisposable
     public static (ModelCard Card, List<Anchor> Anchors) ReadCard(OnnxRuntimeSession session, string path,
         int? inputSize)
     {
-        var card = ModelCard.FromMetadata(session.Metadata, path)
-        ?? throw new LeanNetsUsageException($"{path}: no LeanNets model card (not exported by LeanNets)");
+        var card = Export.OnnxMetadata.RequireCard(session.Metadata, path);
         if (!card.IsDetector)
             throw new LeanNetsUsageException(
                 $"{path} is a classifier ({card.Model}): 'leannets predict {path} IMAGE...' classifies images");
