@@ -41,8 +41,9 @@ public static class PredictCommand
             IReadOnlyList<ImagePrediction> predictions;
             if (OnnxMetadata.IsOnnxFile(name))
             {
-                OnnxMetadata.RefuseFileSettings(name, parsed.GetValue(checkpoint),
-                    parsed.GetResult(engine) is { Implicit: false } && parsed.GetValue(engine) == EngineKind.TorchSharp);
+                bool torchSharp = parsed.GetResult(engine) is { Implicit: false }
+                    && parsed.GetValue(engine) == EngineKind.TorchSharp;
+                OnnxMetadata.RefuseFileSettings(name, parsed.GetValue(checkpoint), torchSharp);
                 using var session = OnnxRuntimeSession.FromFile(name);
                 var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, name);
                 predictions = Predictor.Run(session, data, card.ClassNames, files, parsed.GetValue(top));
