@@ -79,7 +79,7 @@ public sealed record TrainRequest
         TrainOptions o;
         if (task == ModelCard.Detect)
         {
-            if (Given().Intersect(ClassifierSettings).FirstOrDefault() is string unused)
+            if (Given().Intersect(RequestOnlyClassifierSettings).FirstOrDefault() is string unused)
                 throw new LeanNetsUsageException($"{unused} is not used when training a detector");
             o = TrainingTasks.Defaults(model, data) with { DetectionAugment = DetectorAugmentation() };
         }
@@ -88,7 +88,7 @@ public sealed record TrainRequest
             o = Tasks.ClassificationTask.WithRecipe(model, data, Recipe ?? "default", BatchSize);
             if (Augment is Augmentation augment)
                 o = o.WithAugmentation(augment);
-            o = o with { Pad = Pad ?? o.Pad, Flip = Flip ?? o.Flip };
+            o = o with { Flip = Flip ?? o.Flip };
         }
         return o with
         {
@@ -104,6 +104,7 @@ public sealed record TrainRequest
             StepEvery = StepEvery ?? o.StepEvery,
             StepGamma = StepGamma ?? o.StepGamma,
             LabelSmoothing = LabelSmoothing ?? o.LabelSmoothing,
+            Pad = Pad ?? o.Pad,
             ClipGradNorm = ClipGradNorm ?? o.ClipGradNorm,
             EmaDecay = EmaDecay ?? o.EmaDecay,
             InputSize = InputSize ?? o.InputSize,
@@ -136,8 +137,10 @@ public sealed record TrainRequest
 
     private static readonly string[] ResumeSettings = ["--epochs", "--output", "--force", "--data", "--task"];
 
-    private static readonly string[] ClassifierSettings =
-        ["--recipe", "--label-smoothing", "--pad", "--limit-train", "--limit-test", "--prefetch"];
+    /// <summary>Classifier settings that exist only on the command line (a recipe is expanded into the options; a
+    /// detector loads its batches without a prefetch thread): the rest are checked on the options themselves
+    /// (<c>DetectionTask.RefuseClassifierSettings</c>).</summary>
+    private static readonly string[] RequestOnlyClassifierSettings = ["--recipe", "--prefetch"];
 
     /// <summary>The settings this request changes, as the command line names them.</summary>
     private IEnumerable<string> Given()

@@ -73,6 +73,8 @@ public static class TrainingTasks
         string task = Of(options.Model);
         if (task != options.Task)
             throw new LeanNetsUsageException($"'{options.Model}' is a model to {task}, not to {options.Task}");
+        if (task == ModelCard.Detect)
+            DetectionTask.RefuseClassifierSettings(options);
         return task;
     }
 }

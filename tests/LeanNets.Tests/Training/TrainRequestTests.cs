@@ -45,6 +45,7 @@ public class TrainRequestTests
     [Theory]
     [InlineData("--recipe is not used when training a detector")]
     [InlineData("--label-smoothing is not used when training a detector")]
+    [InlineData("--pad is not used when training a detector")]
     [InlineData("--lr cannot be changed when resuming")]
     [InlineData("yolov3_w25 is a detector: use --task detect")]
     [InlineData("resnet50 is not a detector")]
@@ -54,6 +55,7 @@ public class TrainRequestTests
         {
             _ when expected.StartsWith("--recipe") => new() { Model = "yolov3_w25", Data = "VOC", Recipe = "default" },
             _ when expected.StartsWith("--label") => new() { Model = "yolov3_w25", Data = "VOC", LabelSmoothing = 0.1 },
+            _ when expected.StartsWith("--pad") => new() { Model = "yolov3_w25", Data = "VOC", Pad = 4 },
             _ when expected.StartsWith("--lr") => new() { Resume = "no-such-run", LearningRate = 0.5 },
             _ when expected.StartsWith("yolo") =>
                 new() { Model = "yolov3_w25", Data = "VOC", Task = ModelCard.Classify },
@@ -61,5 +63,16 @@ public class TrainRequestTests
         };
         var e = Assert.Throws<LeanNetsUsageException>(() => request.Run([]));
         Assert.Contains(expected, e.Message);
+    }
+
+    /// <summary>Options built in code go through the same check as a command line's (one list, on the options).
+    /// </summary>
+    [Fact]
+    public void DetectorOptionsBuiltInCodeRefuseClassifierSettings()
+    {
+        var detector = TrainingTasks.Defaults("yolov3_w25", "VOC");
+        detector.Validate();
+        var e = Assert.Throws<LeanNetsUsageException>(() => (detector with { LimitTrain = 10 }).Validate());
+        Assert.Equal("--limit-train is not used when training a detector", e.Message);
     }
 }

@@ -31,9 +31,6 @@ public sealed class DetectionTask : ITrainingTask
         DetectorRegistry.RequireInputSize(options.InputSize);
         augmentation = options.DetectionAugment ?? new DetectionAugmentation();
         augmentation.Validate();
-        var unused = Unused(options);
-        if (unused != null)
-            throw new LeanNetsUsageException($"{unused} is not used when training a detector");
         train = VocDataset.Load([options.Data], options.TrainSplit ?? "train", skipBad: options.SkipBad);
         eval = VocDataset.Load([options.Data], options.EvalSplit ?? "val", train.ClassNames, options.SkipBad);
         if (options.InChannels is int channels && channels != 3)
@@ -71,12 +68,24 @@ public sealed class DetectionTask : ITrainingTask
     public static nn.Module<Tensor, Tensor> Create(TrainOptions o) =>
         DetectorRegistry.Get(o.Model).Create(o.Classes, o.InChannels);
 
-    /// <summary>A classification setting given to a detector run (null when there is none).</summary>
-    private static string? Unused(TrainOptions o) =>
-        o.LabelSmoothing != 0 ? "label smoothing"
-        : o.Augment != Augmentation.None || o.Pad != 0 ? "classification augmentation (--augment, --pad)"
-        : o.LimitTrain != 0 || o.LimitTest != 0 ? "an image limit"
-        : null;
+    /// <summary>The classification settings a detector run does not take, named as the command line names them,
+    /// each with how the options show it was set: the one list, checked when the options are validated (so for a
+    /// request from the command line and for options built in code alike).</summary>
+    private static readonly (string Setting, Func<TrainOptions, bool> IsSet)[] ClassifierOnly =
+    [
+        ("--label-smoothing", o => o.LabelSmoothing != 0),
+        ("--augment", o => o.Augment != Augmentation.None),
+        ("--pad", o => o.Pad != 0),
+        ("--limit-train", o => o.LimitTrain != 0),
+        ("--limit-test", o => o.LimitTest != 0),
+    ];
+
+    /// <summary>Refuses a classification setting given to a detector run, naming it.</summary>
+    internal static void RefuseClassifierSettings(TrainOptions options)
+    {
+        if (ClassifierOnly.FirstOrDefault(c => c.IsSet(options)).Setting is string unused)
+            throw new LeanNetsUsageException($"{unused} is not used when training a detector");
+    }
 
     public TrainOptions Options { get; }
     public IReadOnlyList<string> ClassNames => train.ClassNames;
