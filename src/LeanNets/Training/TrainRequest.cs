@@ -61,8 +61,8 @@ public sealed record TrainRequest
             if (Given().Except(ResumeSettings).FirstOrDefault() is string fixedSetting)
                 throw new LeanNetsUsageException(
                     $"{fixedSetting} cannot be changed when resuming: the run keeps its own settings");
-            TrainingTasks.Of(Trainer.OptionsOf(Resume).Model, Task);
-            return Trainer.Resume(new ResumeRequest(Resume, Epochs, Output, Model, Data, Force), observers, cancel);
+            return Trainer.Resume(new ResumeRequest(Resume, Epochs, Output, Model, Data, Force, Task), observers,
+                cancel);
         }
         var options = Resolve();
         return Trainer.Run(options, Output ?? Trainer.DefaultRunDirectory(options.Model), observers, Force, cancel);

@@ -17,13 +17,15 @@ public sealed record TrainResult(string RunDirectory, TrainingState State, TaskE
 /// run.</summary>
 /// <param name="Model">the model the caller expects the run to hold (an error if it holds another).</param>
 /// <param name="Data">the data folder the caller expects the run to use (an error if it used another).</param>
+/// <param name="Task">the task the caller expects the run to train (an error if its model has another).</param>
 public sealed record ResumeRequest(
     string Run,
     int? Epochs = null,
     string? OutputDir = null,
     string? Model = null,
     string? Data = null,
-    bool Force = false
+    bool Force = false,
+    string? Task = null
 );
 
 /// <summary>
@@ -75,6 +77,7 @@ public static class Trainer
         string source = RunDirectory.Source(request);
         var saved = Checkpoint.ReadState(Path.Combine(source, LastCheckpoint)).Options;
         RunDirectory.RequireExpectedRun(request, source, saved.Model, saved.Data);
+        TrainingTasks.Of(saved.Model, request.Task);
         var options = saved with { Epochs = request.Epochs ?? saved.Epochs };
         options.Validate();
         return RunDirectory.Continue(
@@ -92,11 +95,6 @@ public static class Trainer
             }
         );
     }
-
-    /// <summary>The options a resume of <paramref name="run"/> (a run directory or a file in it) continues
-    /// with.</summary>
-    public static TrainOptions OptionsOf(string run) =>
-        Checkpoint.ReadState(Path.Combine(RunDirectory.Source(new ResumeRequest(run)), LastCheckpoint)).Options;
 
     /// <summary>The run directory a new run gets by default: runs/MODEL-TIME.</summary>
     public static string DefaultRunDirectory(string model) =>
