@@ -129,7 +129,7 @@ public static class EvalCommand
             )
         );
         if (report.Skipped > 0)
-            output.WriteLine($"skipped {report.Skipped} images with bad annotations or missing files");
+            output.WriteLine($"skipped {report.Skipped} unreadable images, bad annotations or missing files");
         var table = new TextTable("class", "objects", "detections", "true pos.", "AP VOC07", "AP area");
         foreach (int c in new[] { 1, 2, 3, 4, 5 })
             table.RightAligned.Add(c);

@@ -62,6 +62,17 @@ public class BoundsTests
         var (code, _, error) = CliTests.Run("compare", dir.Path);
         Assert.Equal(1, code);
         Assert.Contains("checksum mismatch", error);
+        // Bit rot in the weights and a truncated file, as the issue found them printed as full rows.
+        bytes[at + "\"completed_epochs\": ".Length] = (byte)'0';
+        bytes[bytes.Length / 2] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+        (code, _, error) = CliTests.Run("compare", dir.Path);
+        Assert.True(code == 1 && error.Contains("checksum mismatch"), error);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 3)]);
+        (code, _, error) = CliTests.Run("compare", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("last.ckpt", error);
 
         foreach (var (header, expected) in new (object, string)[]
         {
@@ -97,6 +108,13 @@ public class BoundsTests
         Assert.Equal(1, code);
         Assert.Matches(@"nan\.safetensors: the weights contain NaN in '[^']+'", error);
         Assert.False(Directory.Exists(report) && Directory.EnumerateFiles(report).Any(), "no report written");
+        string picture = dir.File("p.png");
+        SyntheticData.WritePng(picture, 16, 16, SkiaSharp.SKColors.Teal);
+        (code, _, error) = CliTests.Run("viz", "report", "vgnetg_1_0mp_cifar", "--weights", weights, "--image", picture,
+            "--out", dir.File("viz"));
+        Assert.Equal(1, code);
+        Assert.Matches(@"nan\.safetensors: the weights contain NaN in '[^']+'", error);
+        Assert.False(Directory.Exists(dir.File("viz")));
 
         string garbage = dir.File("garbage.pth");
         File.WriteAllBytes(garbage, [0x80, 0x02, 0x1b, (byte)'[', (byte)'2', (byte)'J', 0x0a, 0x07, .. new byte[200]]);

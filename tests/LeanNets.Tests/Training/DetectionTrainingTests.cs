@@ -233,6 +233,17 @@ public class DetectionTrainingTests
         (code, var output, error) = CliTests.Run([.. common, "--skip-bad", "--output", dir.File("lenient")]);
         Assert.True(code == 0, error);
         Assert.Contains("skipped 2 unreadable images or bad annotations", output);
+
+        // Evaluation reads pictures the same way: named, or skipped and counted with --skip-bad.
+        string[] eval = ["eval", "yolov3_w25", "--weights", dir.File("lenient/best.safetensors"), "--data",
+            options.Data, "--split", "train", "--input-size", "64", "--output", dir.File("eval")];
+        (code, _, error) = CliTests.Run(eval);
+        Assert.Equal(1, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains(Path.GetFileName(pictures[1]), error);
+        (code, output, error) = CliTests.Run([.. eval, "--skip-bad"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("skipped 2 unreadable images", output);
     }
 
     /// <summary>A broken annotation stops a detector run with one line naming the file, or is skipped and
