@@ -83,7 +83,10 @@ public static class LeanNetsCli
         }
         catch (Exception e)
         {
-            var (code, described) = Describe(e);
+            // The advice only where it applies: a command with --skip-bad that was not given it.
+            bool canSkip = parsed.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--skip-bad")
+                is Option<bool> skipBad && !parsed.GetValue(skipBad);
+            var (code, described) = Describe(e, canSkip);
             string message = Printable(described);
             if (e is Training.TrainingStoppedException && signals.ExitCode > 0)
             {
@@ -98,11 +101,11 @@ public static class LeanNetsCli
     }
 
     /// <summary>One line and an exit code for any exception: the policy every command shares.</summary>
-    internal static (int Code, string Message) Describe(Exception e) =>
+    internal static (int Code, string Message) Describe(Exception e, bool canSkipBad = false) =>
         e switch
         {
             LeanNetsUsageException => (UsageError, e.Message),
-            BadImageException => (Failure, e.Message + " (use --skip-bad to skip such files)"),
+            BadImageException when canSkipBad => (Failure, e.Message + " (use --skip-bad to skip such files)"),
             LeanNetsException => (Failure, e.Message),
             UnauthorizedAccessException => (Failure, $"permission denied: {FirstLine(e.Message)}"),
             DirectoryNotFoundException or FileNotFoundException => (Failure, FirstLine(e.Message)),

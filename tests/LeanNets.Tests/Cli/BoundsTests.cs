@@ -124,6 +124,31 @@ public class BoundsTests
         Assert.DoesNotContain(error.TrimEnd('\n'), c => char.IsControl(c));
     }
 
+    /// <summary>Row 8: half a PNG is a bad image in predict and viz (not a partial picture), named in one line;
+    /// the --skip-bad advice appears only where the command has the option and it was not given.</summary>
+    [Fact]
+    public void ATruncatedPictureIsABadImageEverywhere()
+    {
+        using var dir = new TempFolder();
+        string whole = dir.File("whole.png"), half = dir.File("half.png");
+        SyntheticData.WritePng(whole, 48, 48, SkiaSharp.SKColors.Coral);
+        var bytes = File.ReadAllBytes(whole);
+        File.WriteAllBytes(half, bytes[..(bytes.Length / 2)]);
+        foreach (string[] args in new[]
+        {
+            new[] { "predict", "vgnetg_1_0mp_cifar", half },
+            ["viz", "report", "vgnetg_1_0mp_cifar", "--image", half, "--out", dir.File("viz")],
+        })
+        {
+            var (code, _, error) = CliTests.Run(args);
+            Assert.Equal(1, code);
+            Assert.Equal($"leannets: error: {half}: unreadable, corrupt or oversized image", error.Trim());
+        }
+        Assert.False(Directory.Exists(dir.File("viz")));
+        Assert.Contains("(use --skip-bad to skip such files)",
+            LeanNets.Cli.LeanNetsCli.Describe(new BadImageException("x"), canSkipBad: true).Message);
+    }
+
     /// <summary>Row 10: settings an input cannot take are refused, not ignored or left to libtorch.</summary>
     [Fact]
     public void SettingsAnInputCannotTakeAreRefused()
