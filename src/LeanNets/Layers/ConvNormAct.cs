@@ -48,7 +48,7 @@ public sealed class ConvNormAct : nn.Module<Tensor, Tensor>, IOnnxExportable, IF
         : base(nameof(ConvNormAct))
     {
         conv = convolution;
-        bn = norm ? nn.BatchNorm2d(outChannels) : nn.Identity();
+        bn = norm ? BatchNorm.Over2d(outChannels) : nn.Identity();
         act = Activation.Create(activation);
         this.normAfterActivation = normAfterActivation;
         RegisterComponents();

@@ -37,7 +37,7 @@ public static class NormFolding
     {
         model.eval();
         int folded = model.modules().OfType<IFoldsNorms>().Sum(block => block.FoldNorms());
-        int total = model.modules().OfType<BatchNorm2d>().Count();
+        int total = model.modules().OfType<BatchNorm>().Count(bn => bn.IsSpatial);
         return (folded, total);
     }
 
@@ -48,7 +48,7 @@ public static class NormFolding
     /// cannot absorb it.</returns>
     public static bool Merge(nn.Module convolution, nn.Module norm)
     {
-        if (norm is not BatchNorm2d bn || bn.training)
+        if (norm is not BatchNorm { IsSpatial: true } bn || bn.training)
             return false;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -84,7 +84,7 @@ public static class NormFolding
                     {
                         bias.mul_(scale);
                         if (shift is not null)
-                            bias.add_(shift);
+                            bias.PlusInPlace(shift);
                     }
                     else if (shift is not null)
                         conv.bias = new Parameter(shift.detach().clone(), requires_grad: false);

@@ -25,7 +25,7 @@ public static class WeightInit
                     if (conv.bias is { } cb)
                         cb.zero_();
                     break;
-                case BatchNorm2d bn:
+                case BatchNorm bn:
                     bn.weight?.fill_(OwnedScalars.One);
                     bn.bias?.zero_();
                     break;

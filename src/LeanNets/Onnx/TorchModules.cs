@@ -13,8 +13,7 @@ internal static class TorchModules
         {
             Sequential seq => seq.named_children().Aggregate(x, (value, child) => g.Emit(child.module, value)),
             Conv2d conv => Conv(g, conv, x),
-            BatchNorm2d bn => BatchNorm(g, bn, bn.num_features, bn.eps, x),
-            BatchNorm1d bn => BatchNorm(g, bn, bn.num_features, bn.eps, x),
+            BatchNorm bn => BatchNorm(g, bn, bn.num_features, bn.eps, x),
             ReLU => g.Node("Relu", [x]),
             ReLU6 => g.Node("Clip", [x, g.Scalar("min", 0), g.Scalar("max", 6)]),
             LeakyReLU leaky => g.Node("LeakyRelu", [x], Attr.Float("alpha", (float)leaky.negative_slope)),
@@ -40,7 +39,8 @@ internal static class TorchModules
         return g.Conv(x, conv.weight!, conv.bias, conv.stride[0], conv.padding[0], conv.groups, conv.dilation[0]);
     }
 
-    /// <summary>BatchNorm1d and 2d alike: ONNX normalises axis 1 of (N, C) and (N, C, H, W).</summary>
+    /// <summary>Every batch norm (LeanNets' and TorchSharp's, in a user's model; 1d and 2d) alike: ONNX normalises
+    /// axis 1 of (N, C) and (N, C, H, W).</summary>
     private static string BatchNorm(OnnxGraph g, nn.Module bn, long channels, double eps, string x)
     {
         var p = bn.named_parameters().ToDictionary(n => n.name, n => n.parameter);

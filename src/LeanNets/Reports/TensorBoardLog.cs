@@ -1,3 +1,4 @@
+using LeanNets.Runtime;
 using LeanNets.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,12 +21,13 @@ public sealed class TensorBoardLog(int everySteps = 10) : ITrainingObserver
         if (start.State.CompletedEpochs > 0)
             return;
         using var scope = NewDisposeScope();
+        using var tiny = 1e-6.ToScalar();
         var images = start.SampleImages;
         for (int i = 0; i < Math.Min(4, images.shape[0]); i++)
         {
             // Normalised inputs rescaled to 0..1 for display.
             var image = images[i];
-            var shown = (image - image.min()) / (image.max() - image.min() + 1e-6);
+            var shown = (image - image.min()) / image.max().sub(image.min()).add(tiny, OwnedScalars.One);
             writer.add_img($"inputs/{i}", shown, 0);
         }
     }

@@ -39,6 +39,7 @@ public static class LeanRuntime
         {
             // Must precede the first large libtorch allocation to have full effect.
             NativeAllocator.TryTune();
+            FinalizerStress.StartIfRequested();
             int threads = options.Threads == 0 ? DefaultThreads : options.Threads;
             // libtorch's CPU kernels are deterministic for a fixed thread count; what deterministic mode
             // adds is a fixed seed (0 unless given) so weights, data order and augmentation repeat.

@@ -8,7 +8,9 @@ namespace LeanNets.Runtime;
 /// (and the implicit alpha 1 of <c>a + b</c>) into a temporary native scalar that nothing keeps alive during the
 /// call; under garbage-collection pressure its finalizer can free it while libtorch reads it, and the operation
 /// fails ("Expected false to be true" in Scalar::toFloat) or crashes. Hot paths (residual additions, the
-/// optimizer, the detection loss) pass these instead; code that runs once owns its own with <c>using</c>.
+/// optimizer, the detection loss) pass these instead; code that runs once owns its own with <c>using</c>. The
+/// build enforces it: src/BannedSymbols.txt bans every TorchSharp call that makes such a temporary (implicit
+/// conversions, number operators, the alpha-less additions, TorchSharp's BatchNorm) in product code.
 /// </summary>
 public static class OwnedScalars
 {

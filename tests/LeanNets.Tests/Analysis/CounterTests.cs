@@ -1,3 +1,4 @@
+using LeanNets.Layers;
 using LeanNets.Measures;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -62,7 +63,7 @@ public class CounterTests
     [Fact]
     public void BatchNormStatisticsAreNeitherParamsNorMacs()
     {
-        using var model = nn.Sequential(("conv", nn.Conv2d(3, 4, 1, bias: false)), ("bn", nn.BatchNorm2d(4)));
+        using var model = nn.Sequential(("conv", nn.Conv2d(3, 4, 1, bias: false)), ("bn", BatchNorm.Over2d(4)));
         var p = ModelProfiler.Profile(model, [1, 3, 2, 2]);
         Assert.Equal(12 + 8, p.Params);
         Assert.Equal(0, p.FixedValues);

@@ -103,7 +103,7 @@ public class OnnxExportTests
         using var scope = NewDisposeScope();
         using var tenth = 0.1.ToScalar();
         using var half = 0.5.ToScalar();
-        foreach (var bn in model.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
+        foreach (var bn in model.modules().OfType<LeanNets.Layers.BatchNorm>())
         {
             bn.running_mean!.copy_(randn_like(bn.running_mean).mul_(tenth));
             bn.running_var!.copy_(rand_like(bn.running_var).add_(half, LeanNets.Runtime.OwnedScalars.One));

@@ -43,7 +43,7 @@ public class TwinEquivalenceTests
     {
         PythonReference.Require("torch");
         using var dir = new TempFolder();
-        var specs = ModelRegistry.List(family, null);
+        var specs = ModelRegistry.List(family, null).Where(Checked).ToList();
         foreach (var spec in specs)
             WriteCase(dir, spec);
         var (code, output, error) = PythonReference.Run("-m", "leannets_torch.check", dir.Path);
@@ -52,6 +52,14 @@ public class TwinEquivalenceTests
         Assert.True(code == 0, string.Join('\n', failures) + error);
         Assert.Equal(specs.Count, lines.Length);
     }
+
+    /// <summary>Every row but five of the seven 1000-class VGG-16s: each is 125-138M parameters (half a gigabyte
+    /// to write and read, 50 s of the suite), and their convolution blocks are those of the CIFAR rows, all checked;
+    /// the plain one and the DualConv G32 keep the 1000-class head and stem checked.</summary>
+    private static bool Checked(ModelSpec spec) =>
+        spec.Family != ModelFamily.Vgg
+        || spec.DefaultInput.Height < 224
+        || spec.Name is "vgg16" or "vgg16_dualconv_g32";
 
     /// <summary>LeanNets -> safetensors -> PyTorch (the twin loads them strictly and saves its state dict again)
     /// -> LeanNets is bit-identical.</summary>

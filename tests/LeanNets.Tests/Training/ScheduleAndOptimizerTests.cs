@@ -71,7 +71,7 @@ public class ScheduleAndOptimizerTests
     {
         using var block = nn.Sequential(
             ("conv", nn.Conv2d(3, 8, 3, bias: true)),
-            ("bn", nn.BatchNorm2d(8)),
+            ("bn", BatchNorm.Over2d(8)),
             ("fc", nn.Linear(8, 2))
         );
         var (decay, noDecay) = Optimizer.SplitForWeightDecay(block);

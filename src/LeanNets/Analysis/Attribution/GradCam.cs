@@ -1,4 +1,5 @@
 using LeanNets.Models;
+using LeanNets.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,7 +62,11 @@ public static class GradCam
             cam = nn.functional.interpolate(cam, [image.shape[2], image.shape[3]], mode: InterpolationMode.Bilinear,
                 align_corners: false)[0, 0];
             float max = cam.max().item<float>();
-            if (max > 0) cam = cam / max;
+            if (max > 0)
+            {
+                using var peak = max.ToScalar();
+                cam = cam.div(peak);
+            }
             return new ClassMap(cam.MoveToOuterDisposeScope(), target, score.item<float>());
         }
         finally
@@ -74,9 +79,11 @@ public static class GradCam
     /// alpha = g^2 / (2 g^2 + sum(A) g^3) per position, weight = sum of alpha * relu(g).</summary>
     private static Tensor PlusPlusWeights(Tensor activations, Tensor gradient)
     {
-        var g2 = gradient.pow(2);
-        var denominator = 2 * g2 + activations.sum([2, 3], keepdim: true) * gradient.pow(3);
-        var alpha = where(gradient != 0, g2 / denominator.where(denominator != 0, ones_like(denominator)), 0.0);
+        using var three = 3.ToScalar();
+        var g2 = gradient.pow(OwnedScalars.Two);
+        var denominator = g2.mul(OwnedScalars.Two).Plus(activations.sum([2, 3], keepdim: true) * gradient.pow(three));
+        var safe = denominator.where(denominator.ne(OwnedScalars.Zero), ones_like(denominator));
+        var alpha = where(gradient.ne(OwnedScalars.Zero), g2 / safe, zeros_like(g2));
         return (alpha * nn.functional.relu(gradient)).sum([2, 3], keepdim: true);
     }
 

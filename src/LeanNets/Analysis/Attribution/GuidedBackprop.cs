@@ -1,4 +1,5 @@
 using LeanNets.Models;
+using LeanNets.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -64,7 +65,7 @@ public static class GuidedBackprop
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var output = (Tensor)vars[0];
-            ctx.save_for_backward([output.gt(0)]);
+            ctx.save_for_backward([output.gt(OwnedScalars.Zero)]);
             return output.clone();
         }
 

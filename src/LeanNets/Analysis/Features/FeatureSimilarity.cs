@@ -1,3 +1,5 @@
+using LeanNets.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Analysis.Features;
@@ -43,7 +45,8 @@ public static class FeatureSimilarity
                 toPrevious = current.matmul(Unit(previous).t()).max(1).values.to(float64).data<double>().ToArray();
             }
             // A channel's similarity to itself (1) is excluded by pushing the diagonal down.
-            var within = current.matmul(current.t()) - eye(current.shape[0]) * 3;
+            using var three = 3.ToScalar();
+            var within = current.matmul(current.t()) - eye(current.shape[0]).mul(three);
             var bestWithin = current.shape[0] < 2 ? [] : within.max(1).values.to(float64).data<double>().ToArray();
             result.Add(new MapSimilarity(maps[k].Name, toPrevious, bestWithin));
         }
@@ -54,6 +57,7 @@ public static class FeatureSimilarity
     private static Tensor Unit(Tensor map)
     {
         var rows = map.detach()[0].flatten(1).to(float32);
-        return rows / rows.norm(1, keepdim: true).clamp_min(1e-12);
+        using var tiny = 1e-12.ToScalar();
+        return rows / rows.norm(1, keepdim: true).clamp_min(tiny);
     }
 }

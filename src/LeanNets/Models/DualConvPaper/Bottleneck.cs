@@ -27,17 +27,17 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable, IFo
     {
         long outplanes = width * Expansion;
         conv1 = nn.Conv2d(inplanes, width, 1, bias: false);
-        bn1 = nn.BatchNorm2d(width);
+        bn1 = BatchNorm.Over2d(width);
         conv2 = kind.Create3x3(width, width, stride);
-        bn2 = nn.BatchNorm2d(width);
+        bn2 = BatchNorm.Over2d(width);
         conv3 = nn.Conv2d(width, outplanes, 1, bias: false);
-        bn3 = nn.BatchNorm2d(outplanes);
+        bn3 = BatchNorm.Over2d(outplanes);
         relu = nn.ReLU(inplace: true);
         downsample =
             stride != 1 || inplanes != outplanes
                 ? nn.Sequential(
                     ("0", ConvNormAct.Conv(inplanes, outplanes, 1, stride)),
-                    ("1", nn.BatchNorm2d(outplanes))
+                    ("1", BatchNorm.Over2d(outplanes))
                 )
                 : nn.Identity();
         RegisterComponents();

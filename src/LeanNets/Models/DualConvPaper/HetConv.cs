@@ -81,8 +81,10 @@ public sealed class HetConv : nn.Module<Tensor, Tensor>, IMacCountable, IOnnxExp
         // Owned scalars: a temporary one (the part, the hidden alpha of +) freed by its finalizer mid-call was read
         // as garbage once in CI ("alpha must not be a floating point number").
         using var partScalar = part.ToScalar();
-        var columns = arange(outChannels).remainder(partScalar).unsqueeze(1)
-            .Plus(arange(perGroupIn).unsqueeze(0).mul(partScalar));
+        using var filters = outChannels.ToScalar();
+        using var perGroup = perGroupIn.ToScalar();
+        var columns = arange(filters).remainder(partScalar).unsqueeze(1)
+            .Plus(arange(perGroup).unsqueeze(0).mul(partScalar));
         var dense = zeros(outChannels, inChannels, 3, 3, dtype: weight3x3.dtype)
             .scatter(1, columns.view(outChannels, perGroupIn, 1, 1).expand(-1, -1, 3, 3), grouped);
         var pointwise = zeros(outChannels, inChannels, dtype: weight1x1.dtype).scatter(1, scatterIndex, weight1x1);

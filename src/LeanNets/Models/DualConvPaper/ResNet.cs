@@ -75,7 +75,7 @@ public static class ResNet
                     ? nn.Conv2d(options.InChannels, 64, 3, stride: 1, padding: 1, bias: false)
                     : nn.Conv2d(options.InChannels, 64, 7, stride: 2, padding: 3, bias: false)
             ),
-            ("bn1", nn.BatchNorm2d(64)),
+            ("bn1", BatchNorm.Over2d(64)),
             ("relu", nn.ReLU(inplace: true)),
         };
         if (!config.Cifar)

@@ -132,7 +132,7 @@ public static class Vgg
                     nn.Sequential(
                         ("flatten", nn.Flatten()),
                         ("fc1", nn.Linear(channels, 512)),
-                        ("bn", nn.BatchNorm1d(512)),
+                        ("bn", BatchNorm.Over1d(512)),
                         ("relu", nn.ReLU(inplace: true))
                     ),
                     512

@@ -157,7 +157,7 @@ public static class MobileNetV3
         // outputs only with that eps; timm's port keeps PyTorch's 1e-5.
         if (!config.TimmScaling)
         {
-            foreach (var bn in model.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
+            foreach (var bn in model.modules().OfType<BatchNorm>())
                 bn.eps = 1e-3;
         }
         return model;

@@ -47,5 +47,5 @@ public static class VGNetDepthwise
         };
 
     private static nn.Module<Tensor, Tensor> FixedWithNorm(long channels, FixedKernels.Set set, long stride) =>
-        nn.Sequential(("fixed", new FixedDepthwiseConv(channels, set, stride)), ("bn", nn.BatchNorm2d(channels)));
+        nn.Sequential(("fixed", new FixedDepthwiseConv(channels, set, stride)), ("bn", BatchNorm.Over2d(channels)));
 }

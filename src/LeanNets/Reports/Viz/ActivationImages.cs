@@ -1,4 +1,6 @@
+using LeanNets.Runtime;
 using SkiaSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Reports.Viz;
@@ -21,7 +23,8 @@ public static class ActivationImages
             mode: InterpolationMode.Nearest)[0];
         var low = resized.amin([1, 2], keepdim: true);
         var high = resized.amax([1, 2], keepdim: true);
-        var scaled = ((resized - low) / (high - low).clamp_min(1e-12)).contiguous().data<float>().ToArray();
+        using var tiny = 1e-12.ToScalar();
+        var scaled = ((resized - low) / (high - low).clamp_min(tiny)).contiguous().data<float>().ToArray();
         using var surface = SKSurface.Create(
             new SKImageInfo(Math.Max(columns * (tile + 4) + 8, 320), rows * (tile + 4) + top + 8)
         );
@@ -71,12 +74,16 @@ public static class ActivationImages
     {
         using var scope = NewDisposeScope();
         var g = gradient.detach().to(float32);
-        g = (g - g.mean()) / g.std().clamp_min(1e-12) * 0.1 + 0.5;
-        g = g.clamp(0, 1);
+        using var tiny = 1e-12.ToScalar();
+        using var spread = 0.1.ToScalar();
+        using var grey = 0.5.ToScalar();
+        using var white = 255.ToScalar();
+        g = ((g - g.mean()) / g.std().clamp_min(tiny)).mul(spread).add(grey, OwnedScalars.One);
+        g = g.clamp(OwnedScalars.Zero, OwnedScalars.One);
         if (g.shape[0] != 3)
             g = g.mean([0], keepdim: true).expand(3, -1, -1);
         int size = (int)g.shape[1];
-        var values = (g * 255).round().to(uint8).contiguous().data<byte>().ToArray();
+        var values = g.mul(white).round().to(uint8).contiguous().data<byte>().ToArray();
         int plane = size * size;
         using var surface = SKSurface.Create(new SKImageInfo(size, size));
         DrawPixels(surface.Canvas, 0, 0, size, i => new SKColor(values[i], values[plane + i], values[2 * plane + i]));
