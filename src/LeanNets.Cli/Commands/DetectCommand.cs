@@ -29,7 +29,7 @@ public static class DetectCommand
         var threshold = new Option<float>("--threshold")
         {
             Description = "minimum score (objectness x class probability)",
-            DefaultValueFactory = _ => 0.25f,
+            DefaultValueFactory = _ => Models.Detection.YoloDecoder.DefaultConfidenceThreshold,
         };
         var dir = new Option<string>("--out")
         {

@@ -120,27 +120,36 @@ public static class EvalCommand
 
     private static int EvaluateDetector(DetectionEvalReport report, string folder, TextWriter output)
     {
+        var scores = report.Scores;
+        var all = scores.Coco.AtThreshold;
+        static string Figure(double value) => value >= 0 ? Units.Percent(value) : "-";
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"{report.Model} on {report.Images} images (split '{report.Split}'): mAP@0.5 "
-                    + $"{100 * report.Voc07.Map:F1}% (VOC07 11-point) {100 * report.Area.Map:F1}% (area)  "
+                    + $"{100 * scores.Voc07.Map:F1}% (VOC07 11-point) {100 * scores.Area.Map:F1}% (area), "
+                    + $"COCO mAP@[.5:.95] {Figure(scores.Coco.Map)} mAP@0.5 {Figure(scores.Coco.Map50)} "
+                    + $"(small {Figure(scores.Coco.MapSmall)}, medium {Figure(scores.Coco.MapMedium)}, large "
+                    + $"{Figure(scores.Coco.MapLarge)}), at score {scores.Coco.ConfidenceThreshold:G2}: precision "
+                    + $"{Units.Percent(all.Precision)} recall {Units.Percent(all.Recall)} F1 {Units.Percent(all.F1)}  "
                     + $"{report.ImagesPerSecond:F1} img/s"
             )
         );
         if (report.Skipped > 0)
             output.WriteLine($"skipped {report.Skipped} unreadable images, bad annotations or missing files");
-        var table = new TextTable("class", "objects", "detections", "true pos.", "AP VOC07", "AP area");
-        foreach (int c in new[] { 1, 2, 3, 4, 5 })
+        var table = new TextTable("class", "objects", "detections", "true pos.", "AP VOC07", "AP area",
+            "AP@[.5:.95]");
+        foreach (int c in new[] { 1, 2, 3, 4, 5, 6 })
             table.RightAligned.Add(c);
-        foreach (var (v, a) in report.Voc07.Classes.Zip(report.Area.Classes))
+        foreach (var (v, a, k) in scores.Voc07.Classes.Zip(scores.Area.Classes, scores.Coco.Classes))
             table.Add(
                 PrecisionRecallCurves.Name(report.ClassNames, v.Class),
                 v.Objects.ToString(CultureInfo.InvariantCulture),
                 v.Detections.ToString(CultureInfo.InvariantCulture),
                 v.TruePositives.ToString(CultureInfo.InvariantCulture),
                 v.Ap is double ap ? Units.Percent(ap) : "-",
-                a.Ap is double area ? Units.Percent(area) : "-"
+                a.Ap is double area ? Units.Percent(area) : "-",
+                k.Ap is double coco ? Units.Percent(coco) : "-"
             );
         output.Write(table.ToText());
         DetectionEvalFiles.Write(report, folder);

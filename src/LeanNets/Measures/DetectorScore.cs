@@ -4,13 +4,13 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Measures;
 
-/// <summary>mAP@0.5 of a detector on letterboxed batches, by both the 11-point and the area method: what
-/// training scores each epoch with and `eval --task detect` reports.</summary>
+/// <summary>A detector on letterboxed batches: VOC's mAP@0.5 by both the 11-point and the area method and COCO's
+/// metric, what training scores each epoch with and `eval --task detect` reports.</summary>
 public static class DetectorScore
 {
     /// <param name="model">the detector's body (raw predictions): a YOLO-V3, or an engine running its ONNX export.
     /// </param>
-    public static MapPair Evaluate(nn.Module<Tensor, Tensor> model, IReadOnlyList<Anchor> anchors,
+    public static DetectionScores Evaluate(nn.Module<Tensor, Tensor> model, IReadOnlyList<Anchor> anchors,
         DetectionBatches batches, int inputSize, int classes)
     {
         bool wasTraining = model.training;
@@ -41,10 +41,12 @@ public static class DetectorScore
             model.train(wasTraining);
         }
         var truth = batches.Truth().ToList();
-        return new MapPair(VocMap.Evaluate(found, truth, classes, ApMethod.Voc07ElevenPoint),
-            VocMap.Evaluate(found, truth, classes, ApMethod.AllPoint));
+        return new DetectionScores(VocMap.Evaluate(found, truth, classes, ApMethod.Voc07ElevenPoint),
+            VocMap.Evaluate(found, truth, classes, ApMethod.AllPoint),
+            CocoMap.Evaluate(found, truth, classes, batches.OriginalArea, YoloDecoder.DefaultConfidenceThreshold));
     }
 }
 
-/// <summary>A detector's evaluation by both AP methods (each with its per-class figures).</summary>
-public sealed record MapPair(MapResult Voc07, MapResult Area);
+/// <summary>A detector's evaluation: VOC's mAP@0.5 by both AP methods and COCO's figures, each per class; precision,
+/// recall and F1 at the confidence threshold `detect` keeps by default.</summary>
+public sealed record DetectionScores(MapResult Voc07, MapResult Area, CocoResult Coco);

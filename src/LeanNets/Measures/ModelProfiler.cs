@@ -43,6 +43,15 @@ public static class ModelProfiler
             using var input = zeros(inputShape);
             using var output = model.call(input);
         }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            // The first forward of every command (the resource guard probes with it): a model that cannot take
+            // the input (too small for its downsampling, wrong channels) is named here, with the shape.
+            string message = e.Message.Split('\n')[0].Trim();
+            throw new LeanNetsException(
+                $"{name ?? model.GetName()} cannot run on a {string.Join('x', inputShape.Skip(1))} input "
+                    + $"(libtorch: {message}); give a larger --input-size or the channels the model takes", e);
+        }
         finally
         {
             foreach (var remove in removers)

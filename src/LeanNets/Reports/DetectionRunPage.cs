@@ -19,7 +19,7 @@ public static class DetectionRunPage
 
     /// <param name="latest">the last epoch's evaluation, when known: it adds pr.png and the per-class table.
     /// </param>
-    public static void Write(string dir, TrainingState state, MapPair? latest)
+    public static void Write(string dir, TrainingState state, DetectionScores? latest)
     {
         SaveCurves(Path.Combine(dir, RunReport.Curves), state.History);
         if (latest != null)
@@ -58,7 +58,7 @@ public static class DetectionRunPage
         Plots.SaveRow(path, [loss, map]);
     }
 
-    private static string Html(TrainingState state, MapPair? latest)
+    private static string Html(TrainingState state, DetectionScores? latest)
     {
         var o = state.Options;
         var sb = RunReport.Html("LeanNets detector run: " + o.Model);
@@ -86,46 +86,67 @@ public static class DetectionRunPage
                 CultureInfo.InvariantCulture,
                 $"<h2>Epoch {state.CompletedEpochs}: average precision per class</h2>"
             );
-            sb.Append(ApTable(maps.Voc07, maps.Area, state.ClassNames ?? []));
+            sb.Append(ApTable(maps, state.ClassNames ?? []));
             sb.Append($"<img src=\"{PrCurves}\" width=\"640\" alt=\"precision-recall curve per class\">");
         }
         sb.Append(
             "<h2>Epochs</h2><table><tr><th>epoch</th><th>lr</th><th>loss</th><th>box</th><th>objectness</th>"
-                + "<th>class</th><th>mAP VOC07 (%)</th><th>mAP area (%)</th><th>seconds</th></tr>"
+                + "<th>class</th><th>mAP VOC07 (%)</th><th>mAP area (%)</th><th>mAP@[.5:.95] (%)</th><th>seconds</th>"
+                + "</tr>"
         );
         foreach (var e in state.History)
             sb.Append(
                 CultureInfo.InvariantCulture,
                 $"<tr><td>{e.Epoch}</td><td>{e.LearningRate:G4}</td><td>{e.TrainLoss:F3}</td><td>{e[BoxLoss]:F3}</td>"
                     + $"<td>{e[ObjectLoss]:F3}</td><td>{e[ClassLoss]:F3}</td><td>{100 * e[Map07]:F1}</td>"
-                    + $"<td>{100 * e[MapArea]:F1}</td><td>{e.Seconds:F0}</td></tr>"
+                    + $"<td>{100 * e[MapArea]:F1}</td>"
+                    // Runs from before COCO's figure was recorded have none for their earlier epochs.
+                    + $"<td>{Percent(e.Values.GetValueOrDefault(MapCoco, double.NaN))}</td><td>{e.Seconds:F0}</td></tr>"
             );
         sb.Append("</table>");
         return RunReport.Close(sb, o);
     }
 
-    /// <summary>Objects, detections, true positives and AP by both methods, one row per class.</summary>
-    public static string ApTable(MapResult voc07, MapResult area, IReadOnlyList<string> classNames)
+    /// <summary>Per class: objects, detections, true positives, VOC's AP@0.5 by both methods, COCO's AP@0.5 (101
+    /// points) and AP@[.5:.95], and precision, recall and F1 at the default confidence threshold.</summary>
+    public static string ApTable(DetectionScores scores, IReadOnlyList<string> classNames)
     {
+        var coco = scores.Coco;
         var sb = new StringBuilder(
             "<table class=\"ap\"><tr><th>class</th><th>objects</th><th>detections</th><th>true positives</th>"
-                + "<th>AP VOC07 (%)</th><th>AP area (%)</th></tr>"
+                + "<th>AP VOC07 (%)</th><th>AP area (%)</th><th>AP50 COCO (%)</th><th>AP@[.5:.95] (%)</th>"
+                + string.Create(CultureInfo.InvariantCulture,
+                    $"<th>P@{coco.ConfidenceThreshold:G2} (%)</th><th>R (%)</th><th>F1 (%)</th></tr>")
         );
-        foreach (var (c, a) in voc07.Classes.Zip(area.Classes))
+        foreach (var ((c, a), k) in scores.Voc07.Classes.Zip(scores.Area.Classes).Zip(coco.Classes))
             sb.Append(
                 CultureInfo.InvariantCulture,
                 $"<tr><td>{WebUtility.HtmlEncode(PrecisionRecallCurves.Name(classNames, c.Class))}</td>"
                     + $"<td>{c.Objects}</td><td>{c.Detections}</td><td>{c.TruePositives}</td>"
-                    + $"<td>{Percent(c.Ap)}</td><td>{Percent(a.Ap)}</td></tr>"
+                    + $"<td>{Percent(c.Ap)}</td><td>{Percent(a.Ap)}</td><td>{Percent(k.Ap50)}</td>"
+                    + $"<td>{Percent(k.Ap)}</td>{Counts(k.AtThreshold)}</tr>"
             );
         sb.Append(
             CultureInfo.InvariantCulture,
-            $"<tr><th>mean</th><td></td><td></td><td></td><th>{100 * voc07.Map:F1}</th><th>{100 * area.Map:F1}</th>"
+            $"<tr><th>mean</th><td></td><td></td><td></td><th>{100 * scores.Voc07.Map:F1}</th>"
+                + $"<th>{100 * scores.Area.Map:F1}</th><th>{Percent(coco.Map50)}</th><th>{Percent(coco.Map)}</th>"
+                + $"{Counts(coco.AtThreshold)}"
         );
         sb.Append("</tr></table>");
+        sb.Append(
+            CultureInfo.InvariantCulture,
+            $"<p>COCO mAP@[.5:.95] by object size (original pixels): small {Percent(coco.MapSmall)}, medium "
+                + $"{Percent(coco.MapMedium)}, large {Percent(coco.MapLarge)} (- where the data has no object of "
+                + $"that size); P, R and F1 over all classes' kept detections.</p>"
+        );
         return sb.ToString();
     }
 
+    private static string Counts(DetectionCounts counts) =>
+        $"<td>{Percent(counts.Precision)}</td><td>{Percent(counts.Recall)}</td><td>{Percent(counts.F1)}</td>";
+
+    /// <summary>A figure in percent; "-" where there is none (no object to find, COCO's -1, or not recorded).
+    /// </summary>
     private static string Percent(double? ap) =>
-        ap is double v ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) : "-";
+        ap is double v && v >= 0 ? (100 * v).ToString("F1", CultureInfo.InvariantCulture) : "-";
 }

@@ -32,17 +32,20 @@ public sealed class RunReport : ITrainingObserver
     {
         var rows = state.History.Select(Row).ToList();
         var csv = new StringBuilder();
+        // Every column any epoch has (a run resumed by a newer LeanNets gains figures), empty where an epoch lacks it.
+        var columns = rows.SelectMany(r => r.Keys).Distinct().ToList();
         if (rows.Count > 0)
-            csv.AppendLine(string.Join(',', rows[0].Keys));
+            csv.AppendLine(string.Join(',', columns));
         foreach (var row in rows)
-            csv.AppendLine(string.Join(',', row.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+            csv.AppendLine(string.Join(',', columns.Select(c =>
+                Convert.ToString(row.GetValueOrDefault(c), CultureInfo.InvariantCulture))));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), csv.ToString());
         AtomicFile.WriteAllText(
             Path.Combine(runDirectory, "metrics.jsonl"),
             string.Concat(rows.Select(r => JsonFile.SerializeLine(r) + "\n"))
         );
         if (state.Options.Task == ModelCard.Detect)
-            DetectionRunPage.Write(runDirectory, state, latest?.Details as Measures.MapPair);
+            DetectionRunPage.Write(runDirectory, state, latest?.Details as Measures.DetectionScores);
         else
             ClassificationRunPage.Write(runDirectory, state);
     }

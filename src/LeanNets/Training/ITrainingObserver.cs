@@ -33,7 +33,7 @@ public sealed record TrainingStart(
 /// <summary>An epoch committed to disk (last.ckpt written, the best files updated when <see cref="Best"/>).
 /// </summary>
 /// <param name="Evaluation">the task's full evaluation (its <see cref="TaskEvaluation.Details"/>: a classifier's
-/// EvalResult, a detector's MapPair).</param>
+/// EvalResult, a detector's DetectionScores).</param>
 /// <param name="Summary">the epoch in one line for people, as the task words it.</param>
 public sealed record EpochEnd(
     string RunDirectory,

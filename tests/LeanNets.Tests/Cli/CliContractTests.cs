@@ -92,6 +92,9 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             { 1, ["train", M, "--data", "/nonexistent/data", "--output", "OUT"] },
             { 1, ["train", M, "--resume", "/nonexistent/run"] },
             { 2, ["train", "--data", "DATA"] },
+            // VGG-16's five poolings leave nothing of a 12x12 picture: named with the shape, not in libtorch's words.
+            { 1, ["train", "vgg16_cifar", "--data", "DATA", "--output", "OUT"] },
+            { 1, ["info", "vgg16_cifar", "--input", "3x16x16"] },
             { 2, ["detect", "yolov3_w25", "--weights", "RUN/last.ckpt", "DATA", "--threshold", "NaN"] },
             { 1, ["eval", M, "--checkpoint", "/nonexistent.ckpt", "--data", "DATA"] },
             { 1, ["eval", M, "--checkpoint", "CORRUPT", "--data", "DATA"] },

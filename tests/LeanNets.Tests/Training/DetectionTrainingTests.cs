@@ -104,17 +104,21 @@ public class DetectionTrainingTests
         );
         Assert.True(code == 0, error);
         Assert.Contains("triangle", output);
-        double bestMap = epochs.Max(line =>
+        var (bestMap, bestCoco) = epochs.Select(line =>
         {
             using var epoch = JsonDocument.Parse(line);
-            return epoch.RootElement.GetProperty("map07").GetDouble();
-        });
+            var e = epoch.RootElement;
+            return (e.GetProperty("map07").GetDouble(), e.GetProperty("map_coco").GetDouble());
+        }).MaxBy(e => e.Item1);
         using (var evaluated = JsonDocument.Parse(File.ReadAllText(Path.Combine(scored, "eval.json"))))
         {
             Assert.Equal("val", evaluated.RootElement.GetProperty("split").GetString());
             Assert.Equal(64, evaluated.RootElement.GetProperty("input_size").GetInt32());
             // The same weights scored by the same code on the same split: equal up to round-off.
             Near.Equal(bestMap, evaluated.RootElement.GetProperty("map_voc07").GetDouble(), 1e-12);
+            Near.Equal(bestCoco, evaluated.RootElement.GetProperty("map_coco").GetDouble(), 1e-12);
+            foreach (var figure in new[] { "precision", "recall", "f1" })
+                Assert.InRange(evaluated.RootElement.GetProperty(figure).GetDouble(), 0, 1);
             Assert.Equal(3, evaluated.RootElement.GetProperty("classes").GetArrayLength());
         }
         foreach (var file in new[] { "pr.png", "eval.html" })

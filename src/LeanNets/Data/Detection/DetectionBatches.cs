@@ -25,6 +25,7 @@ public sealed class DetectionBatches
     private readonly VocDataset data;
     private readonly int size;
     private readonly List<(byte[] Pixels, LabelledObject[] Objects, string Id)> letterboxed = [];
+    private readonly Dictionary<string, float> scales = [];
 
     /// <param name="skipBad">leave out unreadable (or truncated) pictures, counting them in
     /// <see cref="Skipped"/>, instead of stopping at the first.</param>
@@ -46,6 +47,7 @@ public sealed class DetectionBatches
             var annotation = data.Items[i].Annotation;
             var (letterbox, objects) = Letterbox(pixels, h, w, annotation);
             letterboxed.Add((letterbox, objects, annotation.Id));
+            scales[annotation.Id] = Fit(h, w, size).Scale;
         }
         if (letterboxed.Count == 0)
             throw new LeanNetsException($"no readable picture among the {data.Count} of the split");
@@ -128,6 +130,10 @@ public sealed class DetectionBatches
 
     /// <summary>Every annotated object (difficult ones included, for the metric) in input pixels.</summary>
     public IEnumerable<LabelledObject> Truth() => letterboxed.SelectMany(l => l.Objects);
+
+    /// <summary>The area in the original picture's pixels of a box in an image's input pixels (COCO's object
+    /// sizes are the original's).</summary>
+    public double OriginalArea(string image, BoundingBox box) => box.Area / Math.Pow(scales[image], 2);
 
     private (byte[], LabelledObject[]) Letterbox(byte[] chw, int h, int w, VocAnnotation annotation)
     {

@@ -24,15 +24,15 @@ public sealed record DetectionEvalReport(
     int Images,
     int Skipped,
     IReadOnlyList<string> ClassNames,
-    MapResult Voc07,
-    MapResult Area,
+    DetectionScores Scores,
     double ImagesPerSecond,
     int InputSize
 );
 
 /// <summary>
-/// VOC mAP@0.5 of trained detector weights on a split, by both the 11-point and the area method, with each
-/// class's objects, detections, true positives and AP (Reports.DetectionEvalFiles writes them).
+/// Trained detector weights on a split: VOC mAP@0.5 by both the 11-point and the area method, COCO's
+/// mAP@[.5:.95] and figures by IoU and object size, precision, recall and F1 at `detect`'s default threshold, with
+/// each class's (Reports.DetectionEvalFiles writes them).
 /// </summary>
 public static class DetectionEvaluation
 {
@@ -58,9 +58,7 @@ public static class DetectionEvaluation
         var maps = DetectorScore.Evaluate(detector.Model, detector.Model.Anchors, batches, side,
             data.ClassNames.Count);
         return new DetectionEvalReport(request.Model, split, batches.Count, data.Skipped + batches.Skipped,
-            data.ClassNames, maps.Voc07,
-            maps.Area,
-            data.Count / clock.Elapsed.TotalSeconds, side);
+            data.ClassNames, maps, data.Count / clock.Elapsed.TotalSeconds, side);
     }
 
     /// <summary>A detector's ONNX file (float or int8) on ONNX Runtime: its card gives the classes, anchors and
@@ -77,7 +75,7 @@ public static class DetectionEvaluation
         using var engine = new EngineModule(session);
         var maps = DetectorScore.Evaluate(engine, anchors, batches, side, data.ClassNames.Count);
         return new DetectionEvalReport(card.Model, split, batches.Count, data.Skipped + batches.Skipped,
-            data.ClassNames, maps.Voc07, maps.Area, data.Count / clock.Elapsed.TotalSeconds, side);
+            data.ClassNames, maps, data.Count / clock.Elapsed.TotalSeconds, side);
     }
 
     private static string DefaultSplit(IReadOnlyList<string> roots) =>

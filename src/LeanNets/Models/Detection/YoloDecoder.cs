@@ -11,7 +11,11 @@ namespace LeanNets.Models.Detection;
 /// overloads serve training and evaluation.</summary>
 public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
 {
-    public float ConfidenceThreshold { get; init; } = 0.25f;
+    /// <summary>The score a detection needs to be kept by default (`detect --threshold`, and the precision and
+    /// recall eval reports).</summary>
+    public const float DefaultConfidenceThreshold = 0.25f;
+
+    public float ConfidenceThreshold { get; init; } = DefaultConfidenceThreshold;
     public double IouThreshold { get; init; } = 0.45;
     public int MaxDetections { get; init; } = 100;
 

@@ -19,7 +19,8 @@ public sealed class DetectionTask : ITrainingTask
         ObjectLoss = "object_loss",
         ClassLoss = "class_loss",
         Map07 = "map07",
-        MapArea = "map_area";
+        MapArea = "map_area",
+        MapCoco = "map_coco";
 
     private readonly VocDataset train, eval;
     private readonly DetectionBatches trainBatches, evalBatches;
@@ -114,7 +115,8 @@ public sealed class DetectionTask : ITrainingTask
     {
         var maps = DetectorScore.Evaluate(model, ((YoloV3)model).Anchors, evalBatches, Options.InputSize,
             ClassNames.Count);
-        return new TaskEvaluation([(Map07, maps.Voc07.Map), (MapArea, maps.Area.Map)], maps.Voc07.Map, maps);
+        return new TaskEvaluation([(Map07, maps.Voc07.Map), (MapArea, maps.Area.Map), (MapCoco, maps.Coco.Map)],
+            maps.Voc07.Map, maps);
     }
 
     public Tensor SampleImages()
@@ -128,6 +130,7 @@ public sealed class DetectionTask : ITrainingTask
             CultureInfo.InvariantCulture,
             $"epoch {m.Epoch}/{Options.Epochs}: loss {m.TrainLoss:F3} (box {m[BoxLoss]:F3}, obj {m[ObjectLoss]:F3}, "
                 + $"cls {m[ClassLoss]:F3}), mAP@0.5 {100 * m[Map07]:F1}% (VOC07) {100 * m[MapArea]:F1}% (area)"
+                + $"{(m.Values.TryGetValue(MapCoco, out double coco) ? $", mAP@[.5:.95] {100 * coco:F1}%" : "")}"
                 + $"{(m.EmaScore is double e ? $" EMA {100 * e:F1}%" : "")}, {m.Seconds:F0}s"
         );
 
