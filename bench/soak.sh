@@ -27,7 +27,7 @@ for run in $(seq 1 "$runs"); do
               "vgnetg_1_0mp_cifar $mini --batch-size 64" \
               "vgg16_cifar_hetconv_p4 $mini --batch-size 32 --input-size 32" \
               "resnet50_cifar_dualconv_g4 $mini --batch-size 32" \
-              "mobilenetv1_cifar_gc_g2 $mini --batch-size 32 --optimizer adamw --lr 0.001 --ema 0.99" \
+              "mobilenetv1_cifar_gc_g4 $mini --batch-size 32 --optimizer adamw --lr 0.001 --ema 0.99" \
               "mobilenetv2_cifar_dualconv_g4 $mini --batch-size 32" \
               "shufflenetv2_x0_5 $mini --batch-size 32" \
               "ghostnet_100 $mini --batch-size 32" \

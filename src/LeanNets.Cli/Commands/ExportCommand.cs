@@ -37,6 +37,27 @@ public static class ExportCommand
         {
             Description = "input side (default: the model's or the run's)",
         };
+        var nms = new Option<bool>("--nms")
+        {
+            Description = "detectors: decoding and non-maximum suppression in the graph (output: boxes, not raw "
+                + "predictions)",
+        };
+        var defaults = new NmsSettings();
+        var nmsScore = new Option<float>("--nms-score")
+        {
+            Description = "with --nms: the score a box needs to be kept",
+            DefaultValueFactory = _ => defaults.ScoreThreshold,
+        };
+        var nmsIou = new Option<float>("--nms-iou")
+        {
+            Description = "with --nms: the overlap above which a box of a class is suppressed by a better one",
+            DefaultValueFactory = _ => defaults.IouThreshold,
+        };
+        var nmsMax = new Option<int>("--nms-max")
+        {
+            Description = "with --nms: the most boxes kept per image",
+            DefaultValueFactory = _ => defaults.MaxDetections,
+        };
         var command = new Command("export", "Export a model to ONNX")
         {
             model,
@@ -46,6 +67,10 @@ public static class ExportCommand
             batch,
             noFold,
             inputSize,
+            nms,
+            nmsScore,
+            nmsIou,
+            nmsMax,
         };
         command.SetAction(parsed =>
         {
@@ -59,8 +84,15 @@ public static class ExportCommand
             string name = parsed.GetValue(model)!;
             int opsetValue = parsed.GetValue(opset);
             bool fold = !parsed.GetValue(noFold);
+            bool endToEnd = parsed.GetValue(nms);
+            if (!endToEnd && new Option[] { nmsScore, nmsIou, nmsMax }.FirstOrDefault(o =>
+                    parsed.GetResult(o) is { Implicit: false }) is { } stray)
+                throw new LeanNetsUsageException($"{stray.Name} needs --nms");
+            var settings = endToEnd
+                ? new NmsSettings(parsed.GetValue(nmsScore), parsed.GetValue(nmsIou), parsed.GetValue(nmsMax))
+                : null;
             var (proto, input) = ModelExport.Save(name, parsed.GetValue(checkpoint), parsed.GetValue(inputSize),
-                new OnnxExportOptions(0, 0, opsetValue, fixedBatch, fold), path);
+                new OnnxExportOptions(0, 0, opsetValue, fixedBatch, fold), path, settings);
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,

@@ -43,6 +43,7 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         }
         inputName = session.InputMetadata.Keys.First();
         InputDimensions = session.InputMetadata[inputName].Dimensions;
+        OutputNames = [.. session.OutputMetadata.Keys];
         Metadata = session.ModelMetadata.CustomMetadataMap;
     }
 
@@ -67,6 +68,9 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
 
     /// <summary>The first input's dimensions as the file declares them (-1 for a dynamic one).</summary>
     public IReadOnlyList<int> InputDimensions { get; }
+
+    /// <summary>The graph's outputs, in order.</summary>
+    public IReadOnlyList<string> OutputNames { get; }
 
     /// <summary>The model's metadata (LeanNets writes model, input size, mean, std and class names).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }

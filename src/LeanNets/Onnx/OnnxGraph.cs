@@ -29,6 +29,11 @@ public sealed class OnnxGraph
         Paths = paths;
     }
 
+    /// <summary>A graph of nodes that follow no module (a detector's post-processing), named under
+    /// <paramref name="scope"/>.</summary>
+    internal OnnxGraph(string scope)
+        : this([], [], []) => scopes.Push(scope);
+
     public GraphProto Proto { get; } = new() { Name = "leannets" };
 
     internal Dictionary<nn.Module, string> Paths { get; }
@@ -82,6 +87,17 @@ public sealed class OnnxGraph
         var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
         proto.Dims.AddRange(cpu.shape);
         proto.RawData = ByteString.CopyFrom(cpu.bytes);
+        Proto.Initializer.Add(proto);
+        return proto.Name;
+    }
+
+    /// <summary>A float initializer of the given shape from values (constants that are no module's weights).
+    /// </summary>
+    public string Floats(string name, long[] shape, float[] values)
+    {
+        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
+        proto.Dims.AddRange(shape);
+        proto.FloatData.AddRange(values);
         Proto.Initializer.Add(proto);
         return proto.Name;
     }

@@ -3,6 +3,7 @@ using LeanNets.Export;
 using LeanNets.Inference;
 using LeanNets.IO;
 using LeanNets.Models;
+using LeanNets.Models.Detection;
 using Onnx;
 
 namespace LeanNets.Quantization;
@@ -69,6 +70,9 @@ public static class Int8Quantizer
             || n.OpType.StartsWith("QLinear", StringComparison.Ordinal)))
             throw new LeanNetsUsageException($"{source} is already quantized ({card.Precision ?? "Q/DQ nodes"})");
         var floatModel = model.Clone();
+        // An end-to-end detector is quantized as its body (raw predictions, what the errors compare); its decoding
+        // and NMS are added back, in float, to the integer graph.
+        var nms = DetectionPostprocess.Strip(floatModel, source);
         BatchNormFolding.Apply(floatModel.Graph);
         PostActivationNorms.Apply(floatModel.Graph);
         foreach (var keep in options.KeepFloat.Where(k => !floatModel.Graph.Node.Any(n => QdqPlan.InLayer(n, k))))
@@ -110,6 +114,10 @@ public static class Int8Quantizer
         foreach (var (key, value) in quantizedCard.ToMetadata())
             integer.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         integer.DocString = $"{card.Model} quantized to int8 by LeanNets";
+        if (nms != null)
+            DetectionPostprocess.Append(integer,
+                new YoloDecoder(card.Anchors!.Select(a => new Anchor(a[0], a[1])).ToList(), card.ClassNames.Count),
+                card.Input.Height, card.ClassNames.Count, nms);
         var bytes = integer.ToByteArray();
 
         progress?.Report("checking the graph ONNX Runtime runs");

@@ -39,6 +39,11 @@ public class OnnxCliTests
             Assert.True(code == 0, err);
             files.Add(file);
         }
+        // A detector exported end to end (decoding and NonMaxSuppression in the graph).
+        string endToEnd = dir.File("yolov3_w25_nms.onnx");
+        var nms = CliTests.Run("export", "yolov3_w25", "--onnx", endToEnd, "--input-size", "64", "--nms");
+        Assert.True(nms.Code == 0, nms.Err);
+        files.Add(endToEnd);
         string script = dir.File("check.py");
         File.WriteAllText(
             script,

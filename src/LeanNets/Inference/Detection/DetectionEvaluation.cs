@@ -67,6 +67,10 @@ public static class DetectionEvaluation
     {
         using var session = OnnxRuntimeSession.FromFile(request.Weights);
         var (card, anchors) = ObjectDetector.ReadCard(session, request.Weights, request.InputSize);
+        if (ObjectDetector.EndToEnd(session, request.Weights) is { } nms)
+            throw new LeanNetsUsageException(
+                $"{request.Weights} keeps only scores above {nms.ScoreThreshold} (exported with --nms), which cuts "
+                    + "the precision-recall curve mAP needs: evaluate its raw export (without --nms)");
         int side = card.Input.Height;
         string split = request.Split ?? DefaultSplit(request.Data);
         var data = VocDataset.Load(request.Data, split, card.ClassNames, request.SkipBad);

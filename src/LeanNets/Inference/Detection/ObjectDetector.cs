@@ -15,13 +15,15 @@ namespace LeanNets.Inference.Detection;
 public sealed class ObjectDetector : IDisposable
 {
     private readonly IInferenceEngine engine;
-    private readonly YoloDecoder decoder;
+    private readonly YoloDecoder? decoder;
+    private readonly float threshold;
     private readonly IDisposable? weights;
 
-    private ObjectDetector(IInferenceEngine engine, YoloDecoder decoder, IReadOnlyList<string> classNames,
-        int inputSize, IDisposable? weights)
+    /// <param name="decoder">null for an end-to-end file, whose graph decodes and suppresses itself.</param>
+    private ObjectDetector(IInferenceEngine engine, YoloDecoder? decoder, float threshold,
+        IReadOnlyList<string> classNames, int inputSize, IDisposable? weights)
     {
-        (this.engine, this.decoder, this.weights) = (engine, decoder, weights);
+        (this.engine, this.decoder, this.threshold, this.weights) = (engine, decoder, threshold, weights);
         (ClassNames, InputSize) = (classNames, inputSize);
     }
 
@@ -55,7 +57,7 @@ public sealed class ObjectDetector : IDisposable
             {
                 ConfidenceThreshold = threshold,
             };
-            return new ObjectDetector(runner, decoder, trained.ClassNames, side, trained);
+            return new ObjectDetector(runner, decoder, threshold, trained.ClassNames, side, trained);
         }
         catch
         {
@@ -66,15 +68,24 @@ public sealed class ObjectDetector : IDisposable
 
     /// <summary>A detector's ONNX export (`leannets export DETECTOR --onnx`): its card gives the input size,
     /// class names and anchors. The graph's input size is fixed, so another <paramref name="inputSize"/> is
-    /// refused.</summary>
+    /// refused. An end-to-end file (exported with --nms) returns its boxes as they come; it keeps nothing below
+    /// the score threshold it was exported with, so a lower <paramref name="threshold"/> is refused.</summary>
     public static ObjectDetector FromOnnxFile(string path, int? inputSize = null, float threshold = 0.25f)
     {
         var session = OnnxRuntimeSession.FromFile(path);
         try
         {
             var (card, anchors) = ReadCard(session, path, inputSize);
+            if (EndToEnd(session, path) is { } nms)
+            {
+                if (threshold < nms.ScoreThreshold)
+                    throw new LeanNetsUsageException(
+                        $"{path} keeps only scores above {nms.ScoreThreshold} (exported with --nms): ask for that or "
+                            + "more, or export without --nms for a lower threshold");
+                return new ObjectDetector(session, null, threshold, card.ClassNames, card.Input.Height, null);
+            }
             var decoder = new YoloDecoder(anchors, card.ClassNames.Count) { ConfidenceThreshold = threshold };
-            return new ObjectDetector(session, decoder, card.ClassNames, card.Input.Height, null);
+            return new ObjectDetector(session, decoder, threshold, card.ClassNames, card.Input.Height, null);
         }
         catch
         {
@@ -107,6 +118,13 @@ public sealed class ObjectDetector : IDisposable
         return (card, card.Anchors!.Select(p => new Anchor(p[0], p[1])).ToList());
     }
 
+    /// <summary>The settings of an end-to-end file (decoding and NMS in its graph), or null for raw predictions.
+    /// </summary>
+    public static Export.NmsSettings? EndToEnd(OnnxRuntimeSession session, string path) =>
+        session.OutputNames.Contains(Export.DetectionPostprocess.OutputName)
+            ? Export.NmsSettings.Parse(session.Metadata.GetValueOrDefault(Export.NmsSettings.MetadataKey, ""), path)
+            : null;
+
     /// <summary>The objects in one picture, boxes in its own pixels.</summary>
     public IReadOnlyList<DetectedObject> Detect(string imagePath)
     {
@@ -114,7 +132,8 @@ public sealed class ObjectDetector : IDisposable
             ?? throw new BadImageException($"{imagePath}: not a readable image");
         var boxed = DetectionBatches.LetterboxPixels(pixels, h, w, InputSize);
         var raw = engine.Logits(boxed.Select(b => b / 255f).ToArray(), [1, 3, InputSize, InputSize]);
-        var found = decoder.Decode(raw, InputSize, Path.GetFileName(imagePath));
+        string name = Path.GetFileName(imagePath);
+        var found = decoder?.Decode(raw, InputSize, name) ?? Rows(raw, name);
         var (scale, padX, padY) = DetectionBatches.Fit(h, w, InputSize);
         return found
             .Select(d => d with
@@ -128,6 +147,18 @@ public sealed class ObjectDetector : IDisposable
             })
             // A box that lay only on the letterbox's padding maps to zero area in the picture: not an object.
             .Where(d => d.Box.X2 > d.Box.X1 && d.Box.Y2 > d.Box.Y1)
+            .ToList();
+    }
+
+    /// <summary>An end-to-end file's [K, 7] rows (image, x1, y1, x2, y2, score, class), best first, above the
+    /// threshold asked for.</summary>
+    private List<DetectedObject> Rows(float[] rows, string image)
+    {
+        const int width = Export.DetectionPostprocess.Columns;
+        return Enumerable.Range(0, rows.Length / width)
+            .Select(k => rows.AsSpan(k * width, width).ToArray())
+            .Where(r => r[5] > threshold)
+            .Select(r => new DetectedObject(image, (int)r[6], r[5], new BoundingBox(r[1], r[2], r[3], r[4])))
             .ToList();
     }
 

@@ -122,7 +122,11 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
     private static float Sigmoid(float x) => 1 / (1 + MathF.Exp(-x));
 
     /// <summary>One prediction's cell (column, row), anchor size and stride.</summary>
-    private readonly record struct Cell(float X, float Y, float Width, float Height, float Stride);
+    public readonly record struct Cell(float X, float Y, float Width, float Height, float Stride);
+
+    /// <summary>Every prediction's cell, anchor size and stride at an input size, in the model's order (the
+    /// constants a decoding graph needs).</summary>
+    public IReadOnlyList<Cell> Cells(int inputSize) => Layout(inputSize);
 
     // Layouts by input size; a detector may decode on several threads at once.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Cell[]> layouts = new();
