@@ -3,6 +3,7 @@ using LeanNets.Export;
 using LeanNets.Inference.Detection;
 using LeanNets.Interchange;
 using LeanNets.Models.Detection;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LeanNets.Tests.Export;
@@ -109,21 +110,25 @@ public class EndToEndDetectorTests
 
     private const int EndToEndColumns = DetectionPostprocess.Columns;
 
-    /// <summary>Untrained predictions are far out (scores of 1, boxes of zero or infinite size); prediction
-    /// convolutions scaled to outputs of unit spread give ordinary boxes and scores: hundreds of distinct,
-    /// overlapping candidates.</summary>
+    /// <summary>An untrained detector finds nothing (its objectness prior says 2 objects in a thousand cells);
+    /// prediction convolutions without bias, scaled to outputs of unit spread, give scores around 0.25 and ordinary
+    /// boxes instead: hundreds of distinct, overlapping candidates.</summary>
     private static void WriteQuietWeights(string path, int classes)
     {
         manual_seed(classes);
         using var model = DetectorRegistry.Get("yolov3_w25").Create(classes);
         using var noGrad = no_grad();
         model.eval();
+        var outputs = model.modules().OfType<TorchSharp.Modules.Conv2d>()
+            .Where(c => c.out_channels == 3 * (5 + classes)).ToList();
+        foreach (var conv in outputs)
+            conv.bias!.zero_();
         using var probe = randn(2, 3, 64, 64);
         using var output = model.call(probe);
         double spread = output.std().item<float>();
-        foreach (var conv in model.modules().OfType<TorchSharp.Modules.Conv2d>()
-            .Where(c => c.out_channels == 3 * (5 + classes)))
-            conv.weight!.div_(spread);
+        using var divisor = spread.ToScalar();
+        foreach (var conv in outputs)
+            conv.weight!.div_(divisor);
         WeightFile.Write(path, StateDict.Of(model));
     }
 

@@ -10,7 +10,7 @@ public sealed record DetectorSpec(string Name, InputShape DefaultInput, int Defa
     public YoloV3 Create(int? numClasses = null, int? inChannels = null) =>
         WeightInit.Apply(
             new YoloV3(Name, numClasses ?? DefaultClasses, inChannels ?? DefaultInput.Channels, Width, Kind, null)
-        );
+        ).InitializePriors();
 }
 
 /// <summary>
