@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using LeanNets.IO;
 using LeanNets.Loading;
+using LeanNets.Measures;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
 using LeanNets.Training;
@@ -40,11 +41,12 @@ public static class ModelExport
             ? LoadedModel.FromCheckpoint(weights, modelName, inputSize)
             : LoadedModel.FromRegistry(modelName, inputSize);
         var input = new InputShape(loaded.Data.Channels, loaded.Data.InputSize, loaded.Data.InputSize);
+        var card = loaded.Card with { BytesPerImage = MemoryEstimate.InferenceBytesPerImage(loaded.Model, input) };
         var proto = OnnxExporter.Export(loaded.Model, options with
         {
             InputSize = input.Height,
             Channels = input.Channels,
-            Metadata = loaded.Card.ToMetadata(),
+            Metadata = card.ToMetadata(),
         });
         return (proto, input);
     }
@@ -60,7 +62,10 @@ public static class ModelExport
         var model = detector?.Model ?? initial!;
         var names = detector?.ClassNames ?? ModelCard.Numbered(model.NumClasses);
         int side = detector?.SideFor(inputSize) ?? inputSize ?? DetectorRegistry.DefaultInputSize;
-        var metadata = model.Card(modelName, side, names).ToMetadata();
+        var metadata = (model.Card(modelName, side, names) with
+        {
+            BytesPerImage = MemoryEstimate.InferenceBytesPerImage(model, new InputShape(3, side, side)),
+        }).ToMetadata();
         var proto = OnnxExporter.Export(model, options with { InputSize = side, Channels = 3, Metadata = metadata });
         if (nms != null)
             DetectionPostprocess.Append(proto, YoloDecoder.For(model), side, model.NumClasses, nms);

@@ -70,6 +70,8 @@ public static class CheckpointEvaluation
             throw new LeanNetsUsageException($"the data has {test.NumClasses} classes of {test.Channels}-channel "
                 + $"images but {request.Checkpoint} takes {card.Input.Channels} channels and gives "
                 + $"{card.ClassNames.Count} classes");
+        int batch = Math.Min(request.BatchSize, Math.Max(1, test.Count));
+        OnnxRuntimeSession.RequireFits(session, request.Checkpoint, batch);
         var loader = new BatchLoader(test, data.EvalTransform(), request.BatchSize, false, 0);
         using var engine = new EngineModule(session);
         return new EvalReport(card.Model, request.Checkpoint, request.Data, Evaluator.Evaluate(engine, loader),

@@ -8,6 +8,9 @@ namespace LeanNets.Measures;
 /// metric, what training scores each epoch with and `eval --task detect` reports.</summary>
 public static class DetectorScore
 {
+    /// <summary>Pictures per evaluation batch.</summary>
+    public const int Batch = 16;
+
     /// <param name="model">the detector's body (raw predictions): a YOLO-V3, or an engine running its ONNX export.
     /// </param>
     public static DetectionScores Evaluate(nn.Module<Tensor, Tensor> model, IReadOnlyList<Anchor> anchors,
@@ -21,7 +24,7 @@ public static class DetectorScore
         try
         {
             using var _ = no_grad();
-            foreach (var batch in batches.Epoch(16, augment: null, 0))
+            foreach (var batch in batches.Epoch(Batch, augment: null, 0))
             {
                 using var __ = batch;
                 using var scope = NewDisposeScope();

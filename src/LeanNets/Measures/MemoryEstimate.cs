@@ -28,6 +28,11 @@ public static class MemoryEstimate
         return 4 * (sum * batch / 2 + Parameters(model));
     }
 
+    /// <summary>What one more image adds to <see cref="InferenceBytes"/> (recorded in ONNX exports' cards).
+    /// </summary>
+    public static long InferenceBytesPerImage(nn.Module<Tensor, Tensor> model, InputShape input) =>
+        4 * (Activations(model, input) / 2);
+
     /// <summary>Per image: the sum of the layers' outputs (elements).</summary>
     private static long Activations(nn.Module<Tensor, Tensor> model, InputShape input)
     {

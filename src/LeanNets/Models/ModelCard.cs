@@ -31,6 +31,7 @@ public sealed record ModelCard(
         AnchorsKey = "leannets.anchors",
         StridesKey = "leannets.strides",
         PrecisionKey = "leannets.precision",
+        BytesPerImageKey = "leannets.bytes_per_image",
         CalibrationKey = "leannets.calibration";
 
     /// <summary>Anchor sizes (width, height in input pixels) of a detector, smallest first.</summary>
@@ -44,6 +45,11 @@ public sealed record ModelCard(
 
     /// <summary>How a quantized file's activation ranges were measured: method, image count and source.</summary>
     public string? Calibration { get; init; }
+
+    /// <summary>The estimated inference memory one image adds at the card's input (bytes), written into ONNX
+    /// exports so that ONNX Runtime work on a file is checked against the memory available without building the
+    /// model; null in files from before it was recorded.</summary>
+    public long? BytesPerImage { get; init; }
 
     public bool IsDetector => Task == Detect;
 
@@ -71,6 +77,8 @@ public sealed record ModelCard(
             pairs[PrecisionKey] = Precision;
         if (Calibration != null)
             pairs[CalibrationKey] = Calibration;
+        if (BytesPerImage is long bytes)
+            pairs[BytesPerImageKey] = bytes.ToString(CultureInfo.InvariantCulture);
         return pairs;
     }
 
@@ -110,6 +118,8 @@ public sealed record ModelCard(
                 Strides = metadata.TryGetValue(StridesKey, out var s) ? JsonSerializer.Deserialize<int[]>(s) : null,
                 Precision = metadata.GetValueOrDefault(PrecisionKey),
                 Calibration = metadata.GetValueOrDefault(CalibrationKey),
+                BytesPerImage = long.TryParse(metadata.GetValueOrDefault(BytesPerImageKey), NumberStyles.None,
+                    CultureInfo.InvariantCulture, out long bytes) ? bytes : null,
             };
         }
         catch (Exception e) when (e is JsonException or LeanNetsUsageException)

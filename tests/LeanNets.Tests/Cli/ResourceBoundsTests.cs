@@ -38,6 +38,10 @@ public class ResourceBoundsTests(ITestOutputHelper log)
             WeightFile.Write(classifier, StateDict.Of(model));
         using (var model = DetectorRegistry.Get("yolov3_w25").Create(SyntheticShapes.Classes.Length))
             WeightFile.Write(detector, StateDict.Of(model));
+        // ONNX files carry their memory per image in the card: their work is checked without building the model.
+        string onnx = dir.File("fm.onnx");
+        LeanNets.Export.ModelExport.Save("vgnetg_1_0mp_cifar", classifier, null,
+            new LeanNets.Export.OnnxExportOptions(0, 0), onnx);
 
         // Each was measured above 6 GB, or killed by the OOM killer, before the guard covered its command.
         string[][] cases =
@@ -64,6 +68,9 @@ public class ResourceBoundsTests(ITestOutputHelper log)
                 "--images", "10000", "--output", dir.File("q.onnx")],
             ["detect", "yolov3_w25", picture, "--weights", detector, "--input-size", "4096", "--out",
                 dir.File("found")],
+            ["--budget=1500M", "eval", onnx, "--data", mini, "--batch-size", "65536", "--output",
+                dir.File("onnx-eval")],
+            ["bench", onnx, "--batch", "4096"],
         ];
         var outcomes = new ConcurrentBag<(string Case, ChildProcess.Result Result)>();
         Parallel.ForEach(cases, new ParallelOptions { MaxDegreeOfParallelism = 2 }, args =>

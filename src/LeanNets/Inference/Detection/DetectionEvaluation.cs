@@ -53,7 +53,8 @@ public static class DetectionEvaluation
             throw new LeanNetsException($"{request.Weights} detects {detector.Model.NumClasses} classes but split "
                 + $"'{split}' has {data.ClassNames.Count} ({string.Join(", ", data.ClassNames)})");
         var clock = Stopwatch.StartNew();
-        MemoryEstimate.RequireFits(detector.Model, new Models.InputShape(3, side, side), 16, training: false);
+        MemoryEstimate.RequireFits(detector.Model, new Models.InputShape(3, side, side), DetectorScore.Batch,
+            training: false);
         var batches = new DetectionBatches(data, side, request.SkipBad);
         var maps = DetectorScore.Evaluate(detector.Model, detector.Model.Anchors, batches, side,
             data.ClassNames.Count);
@@ -75,6 +76,7 @@ public static class DetectionEvaluation
         string split = request.Split ?? DefaultSplit(request.Data);
         var data = VocDataset.Load(request.Data, split, card.ClassNames, request.SkipBad);
         var clock = Stopwatch.StartNew();
+        OnnxRuntimeSession.RequireFits(session, request.Weights, DetectorScore.Batch);
         var batches = new DetectionBatches(data, side, request.SkipBad);
         using var engine = new EngineModule(session);
         var maps = DetectorScore.Evaluate(engine, anchors, batches, side, data.ClassNames.Count);
