@@ -3,9 +3,11 @@ using LeanNets.Models.Detection;
 namespace LeanNets.Data.Detection;
 
 /// <summary>
-/// A PASCAL VOC detection split: <c>ImageSets/Main/SPLIT.txt</c> lists the image ids, <c>Annotations/ID.xml</c>
-/// holds their objects, <c>JPEGImages/</c> the images. Several roots combine (VOC2007 + VOC2012 trainval, as the
-/// papers train). Classes come from the caller or, sorted, from the split's annotations.
+/// A detection split. In PASCAL VOC's layout <c>ImageSets/Main/SPLIT.txt</c> lists the image ids,
+/// <c>Annotations/ID.xml</c> holds their objects, <c>JPEGImages/</c> the images; a folder in Ultralytics' YOLO
+/// layout (<see cref="YoloLabels"/>) is read into the same annotations. Several roots combine (VOC2007 + VOC2012
+/// trainval, as the papers train). Classes come from the caller, else a YOLO data file, else, sorted, from the
+/// split's annotations.
 /// </summary>
 public sealed class VocDataset
 {
@@ -45,6 +47,22 @@ public sealed class VocDataset
         int skipped = 0;
         foreach (string root in roots)
         {
+            if (YoloLabels.IsYoloLayout(root))
+            {
+                classes ??= YoloLabels.ClassNames(root);
+                foreach (string picture in YoloLabels.Pictures(root, split))
+                {
+                    try
+                    {
+                        items.Add((root, YoloLabels.Read(picture, root, classes)));
+                    }
+                    catch (Exception e) when (skipBad && e is LeanNetsException or IOException)
+                    {
+                        skipped++;
+                    }
+                }
+                continue;
+            }
             string list = Path.Combine(root, "ImageSets", "Main", split + ".txt");
             if (!File.Exists(list))
                 throw new LeanNetsException($"{root}: no ImageSets/Main/{split}.txt (not a VOC folder?)");
@@ -76,6 +94,12 @@ public sealed class VocDataset
             throw new LeanNetsException($"class '{unknown}' in the annotations is not in the class list");
         return new VocDataset(items, names, skipped);
     }
+
+    /// <summary>True when every root has the split (VOC: its id list; YOLO: its picture folder).</summary>
+    public static bool HasSplit(IEnumerable<string> roots, string split) =>
+        roots.All(r => YoloLabels.IsYoloLayout(r)
+            ? YoloLabels.HasSplit(r, split)
+            : File.Exists(Path.Combine(r, "ImageSets", "Main", split + ".txt")));
 
     /// <summary>The annotated objects with class indices, as the mAP metric takes them.</summary>
     public IEnumerable<LabelledObject> Truth() =>

@@ -85,5 +85,5 @@ public static class DetectionEvaluation
     }
 
     private static string DefaultSplit(IReadOnlyList<string> roots) =>
-        roots.All(r => File.Exists(Path.Combine(r, "ImageSets", "Main", "test.txt"))) ? "test" : "val";
+        VocDataset.HasSplit(roots, "test") ? "test" : "val";
 }
