@@ -5,7 +5,8 @@ namespace LeanNets.Data.Detection;
 /// <summary>
 /// A detection split. In PASCAL VOC's layout <c>ImageSets/Main/SPLIT.txt</c> lists the image ids,
 /// <c>Annotations/ID.xml</c> holds their objects, <c>JPEGImages/</c> the images; a folder in Ultralytics' YOLO
-/// layout (<see cref="YoloLabels"/>) is read into the same annotations. Several roots combine (VOC2007 + VOC2012
+/// layout (<see cref="YoloLabels"/>) or COCO's (<see cref="CocoAnnotations"/>) is read into the same
+/// annotations. Several roots combine (VOC2007 + VOC2012
 /// trainval, as the papers train). Classes come from the caller, else a YOLO data file, else, sorted, from the
 /// split's annotations.
 /// </summary>
@@ -47,6 +48,14 @@ public sealed class VocDataset
         int skipped = 0;
         foreach (string root in roots)
         {
+            if (CocoAnnotations.IsCocoLayout(root))
+            {
+                classes ??= CocoAnnotations.ClassNames(root, split);
+                var (annotations, bad) = CocoAnnotations.Read(root, split, classes, skipBad);
+                items.AddRange(annotations.Select(a => (root, a)));
+                skipped += bad;
+                continue;
+            }
             if (YoloLabels.IsYoloLayout(root))
             {
                 classes ??= YoloLabels.ClassNames(root);
@@ -97,8 +106,8 @@ public sealed class VocDataset
 
     /// <summary>True when every root has the split (VOC: its id list; YOLO: its picture folder).</summary>
     public static bool HasSplit(IEnumerable<string> roots, string split) =>
-        roots.All(r => YoloLabels.IsYoloLayout(r)
-            ? YoloLabels.HasSplit(r, split)
+        roots.All(r => CocoAnnotations.IsCocoLayout(r) ? CocoAnnotations.HasSplit(r, split)
+            : YoloLabels.IsYoloLayout(r) ? YoloLabels.HasSplit(r, split)
             : File.Exists(Path.Combine(r, "ImageSets", "Main", split + ".txt")));
 
     /// <summary>The annotated objects with class indices, as the mAP metric takes them.</summary>
