@@ -112,31 +112,32 @@ public static class CocoMap
     {
         var truthByImage = truth.ToLookup(t => t.Image);
         var foundByImage = detections.Select((d, i) => (d, i)).ToLookup(p => p.d.Image);
-        // Each image's detections, best first (stable on ties), at most 100, and its objects; images in a fixed
-        // order so that equal scores rank the same way every time.
+        // Each image's detections, best first (stable on ties), at most 100, and its objects, with every box's
+        // area in original pixels measured once; images in a fixed order so that equal scores rank the same way
+        // every time.
         var images = foundByImage.Select(g => g.Key).Union(truthByImage.Select(g => g.Key))
             .Order(StringComparer.Ordinal)
-            .Select(image => (
-                Found: foundByImage[image].OrderByDescending(p => p.d.Score).ThenBy(p => p.i)
-                    .Take(MaxDetectionsPerImage).Select(p => p.d).ToArray(),
-                Objects: truthByImage[image].ToArray()))
+            .Select(image =>
+            {
+                var found = foundByImage[image].OrderByDescending(p => p.d.Score).ThenBy(p => p.i)
+                    .Take(MaxDetectionsPerImage).Select(p => p.d).ToArray();
+                var objects = truthByImage[image].ToArray();
+                return new ImageBoxes(found, [.. found.Select(d => area(image, d.Box))], objects,
+                    [.. objects.Select(o => area(image, o.Box))]);
+            })
             .ToArray();
         var ap = new double?[Ranges.Length, Thresholds.Length];
         DetectionCounts? atThreshold = null;
         for (int r = 0; r < Ranges.Length; r++)
         {
             var range = Ranges[r];
-            bool Outside(string image, BoundingBox box)
-            {
-                double a = area(image, box);
-                return a < range.Low || a > range.High;
-            }
+            var views = images.Select(i => i.In(range)).ToArray();
+            int objects = views.Sum(v => v.Counted);
             for (int t = 0; t < Thresholds.Length; t++)
             {
                 var ranked = new List<(float Score, bool Matched)>();
-                int objects = 0;
-                foreach (var (found, candidates) in images)
-                    objects += MatchImage(found, candidates, Thresholds[t], o => Ignored(o, Outside), Outside, ranked);
+                foreach (var view in views)
+                    view.Match(Thresholds[t], ranked);
                 ap[r, t] = objects == 0 ? null : Average(ranked, objects);
                 if (r == 0 && t == 0)
                 {
@@ -152,45 +153,61 @@ public static class CocoMap
             atThreshold);
     }
 
-    private static bool Ignored(LabelledObject o, Func<string, BoundingBox, bool> outside) =>
-        o.Difficult || outside(o.Image, o.Box);
-
-    /// <summary>Matches one image's ranked detections to its objects at one IoU threshold; adds the detections
-    /// that count (not ignored) to <paramref name="ranked"/> and returns how many objects count.</summary>
-    private static int MatchImage(DetectedObject[] found, LabelledObject[] objects, double threshold,
-        Func<LabelledObject, bool> ignored, Func<string, BoundingBox, bool> outside,
-        List<(float Score, bool Matched)> ranked)
+    /// <summary>One image's ranked detections and its objects (of one class), with their areas.</summary>
+    private sealed record ImageBoxes(DetectedObject[] Found, double[] FoundAreas, LabelledObject[] Objects,
+        double[] ObjectAreas)
     {
-        // Objects that count first, so a detection prefers them over ignored ones.
-        var order = objects.OrderBy(o => ignored(o) ? 1 : 0).ToArray();
-        var taken = new bool[order.Length];
-        foreach (var d in found)
+        /// <summary>The image as one size range sees it: its objects, those that count first (so that a detection
+        /// prefers them over ignored ones), which are ignored (difficult, or outside the range), and which
+        /// detections lie outside the range.</summary>
+        public RangeView In((double Low, double High) range)
         {
-            int best = -1;
-            double bestIou = Math.Min(threshold, 1 - 1e-10);
-            for (int g = 0; g < order.Length; g++)
-            {
-                bool crowd = order[g].Difficult;
-                if (taken[g] && !crowd)
-                    continue;
-                // Past the objects that count, an ignored one cannot replace a match already found.
-                if (best >= 0 && !ignored(order[best]) && ignored(order[g]))
-                    break;
-                double iou = d.Box.Iou(order[g].Box);
-                if (iou < bestIou)
-                    continue;
-                (best, bestIou) = (g, iou);
-            }
-            if (best >= 0)
-            {
-                taken[best] = true;
-                if (!ignored(order[best]))
-                    ranked.Add((d.Score, true));
-            }
-            else if (!outside(d.Image, d.Box))
-                ranked.Add((d.Score, false));
+            bool Outside(double a) => a < range.Low || a > range.High;
+            var ignored = Objects.Select((o, k) => o.Difficult || Outside(ObjectAreas[k])).ToArray();
+            var order = Enumerable.Range(0, Objects.Length).OrderBy(k => ignored[k] ? 1 : 0).ToArray();
+            return new RangeView(Found, [.. FoundAreas.Select(Outside)], [.. order.Select(k => Objects[k])],
+                [.. order.Select(k => ignored[k])]);
         }
-        return order.Count(o => !ignored(o));
+    }
+
+    private sealed record RangeView(DetectedObject[] Found, bool[] FoundOutside, LabelledObject[] Objects,
+        bool[] Ignored)
+    {
+        /// <summary>The objects that count (the recall denominator).</summary>
+        public int Counted => Ignored.Count(i => !i);
+
+        /// <summary>Matches the ranked detections to the objects at one IoU threshold; adds the detections that
+        /// count (not ignored) to <paramref name="ranked"/>.</summary>
+        public void Match(double threshold, List<(float Score, bool Matched)> ranked)
+        {
+            var taken = new bool[Objects.Length];
+            for (int d = 0; d < Found.Length; d++)
+            {
+                int best = -1;
+                double bestIou = Math.Min(threshold, 1 - 1e-10);
+                for (int g = 0; g < Objects.Length; g++)
+                {
+                    bool crowd = Objects[g].Difficult;
+                    if (taken[g] && !crowd)
+                        continue;
+                    // Past the objects that count, an ignored one cannot replace a match already found.
+                    if (best >= 0 && !Ignored[best] && Ignored[g])
+                        break;
+                    double iou = Found[d].Box.Iou(Objects[g].Box);
+                    if (iou < bestIou)
+                        continue;
+                    (best, bestIou) = (g, iou);
+                }
+                if (best >= 0)
+                {
+                    taken[best] = true;
+                    if (!Ignored[best])
+                        ranked.Add((Found[d].Score, true));
+                }
+                else if (!FoundOutside[d])
+                    ranked.Add((Found[d].Score, false));
+            }
+        }
     }
 
     /// <summary>COCO's 101-point AP: detections of every image by score (stable), precision made non-increasing
