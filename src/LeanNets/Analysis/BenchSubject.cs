@@ -136,7 +136,7 @@ public sealed class BenchSubject : IDisposable
                     $"{path}: input ({string.Join(", ", dims)}) is not (batch, C, H, W) with fixed C, H, W "
                         + $"for batch {batch}"
                 );
-            OnnxRuntimeSession.RequireFits(session, path, batch);
+            Measures.MemoryEstimate.RequireFits(ModelCard.FromMetadata(session.Metadata, path), path, batch);
             return ForSession(Path.GetFileName(path), session, new InputShape(dims[1], dims[2], dims[3]), batch, null);
         }
         catch

@@ -71,7 +71,7 @@ public static class CheckpointEvaluation
                 + $"images but {request.Checkpoint} takes {card.Input.Channels} channels and gives "
                 + $"{card.ClassNames.Count} classes");
         int batch = Math.Min(request.BatchSize, Math.Max(1, test.Count));
-        OnnxRuntimeSession.RequireFits(session, request.Checkpoint, batch);
+        Measures.MemoryEstimate.RequireFits(card, request.Checkpoint, batch);
         var loader = new BatchLoader(test, data.EvalTransform(), request.BatchSize, false, 0);
         using var engine = new EngineModule(session);
         return new EvalReport(card.Model, request.Checkpoint, request.Data, Evaluator.Evaluate(engine, loader),

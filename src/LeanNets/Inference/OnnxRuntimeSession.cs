@@ -85,18 +85,6 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         return results[0].AsEnumerable<float>().ToArray();
     }
 
-    /// <summary>Refuses a batch that will not fit, before ONNX Runtime allocates it, from the memory per image the
-    /// file's card records (<see cref="Models.ModelCard.BytesPerImage"/>) and the file's own size; a file without
-    /// that figure (not LeanNets', or older) is not checked.</summary>
-    public static void RequireFits(OnnxRuntimeSession session, string path, int batch)
-    {
-        if (Models.ModelCard.FromMetadata(session.Metadata, path)?.BytesPerImage is not long perImage)
-            return;
-        long needed = new FileInfo(path).Length + batch * perImage;
-        Runtime.ResourceGuard.RequireMemory(needed, $"batch {batch} of {Path.GetFileName(path)}", "run",
-            "use a smaller batch");
-    }
-
     /// <summary>A file exported with a fixed batch runs that batch only: said in one line, before ONNX Runtime
     /// fails with its own message.</summary>
     private void RequireBatch(int[] shape)

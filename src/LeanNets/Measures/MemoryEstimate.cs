@@ -59,4 +59,16 @@ public static class MemoryEstimate
         ResourceGuard.RequireMemory(needed, $"batch {batch} at {input}", training ? "train" : "run",
             "use a smaller batch or input");
     }
+
+    /// <summary>The same refusal for an ONNX file run by ONNX Runtime, without building its model: the memory per
+    /// image its card records (<see cref="ModelCard.BytesPerImage"/>) times the batch, plus the file itself. A file
+    /// without that figure (not LeanNets', or older) is not checked.</summary>
+    public static void RequireFits(ModelCard? card, string path, int batch)
+    {
+        if (card?.BytesPerImage is not long perImage)
+            return;
+        long needed = new FileInfo(path).Length + batch * perImage;
+        ResourceGuard.RequireMemory(needed, $"batch {batch} of {Path.GetFileName(path)}", "run",
+            "use a smaller batch");
+    }
 }

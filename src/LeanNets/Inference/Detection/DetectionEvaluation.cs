@@ -76,7 +76,7 @@ public static class DetectionEvaluation
         string split = request.Split ?? DefaultSplit(request.Data);
         var data = VocDataset.Load(request.Data, split, card.ClassNames, request.SkipBad);
         var clock = Stopwatch.StartNew();
-        OnnxRuntimeSession.RequireFits(session, request.Weights, DetectorScore.Batch);
+        MemoryEstimate.RequireFits(card, request.Weights, DetectorScore.Batch);
         var batches = new DetectionBatches(data, side, request.SkipBad);
         using var engine = new EngineModule(session);
         var maps = DetectorScore.Evaluate(engine, anchors, batches, side, data.ClassNames.Count);
