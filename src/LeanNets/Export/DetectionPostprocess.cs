@@ -108,26 +108,13 @@ public static class DetectionPostprocess
         var images = g.Node("Gather", [g.Reshape(image, -1), order], Attr.Int("axis", 0));
         var batch = g.Node("Slice", [g.Node("Shape", [raw]), g.Int64s("start", 0), g.Int64s("end", 1)]);
         var oneHot = g.Node("OneHot", [images, batch, g.Int64s("off_on", 0, 1)], Attr.Int("axis", -1));
-        var running = g.Node("CumSum", [oneHot, Int64Scalar(g, "rows_axis", 0)]);
+        var running = g.Node("CumSum", [oneHot, g.Int64Scalar("rows_axis", 0)]);
         var rank = g.Node("GatherElements", [running, g.Reshape(images, -1, 1)], Attr.Int("axis", 1));
         var kept = g.Reshape(g.Node("LessOrEqual", [rank, g.Int64s("max_detections", nms.MaxDetections)]), -1);
         var best = g.Node("Compress", [sorted, kept], Attr.Int("axis", 0));
         Merge(body, g.Proto, raw, best);
         model.MetadataProps.Add(
             new StringStringEntryProto { Key = NmsSettings.MetadataKey, Value = nms.ToMetadata() });
-    }
-
-    /// <summary>A 0-D int64 initializer (CumSum's axis).</summary>
-    private static string Int64Scalar(OnnxGraph g, string name, long value)
-    {
-        var proto = new TensorProto
-        {
-            Name = $"{name}_{g.Proto.Initializer.Count}",
-            DataType = (int)TensorProto.Types.DataType.Int64
-        };
-        proto.Int64Data.Add(value);
-        g.Proto.Initializer.Add(proto);
-        return proto.Name;
     }
 
     /// <summary>A [predictions, width] float initializer, one row per prediction.</summary>

@@ -112,6 +112,15 @@ public sealed class OnnxGraph
         return proto.Name;
     }
 
+    /// <summary>A 0-D int64 initializer (an axis given as an input, as CumSum takes it).</summary>
+    public string Int64Scalar(string name, long value)
+    {
+        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        proto.Int64Data.Add(value);
+        Proto.Initializer.Add(proto);
+        return proto.Name;
+    }
+
     public string Scalar(string name, float value)
     {
         var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
