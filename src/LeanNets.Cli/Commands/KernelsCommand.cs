@@ -39,9 +39,7 @@ public static class KernelsCommand
                 throw new LeanNetsUsageException(
                     $"--layers must be 0 (all) or positive, got {parsed.GetValue(layers)}"
                 );
-            using var net = parsed.GetValue(checkpoint) is string path
-                ? LoadedModel.FromCheckpoint(path, name)
-                : LoadedModel.FromRegistry(name);
+            using var net = LoadedModel.Open(name, parsed.GetValue(checkpoint));
             string folder = parsed.GetValue(dir)!;
             int drawn = KernelPage.Write(net.Model, name, folder, parsed.GetValue(layers));
             output.WriteLine($"drew {drawn} layers into {Path.GetFullPath(folder)} ({KernelPage.FileName})");

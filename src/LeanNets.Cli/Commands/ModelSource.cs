@@ -1,10 +1,8 @@
 using System.CommandLine;
-using LeanNets.Inference;
-using LeanNets.Loading;
 
 namespace LeanNets.Cli.Commands;
 
-/// <summary>The model a command names: a registry model, or a trained one when a checkpoint is given.</summary>
+/// <summary>The option that names a model's trained weights, alike in every command.</summary>
 internal static class ModelSource
 {
     /// <summary>The option naming trained weights: a LeanNets checkpoint or a PyTorch/safetensors file (LeanNets'
@@ -15,13 +13,4 @@ internal static class ModelSource
             Description = $"{description}: a checkpoint (.ckpt) or weights (.pth, .pt, .safetensors)",
             Required = required,
         };
-
-    public static LoadedModel Load(string name, string? checkpoint, int? inputSize)
-    {
-        if (inputSize is < 8 or > Models.InputShape.MaxSide)
-            throw new LeanNetsUsageException($"--input-size must be 8..{Models.InputShape.MaxSide}, got {inputSize}");
-        return checkpoint is string path
-            ? LoadedModel.FromCheckpoint(path, name, inputSize)
-            : LoadedModel.FromRegistry(name, inputSize);
-    }
 }

@@ -47,6 +47,10 @@ public static class ModelsCommand
                 return LeanNetsCli.Success;
             }
             output.Write(parsed.GetValue(markdown) ? Table(rows).ToMarkdown() : Table(rows).ToText());
+            if (specs.Any(s => s.Task == CountedModel.Detect))
+                output.WriteLine(
+                    $"and {Models.Detection.DetectorRegistry.OnPrefix}CLASSIFIER: YOLO-V3's heads on any registry "
+                        + "classifier with stages at strides 8, 16 and 32");
             return LeanNetsCli.Success;
         });
         return command;

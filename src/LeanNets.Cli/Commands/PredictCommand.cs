@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using LeanNets.Export;
 using LeanNets.Inference;
+using LeanNets.Loading;
 
 namespace LeanNets.Cli.Commands;
 
@@ -50,7 +51,7 @@ public static class PredictCommand
             }
             else
             {
-                using var loaded = ModelSource.Load(name, parsed.GetValue(checkpoint), null);
+                using var loaded = LoadedModel.Open(name, parsed.GetValue(checkpoint));
                 using IInferenceEngine runner = parsed.GetValue(engine) == EngineKind.TorchSharp
                     ? new TorchSharpEngine(loaded.Model)
                     : OnnxRuntimeSession.ForModel(loaded.Model, loaded.Data.InputSize, loaded.Data.Channels);

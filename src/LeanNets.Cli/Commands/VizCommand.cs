@@ -82,12 +82,12 @@ public static class VizCommand
             var subjects = new List<LoadedModel>();
             try
             {
-                subjects.Add(ModelSource.Load(parsed.GetValue(model)!, parsed.GetValue(checkpoint), size));
+                subjects.Add(LoadedModel.Open(parsed.GetValue(model)!, parsed.GetValue(checkpoint), size));
                 foreach (var other in parsed.GetValue(compare) ?? [])
                     subjects.Add(
                         File.Exists(other)
                             ? LoadedModel.FromCheckpoint(other, null, size)
-                            : ModelSource.Load(other, null, size)
+                            : LoadedModel.Open(other, null, size)
                     );
                 var options = new VizOptions
                 {

@@ -1,3 +1,4 @@
+using LeanNets.Layers;
 using LeanNets.Onnx;
 using Onnx;
 
@@ -26,18 +27,18 @@ public static class BatchNormFolding
         {
             if (!index.ReadOnce(bn.Input[0]))
                 continue;
-            var (scale, shift) = Affine(bn, initializers);
-            if (OnlyConv(bn.Input[0], scale.Length) is { } conv)
+            var affine = Affine(bn, initializers);
+            if (OnlyConv(bn.Input[0], affine.Channels) is { } conv)
             {
-                ScaleConv(graph, initializers, conv, scale, shift);
+                ScaleConv(graph, initializers, conv, affine);
                 conv.Output[0] = bn.Output[0];
             }
             else if (index.Producer(bn.Input[0]) is { OpType: "Add" } add
-                && OnlyConv(add.Input[0], scale.Length) is { } first
-                && OnlyConv(add.Input[1], scale.Length) is { } second)
+                && OnlyConv(add.Input[0], affine.Channels) is { } first
+                && OnlyConv(add.Input[1], affine.Channels) is { } second)
             {
-                ScaleConv(graph, initializers, first, scale, new float[scale.Length]);
-                ScaleConv(graph, initializers, second, scale, shift);
+                ScaleConv(graph, initializers, first, affine.WithoutShift);
+                ScaleConv(graph, initializers, second, affine);
                 add.Output[0] = bn.Output[0];
             }
             else
@@ -51,45 +52,29 @@ public static class BatchNormFolding
         return folded;
     }
 
-    /// <summary>A batch norm as the per-channel affine map it computes at inference: y = scale * x + shift.
-    /// </summary>
-    public static (float[] Scale, float[] Shift) Affine(NodeProto bn,
-        IReadOnlyDictionary<string, TensorProto> initializers)
-    {
-        float eps = bn.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
-        float[] gamma = OnnxTensors.Floats(initializers[bn.Input[1]]),
-            beta = OnnxTensors.Floats(initializers[bn.Input[2]]),
-            mean = OnnxTensors.Floats(initializers[bn.Input[3]]),
-            variance = OnnxTensors.Floats(initializers[bn.Input[4]]);
-        var scale = new float[gamma.Length];
-        var shift = new float[gamma.Length];
-        for (int c = 0; c < gamma.Length; c++)
-        {
-            double s = gamma[c] / Math.Sqrt(variance[c] + eps);
-            scale[c] = (float)s;
-            shift[c] = (float)(beta[c] - mean[c] * s);
-        }
-        return (scale, shift);
-    }
+    /// <summary>A batch norm node as the per-channel affine map it computes at inference.</summary>
+    public static ChannelAffine Affine(NodeProto bn, IReadOnlyDictionary<string, TensorProto> initializers) =>
+        ChannelAffine.OfNorm(
+            OnnxTensors.Floats(initializers[bn.Input[1]]),
+            OnnxTensors.Floats(initializers[bn.Input[2]]),
+            OnnxTensors.Floats(initializers[bn.Input[3]]),
+            OnnxTensors.Floats(initializers[bn.Input[4]]),
+            bn.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f
+        );
 
-    /// <summary>Multiplies a convolution's output channels by <paramref name="scale"/> and adds
-    /// <paramref name="shift"/> (its weights and bias rewritten; a bias is added if it had none).</summary>
+    /// <summary>Applies <paramref name="affine"/> to a Conv node's output through its weight and bias initializers
+    /// (the weights rewritten, a new bias written: the graph's may be shared).</summary>
     public static void ScaleConv(GraphProto graph, Dictionary<string, TensorProto> initializers, NodeProto conv,
-        float[] scale, float[] shift)
+        ChannelAffine affine)
     {
         var weight = initializers[conv.Input[1]];
         float[] w = OnnxTensors.Floats(weight);
-        int channels = scale.Length,
-            perChannel = w.Length / channels;
-        float[] bias = conv.Input.Count > 2 ? OnnxTensors.Floats(initializers[conv.Input[2]]) : new float[channels];
-        for (int c = 0; c < channels; c++)
-        {
-            for (int i = 0; i < perChannel; i++)
-                w[c * perChannel + i] *= scale[c];
-            bias[c] = bias[c] * scale[c] + shift[c];
-        }
+        float[] old = conv.Input.Count > 2
+            ? OnnxTensors.Floats(initializers[conv.Input[2]])
+            : new float[affine.Channels];
+        float[] bias = affine.Absorb(w, old)!;
         weight.RawData = OnnxTensors.Float(weight.Name, w).RawData;
-        var biasProto = OnnxTensors.Float(conv.Output[0] + ".folded_bias", bias, channels);
+        var biasProto = OnnxTensors.Float(conv.Output[0] + ".folded_bias", bias, affine.Channels);
         graph.Initializer.Add(biasProto);
         initializers[biasProto.Name] = biasProto;
         if (conv.Input.Count > 2)

@@ -35,11 +35,7 @@ public static class ModelExport
             return ExportDetector(modelName, weights, inputSize, options, nms);
         if (nms != null)
             throw new LeanNetsUsageException($"--nms is for detectors; {modelName} is a classifier");
-        if (inputSize is int size)
-            Bounds.Require(size is >= 8 and <= InputShape.MaxSide, "input size", size, $"8..{InputShape.MaxSide}");
-        using var loaded = weights != null
-            ? LoadedModel.FromCheckpoint(weights, modelName, inputSize)
-            : LoadedModel.FromRegistry(modelName, inputSize);
+        using var loaded = LoadedModel.Open(modelName, weights, inputSize);
         var input = new InputShape(loaded.Data.Channels, loaded.Data.InputSize, loaded.Data.InputSize);
         var card = loaded.Card with { BytesPerImage = MemoryEstimate.InferenceBytesPerImage(loaded.Model, input) };
         var proto = OnnxExporter.Export(loaded.Model, options with
@@ -57,12 +53,10 @@ public static class ModelExport
         nms?.Validate();
         if (inputSize is int asked)
             DetectorRegistry.RequireInputSize(asked);
-        using var detector = weights != null ? TrainedDetector.Load(modelName, weights) : null;
-        using var initial = detector == null ? DetectorRegistry.Get(modelName).Create() : null;
-        var model = detector?.Model ?? initial!;
-        var names = detector?.ClassNames ?? ModelCard.Numbered(model.NumClasses);
-        int side = detector?.SideFor(inputSize) ?? inputSize ?? DetectorRegistry.DefaultInputSize;
-        var metadata = (model.Card(modelName, side, names) with
+        using var detector = TrainedDetector.Open(modelName, weights);
+        var model = detector.Model;
+        int side = detector.SideFor(inputSize);
+        var metadata = (model.Card(modelName, side, detector.ClassNames) with
         {
             BytesPerImage = MemoryEstimate.InferenceBytesPerImage(model, new InputShape(3, side, side)),
         }).ToMetadata();

@@ -6,11 +6,11 @@ using static TorchSharp.torch;
 namespace LeanNets.Layers;
 
 /// <summary>A convolution-like module (linear in its input, per output channel) that can take over a
-/// per-channel affine map applied to its output: y * scale + shift.</summary>
+/// per-channel affine map applied to its output.</summary>
 public interface IAbsorbsChannelAffine
 {
     /// <returns>false when it cannot (e.g. kernels shared across channels).</returns>
-    bool Absorb(Tensor scale, Tensor? shift);
+    bool Absorb(ChannelAffine affine);
 }
 
 /// <summary>A block with convolutions followed by batch norms it can merge (<see cref="NormFolding"/>).</summary>
@@ -41,26 +41,23 @@ public static class NormFolding
         return (folded, total);
     }
 
-    /// <summary>Merges an eval-mode batch norm into the convolution before it and leaves the norm an identity
-    /// (weight 1, bias 0, mean 0, variance 1 - eps), so a state dict saved afterwards still describes the
-    /// folded model; the block then skips it.</summary>
+    /// <summary>Merges an eval-mode batch norm into the convolution before it (<see cref="ChannelAffine"/>) and
+    /// leaves the norm an identity (weight 1, bias 0, mean 0, variance 1 - eps), so a state dict saved afterwards
+    /// still describes the folded model; the block then skips it.</summary>
     /// <returns>false (nothing changed) when the norm is not an eval-mode BatchNorm2d or the convolution
     /// cannot absorb it.</returns>
     public static bool Merge(nn.Module convolution, nn.Module norm)
     {
         if (norm is not BatchNorm { IsSpatial: true } bn || bn.training)
             return false;
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        double eps = bn.eps;
-        using var epsilon = eps.ToScalar();
-        var scale = bn.weight!.div(bn.running_var!.add(epsilon, OwnedScalars.One).sqrt());
-        var shift = bn.bias! - bn.running_mean! * scale;
-        if (!Absorb(convolution, scale, shift))
+        var affine = ChannelAffine.OfNorm(
+            Floats(bn.weight!), Floats(bn.bias!), Floats(bn.running_mean!), Floats(bn.running_var!), bn.eps);
+        if (!Absorb(convolution, affine))
             return false;
         // Owned scalars: a temporary one can be finalised while libtorch reads it (seen here under GC pressure).
+        using var noGrad = no_grad();
         using var one = 1.0.ToScalar();
-        using var variance = (1 - eps).ToScalar();
+        using var variance = (1 - bn.eps).ToScalar();
         bn.weight!.fill_(one);
         bn.bias!.zero_();
         bn.running_mean!.zero_();
@@ -68,30 +65,40 @@ public static class NormFolding
         return true;
     }
 
-    /// <summary>Multiplies a convolution's output channels by <paramref name="scale"/> and adds
-    /// <paramref name="shift"/> (when given) through its weights and bias.</summary>
-    public static bool Absorb(nn.Module convolution, Tensor scale, Tensor? shift)
+    /// <summary>Makes a convolution's output the affine map of what it was, through its weights and bias (a bias
+    /// is added when there is a shift and it had none).</summary>
+    public static bool Absorb(nn.Module convolution, ChannelAffine affine)
     {
         switch (convolution)
         {
             case IAbsorbsChannelAffine own:
-                return own.Absorb(scale, shift);
+                return own.Absorb(affine);
             case Conv2d conv:
                 using (no_grad())
                 {
-                    conv.weight!.mul_(scale.view(-1, 1, 1, 1));
-                    if (conv.bias is Parameter bias)
+                    var weight = Floats(conv.weight!);
+                    var bias = affine.Absorb(weight, conv.bias is Parameter old ? Floats(old) : null);
+                    using (var folded = tensor(weight).view(conv.weight!.shape))
+                        conv.weight!.copy_(folded);
+                    if (bias == null)
+                        return true;
+                    if (conv.bias is Parameter existing)
                     {
-                        bias.mul_(scale);
-                        if (shift is not null)
-                            bias.PlusInPlace(shift);
+                        using var values = tensor(bias);
+                        existing.copy_(values);
                     }
-                    else if (shift is not null)
-                        conv.bias = new Parameter(shift.detach().clone(), requires_grad: false);
+                    else
+                        conv.bias = new Parameter(tensor(bias, device: conv.weight!.device), requires_grad: false);
                 }
                 return true;
             default:
                 return false;
         }
+    }
+
+    private static float[] Floats(Tensor t)
+    {
+        using var values = t.detach().cpu().to(ScalarType.Float32);
+        return values.data<float>().ToArray();
     }
 }

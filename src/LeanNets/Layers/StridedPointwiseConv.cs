@@ -30,7 +30,7 @@ public sealed class StridedPointwiseConv : nn.Module<Tensor, Tensor>, IOnnxExpor
         return graph.Conv(input, inner.weight!, inner.bias, stride, 0, inner.groups);
     }
 
-    public bool Absorb(Tensor scale, Tensor? shift) => NormFolding.Absorb(conv, scale, shift);
+    public bool Absorb(ChannelAffine affine) => NormFolding.Absorb(conv, affine);
 
     public override Tensor forward(Tensor input)
     {

@@ -30,6 +30,18 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
             ClassNames
         );
 
+    /// <summary>
+    /// The one way a command opens a classifier: registry model <paramref name="name"/> with the weights of
+    /// <paramref name="weights"/> (a run's checkpoint, a PyTorch or safetensors file: <see cref="FromCheckpoint"/>),
+    /// or its initial weights when none is given; at <paramref name="inputSize"/> when asked.
+    /// </summary>
+    public static LoadedModel Open(string name, string? weights, int? inputSize = null)
+    {
+        if (inputSize is int size)
+            Bounds.Require(size is >= 8 and <= InputShape.MaxSide, "input size", size, $"8..{InputShape.MaxSide}");
+        return weights != null ? FromCheckpoint(weights, name, inputSize) : FromRegistry(name, inputSize);
+    }
+
     /// <summary>A registry model with its initial weights, at its registry input size or
     /// <paramref name="inputSize"/>.</summary>
     public static LoadedModel FromRegistry(string name, int? inputSize = null)

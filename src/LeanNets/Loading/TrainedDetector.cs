@@ -22,6 +22,18 @@ public sealed class TrainedDetector : IDisposable
     /// <summary>The side to run at: the one asked for, else the trained one, else the registry's.</summary>
     public int SideFor(int? requested) => requested ?? InputSize ?? DetectorRegistry.DefaultInputSize;
 
+    /// <summary>Registry detector <paramref name="modelName"/> with the weights of <paramref name="weights"/>
+    /// (<see cref="Load"/>), or its initial weights when none is given: the detectors' counterpart of
+    /// <see cref="LoadedModel.Open"/>.</summary>
+    public static TrainedDetector Open(string modelName, string? weights)
+    {
+        if (weights != null)
+            return Load(modelName, weights);
+        var model = DetectorRegistry.Get(modelName).Create();
+        model.eval();
+        return new TrainedDetector(model, Models.ModelCard.Numbered(model.NumClasses), null);
+    }
+
     /// <summary>
     /// Weights from a detector run (its best.safetensors, or last.ckpt) or any weight file with LeanNets' names.
     /// The class count comes from the weights; the names and trained input size from the file's model card,

@@ -51,7 +51,6 @@ public sealed record CountedModel(
     private static CountedModel Of(ModelSpec spec) =>
         new(spec.Name, Classify, spec.Family.Id(), spec.Paper.Id(), spec.DefaultInput, spec.DefaultClasses);
 
-    // Every detector is a row of (or a CPU-sized variant of) the DualConv paper's Table VII.
     private static CountedModel Of(DetectorSpec spec) =>
-        new(spec.Name, Detect, DetectorFamily, Models.Paper.DualConv.Id(), spec.DefaultInput, spec.DefaultClasses);
+        new(spec.Name, Detect, DetectorFamily, spec.Paper.Id(), spec.DefaultInput, spec.DefaultClasses);
 }

@@ -25,7 +25,7 @@ public enum Paper
     DualConv,
     Peer,
 
-    /// <summary>Registered by user code, not from a paper.</summary>
+    /// <summary>Registered or composed (a detector on a chosen backbone) by user code, not from a paper.</summary>
     User,
 }
 

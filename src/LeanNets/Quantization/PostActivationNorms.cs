@@ -1,4 +1,5 @@
 using LeanNets.Export;
+using LeanNets.Layers;
 using LeanNets.Onnx;
 using Onnx;
 
@@ -31,10 +32,10 @@ public static class PostActivationNorms
             if (scale.Any(s => s == 0 || !float.IsFinite(s)))
                 continue;
             int channels = scale.Length;
-            BatchNormFolding.ScaleConv(graph, initializers, conv, [.. scale.Select(Math.Abs)], new float[channels]);
+            BatchNormFolding.ScaleConv(graph, initializers, conv, new ChannelAffine([.. scale.Select(Math.Abs)], null));
             string name = bn.Name.Replace("/BatchNormalization", "/Conv", StringComparison.Ordinal);
             var sign = OnnxTensors.Float($"{name}.sign", [.. scale.Select(s => s > 0 ? 1f : -1f)], channels, 1, 1, 1);
-            var bias = OnnxTensors.Float($"{name}.shift", shift, channels);
+            var bias = OnnxTensors.Float($"{name}.shift", shift!, channels);
             graph.Initializer.Add(sign);
             graph.Initializer.Add(bias);
             var depthwise = new NodeProto { OpType = "Conv", Name = name };

@@ -58,7 +58,8 @@ public class OnnxExportTests
     /// <summary>One detector per conv kind and width path of the one YOLO-V3 builder: standard and DualConv at
     /// x0.25, and a full-width DualConv (the full-width standard body runs 15 s here; its layers are covered).
     /// </summary>
-    public static TheoryData<string> Detectors() => new("yolov3_w25", "yolov3_w25_dualconv_g4", "yolov3_dualconv_g32");
+    public static TheoryData<string> Detectors() => new("yolov3_w25", "yolov3_w25_dualconv_g4", "yolov3_dualconv_g32",
+        "yolov3_on_vgnetg_1_0mp");
 
     /// <summary>A detector's body (raw predictions for the decoder), exported and run by ONNX
     /// Runtime, gives TorchSharp's predictions within 1e-4: the nearest x2 upsampling (Resize), the route

@@ -72,12 +72,16 @@ public static class Darknet
             Paper.DualConv,
             new InputShape(3, 256, 256),
             1000,
-            o =>
-            {
-                var (stem, stages) = Backbone(o.InChannels, 1.0, ConvKind.Standard);
-                return new Classifier("darknet53", stem, stages, new ClassifierHead(stages[^1].Channels, o.NumClasses));
-            }
+            o => Network("darknet53", o, 1.0, ConvKind.Standard)
         );
+    }
+
+    /// <summary>Darknet-53 as a classifier (global pooling and a linear layer after the stages); a detector takes
+    /// its stem and stages.</summary>
+    public static Classifier Network(string name, ModelOptions options, double width, ConvKind kind)
+    {
+        var (stem, stages) = Backbone(options.InChannels, width, kind);
+        return new Classifier(name, stem, stages, new ClassifierHead(stages[^1].Channels, options.NumClasses));
     }
 }
 

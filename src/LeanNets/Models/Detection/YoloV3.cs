@@ -10,15 +10,20 @@ namespace LeanNets.Models.Detection;
 public readonly record struct Anchor(float Width, float Height);
 
 /// <summary>
-/// YOLO-V3 (yolov3.cfg): Darknet-53, then one head per scale (strides 32, 16, 8). A head is five convs
-/// alternating 1x1 (to c) and 3x3 (to 2c), a 3x3 to 2c and a 1x1 output conv with bias to
-/// anchors x (5 + classes). Between scales a 1x1 route conv halves the branch, is upsampled x2 (nearest) and
-/// concatenated with the backbone's map of that stride.
+/// YOLO-V3 (yolov3.cfg): a backbone, then one head per scale (strides 32, 16, 8). A head is five convs
+/// alternating 1x1 (to c, half the backbone map's channels) and 3x3 (to 2c), a 3x3 to 2c and a 1x1 output conv
+/// with bias to anchors x (5 + classes). Between scales a 1x1 route conv halves the branch, is upsampled x2
+/// (nearest) and concatenated with the backbone's map of that stride.
 /// </summary>
 /// <remarks>
-/// The output is one tensor [N, predictions, 5 + classes] with the raw values (tx, ty, tw, th, objectness,
+/// The backbone is any classifier, taken through the model contract: its <see cref="Classifier.FeatureInfo"/>
+/// picks the last stage of each stride and <see cref="Classifier.ForwardIntermediates"/> gives their maps
+/// (torchvision's detection models take a backbone the same way). The paper's network is Darknet-53's
+/// (<see cref="Darknet.Network"/>); the backbone's stem and stages keep their names (<c>stem.*</c>,
+/// <c>stages.{i}.*</c>), its classifier head is dropped.
+/// <para>The output is one tensor [N, predictions, 5 + classes] with the raw values (tx, ty, tw, th, objectness,
 /// class logits): scales in the order 32, 16, 8, and within a scale anchor-major, then row, then column, so
-/// <see cref="YoloDecoder"/> and the loss find every prediction's cell and anchor from its index.
+/// <see cref="YoloDecoder"/> and the loss find every prediction's cell and anchor from its index.</para>
 /// </remarks>
 public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
@@ -37,40 +42,59 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     private readonly TorchSharp.Modules.ModuleList<YoloHead> heads;
     private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> routes;
 
-    public YoloV3(
-        string name,
-        int numClasses,
-        long inChannels,
-        double width,
-        ConvKind kind,
-        IReadOnlyList<Anchor>? anchors
-    )
+    // The backbone's own intermediates (a delegate, so the classifier is not registered a second time under its
+    // name) and the stages they are read from, in stage order: strides 8, 16, 32.
+    private readonly Func<Tensor, IEnumerable<int>?, IReadOnlyList<Tensor>> intermediates;
+    private readonly int[] featureStages;
+
+    public YoloV3(string name, Classifier backbone, int numClasses, ConvKind kind, IReadOnlyList<Anchor>? anchors)
         : base(name)
     {
         Anchors = anchors ?? DefaultAnchors;
         if (Anchors.Count % Strides.Count != 0)
             throw new ArgumentException($"{Anchors.Count} anchors cannot be split over {Strides.Count} scales");
         NumClasses = numClasses;
-        var (stemPart, stageParts) = Darknet.Backbone(inChannels, width, kind);
-        stem = stemPart.Module;
-        stages = nn.ModuleList(stageParts.Select(s => s.Module).ToArray());
+        featureStages = FeatureStages(backbone);
+        var info = backbone.FeatureInfo;
+        stem = backbone.Stem;
+        // Stages past the stride-32 map would never run: they are not part of the detector.
+        stages = nn.ModuleList(backbone.Stages.Take(featureStages[^1] + 1).ToArray());
+        foreach (var unused in backbone.Stages.Skip(featureStages[^1] + 1))
+            unused.Dispose();
+        backbone.Head.Dispose();
+        intermediates = backbone.ForwardIntermediates;
         long outputs = AnchorsPerScale * (5 + numClasses);
         var headList = new List<YoloHead>();
         var routeList = new List<nn.Module<Tensor, Tensor>>();
-        long incoming = stageParts[^1].Channels;
+        long incoming = info[featureStages[^1]].Channels;
         for (int s = 0; s < Strides.Count; s++)
         {
-            long branch = stageParts[^(s + 1)].Channels / 2;
+            long branch = info[featureStages[^(s + 1)]].Channels / 2;
             headList.Add(new YoloHead(incoming, branch, outputs, kind));
             if (s + 1 < Strides.Count)
             {
                 routeList.Add(Darknet.Conv(branch, branch / 2, 1, 1, kind));
-                incoming = branch / 2 + stageParts[^(s + 2)].Channels;
+                incoming = branch / 2 + info[featureStages[^(s + 2)]].Channels;
             }
         }
         heads = nn.ModuleList(headList.ToArray());
         routes = nn.ModuleList(routeList.ToArray());
         RegisterComponents();
+    }
+
+    /// <summary>The backbone stages whose maps the heads read: the last of each stride 8, 16 and 32, in stage
+    /// order. A backbone without all three (a CIFAR network, say) cannot carry the heads, and says so.</summary>
+    public static int[] FeatureStages(Classifier backbone)
+    {
+        var info = backbone.FeatureInfo;
+        var picked = Strides.Reverse().Select(stride => info.ToList().FindLastIndex(f => f.Reduction == stride))
+            .ToArray();
+        if (picked.Any(i => i < 0))
+            throw new LeanNetsUsageException(
+                $"{backbone.GetName()} cannot carry YOLO-V3's heads: they read stages at strides 8, 16 and 32, "
+                    + $"and its stages reduce by {string.Join(", ", info.Select(f => f.Reduction))}"
+            );
+        return picked;
     }
 
     public int NumClasses { get; }
@@ -134,13 +158,7 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var maps = new List<Tensor>();
-        var x = stem.call(input);
-        foreach (var stage in stages)
-        {
-            x = stage.call(x);
-            maps.Add(x);
-        }
+        var maps = intermediates(input, featureStages);
         var outputs = new List<Tensor>();
         var incoming = maps[^1];
         for (int s = 0; s < heads.Count; s++)
@@ -167,10 +185,11 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         var maps = new List<string>();
         var x = graph.Emit(stem, input);
-        foreach (var stage in stages)
+        for (int i = 0; i < stages.Count; i++)
         {
-            x = graph.Emit(stage, x);
-            maps.Add(x);
+            x = graph.Emit(stages[i], x);
+            if (featureStages.Contains(i))
+                maps.Add(x);
         }
         var outputs = new List<string>();
         var incoming = maps[^1];

@@ -33,8 +33,8 @@ public sealed class DualConv : nn.Module<Tensor, Tensor>, IOnnxExportable, IAbso
         graph.Add(graph.Emit(gc, input), graph.Emit(pwc, input));
 
     /// <summary>Both branches are scaled; the shift goes to one of them (they are summed).</summary>
-    public bool Absorb(Tensor scale, Tensor? shift) =>
-        NormFolding.Absorb(gc, scale, shift) && NormFolding.Absorb(pwc, scale, null);
+    public bool Absorb(ChannelAffine affine) =>
+        NormFolding.Absorb(gc, affine) && NormFolding.Absorb(pwc, affine.WithoutShift);
 
     public override Tensor forward(Tensor input)
     {

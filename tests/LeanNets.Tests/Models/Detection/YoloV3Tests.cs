@@ -2,6 +2,7 @@ using LeanNets.Analysis;
 using LeanNets.Measures;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
+using LeanNets.Models.VGNetPaper;
 using static TorchSharp.torch;
 
 namespace LeanNets.Tests.Models.Detection;
@@ -50,6 +51,54 @@ public class YoloV3Tests
         using var model = ModelRegistry.Create("darknet53");
         Assert.Equal([64, 128, 256, 512, 1024], model.FeatureInfo.Select(f => f.Channels));
         Assert.Equal([2, 4, 8, 16, 32], model.FeatureInfo.Select(f => f.Reduction));
+    }
+
+    /// <summary>The heads sit on a registry classifier through the model contract: the backbone's tensors but its
+    /// classifier head keep their names and shapes, and the output has every prediction of the three scales.
+    /// </summary>
+    [Fact]
+    public void HeadsSitOnARegistryClassifier()
+    {
+        using var model = DetectorRegistry.Get("yolov3_on_vgnetg_1_0mp").Create(numClasses: 3);
+        using var backbone = ModelRegistry.Create("vgnetg_1_0mp");
+        var detector = model.state_dict();
+        var expected = backbone.state_dict().Where(p => !p.Key.StartsWith("head.", StringComparison.Ordinal))
+            .ToList();
+        Assert.All(expected, p => Assert.Equal(p.Value.shape, detector[p.Key].shape));
+        Assert.Equal(expected.Count + detector.Keys.Count(k => k.StartsWith("heads.") || k.StartsWith("routes.")),
+            detector.Count);
+        model.eval();
+        using var _ = no_grad();
+        using var x = randn(2, 3, 64, 64);
+        using var y = model.forward(x);
+        Assert.Equal([2, 3 * (2 * 2 + 4 * 4 + 8 * 8), 8], y.shape);
+    }
+
+    /// <summary>An architecture the user registers is a backbone too; one that never reaches stride 32 is refused
+    /// with its reductions named.</summary>
+    [Fact]
+    public void AUserArchitectureCarriesTheHeadsOrIsNamed()
+    {
+        var mine = new VGNet.Config
+        {
+            Name = "my_backbone",
+            Size = new VGNet.Size("mine", [16, 24, 32, 48, 64], [1, 1, 1, 1]),
+            Variant = VGNet.G,
+        };
+        using (ModelRegistry.Register("my_backbone", o => VGNet.Build(mine, o), new InputShape(3, 64, 64), 4))
+        {
+            using var model = DetectorRegistry.Get("yolov3_on_my_backbone").Create(numClasses: 2);
+            model.eval();
+            using var _ = no_grad();
+            using var x = randn(1, 3, 64, 64);
+            using var y = model.forward(x);
+            Assert.Equal([1, 3 * (2 * 2 + 4 * 4 + 8 * 8), 7], y.shape);
+        }
+        Assert.False(DetectorRegistry.Contains("yolov3_on_my_backbone"));
+        var refused = Assert.Throws<LeanNetsUsageException>(() =>
+            DetectorRegistry.Get("yolov3_on_vgnetg_1_0mp_cifar").Create());
+        Assert.Contains("vgnetg_1_0mp_cifar cannot carry YOLO-V3's heads", refused.Message);
+        Assert.Contains("reduce by 1, 2, 4, 8, 8", refused.Message);
     }
 
     /// <summary>The coarsest scale (stride 32) takes the three largest anchors, the finest the smallest.</summary>
