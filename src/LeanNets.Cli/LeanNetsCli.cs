@@ -151,7 +151,7 @@ public static class LeanNetsCli
     private static bool ModelIsOnnxFile(ParseResult parsed) =>
         parsed.CommandResult.Command.Name is "predict" or "detect"
         && parsed.GetValue<string>("model") is { } name
-        && Export.OnnxMetadata.IsOnnxFile(name);
+        && Loading.OnnxMetadata.IsOnnxFile(name);
 
     private static int CheckThreads(int threads, TextWriter error)
     {

@@ -109,6 +109,6 @@ public static class BenchCommand
     /// (about 120 MB resident), as a deployed model would not.</summary>
     public static bool RunsOnOnnxRuntimeAlone(ParseResult parsed) =>
         parsed.CommandResult.Command.Name == "bench" && parsed.GetValue<string[]>("models") is { } names
-        && names.All(Export.OnnxMetadata.IsOnnxFile);
+        && names.All(Loading.OnnxMetadata.IsOnnxFile);
 
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using LeanNets.Inference;
 using LeanNets.Inference.Detection;
 using LeanNets.IO;
+using LeanNets.Loading;
 using LeanNets.Reports;
 
 namespace LeanNets.Cli.Commands;
@@ -56,15 +57,18 @@ public static class DetectCommand
             float minimum = parsed.GetValue(threshold);
             if (!(minimum is > 0 and < 1)) // NaN included
                 throw new LeanNetsUsageException($"--threshold must be in (0, 1), got {minimum}");
-            string name = parsed.GetValue(model)!;
             var chosen = parsed.GetResult(engine) is { Implicit: false } ? parsed.GetValue(engine) : (EngineKind?)null;
             // Usage first (exit 2), then the files (exit 1).
-            if (Export.OnnxMetadata.IsOnnxFile(name))
-                Export.OnnxMetadata.RefuseFileSettings(name, parsed.GetValue(weights), chosen == EngineKind.TorchSharp);
+            var source = ModelReference.Resolve(parsed.GetValue(model)!, parsed.GetValue(weights),
+                torchSharp: chosen == EngineKind.TorchSharp);
+            if (!source.IsDetector && !source.IsOnnx)
+                throw new LeanNetsUsageException(
+                    $"{source.File ?? source.Name} is a classifier ({source.Name}): 'leannets predict' classifies "
+                        + "images");
             var paths = parsed.GetValue(images)!;
             foreach (string p in paths.Where(p => !File.Exists(p)))
                 throw new LeanNetsException($"{p}: no such image");
-            using var detector = Open(name, parsed.GetValue(weights), parsed.GetValue(size), minimum, chosen);
+            using var detector = Open(source, parsed.GetValue(size), minimum, chosen);
             string folder = parsed.GetValue(dir)!;
             var records = new List<object>();
             // All or nothing: the pictures and detections.json appear together, or the folder is left as it was.
@@ -106,13 +110,12 @@ public static class DetectCommand
 
     private const string Json = "detections.json";
 
-    private static ObjectDetector Open(string model, string? weights, int? size, float threshold,
-        EngineKind? engine)
+    private static ObjectDetector Open(ModelReference source, int? size, float threshold, EngineKind? engine)
     {
-        if (!Export.OnnxMetadata.IsOnnxFile(model))
-            return ObjectDetector.Load(model, weights ?? throw new LeanNetsUsageException(
-                $"--weights is required with a detector name (or give a detector's .onnx file)"), size, threshold,
-                engine ?? EngineKind.TorchSharp);
-        return ObjectDetector.FromOnnxFile(model, size, threshold);
+        if (source.OnnxFile is string file)
+            return ObjectDetector.FromOnnxFile(file, size, threshold);
+        return ObjectDetector.Load(source.Name, source.Weights ?? throw new LeanNetsUsageException(
+            $"--weights is required with a detector name (or give a detector's weight or .onnx file)"), size,
+            threshold, engine ?? EngineKind.TorchSharp);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LeanNets.Export;
 using LeanNets.Inference;
+using LeanNets.Loading;
 using LeanNets.Models.Detection;
 using Onnx;
 
@@ -15,7 +16,8 @@ public static class ExportCommand
     {
         var model = new Argument<string>("model")
         {
-            Description = "registry name, a classifier or a detector (with --checkpoint: the name it was trained as)",
+            Description = "registry name, a classifier or a detector (with --checkpoint: the name it was trained as), "
+                + "or a LeanNets weight file",
         };
         var checkpoint = ModelSource.WeightsOption("trained weights (default: initial weights)");
         var onnx = new Option<string>("--onnx") { Description = "ONNX file to write", Required = true };
@@ -81,7 +83,7 @@ public static class ExportCommand
                     $"--batch must be 'dynamic' or a positive integer, got '{batchText}'"
                 );
             string path = parsed.GetValue(onnx)!;
-            string name = parsed.GetValue(model)!;
+            var source = ModelReference.Resolve(parsed.GetValue(model)!, parsed.GetValue(checkpoint)).RequireTorch();
             int opsetValue = parsed.GetValue(opset);
             bool fold = !parsed.GetValue(noFold);
             bool endToEnd = parsed.GetValue(nms);
@@ -91,7 +93,7 @@ public static class ExportCommand
             var settings = endToEnd
                 ? new NmsSettings(parsed.GetValue(nmsScore), parsed.GetValue(nmsIou), parsed.GetValue(nmsMax))
                 : null;
-            var (proto, input) = ModelExport.Save(name, parsed.GetValue(checkpoint), parsed.GetValue(inputSize),
+            var (proto, input) = ModelExport.Save(source.Name, source.Weights, parsed.GetValue(inputSize),
                 new OnnxExportOptions(0, 0, opsetValue, fixedBatch, fold), path, settings);
             output.WriteLine(
                 string.Create(

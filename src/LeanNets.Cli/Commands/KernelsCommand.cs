@@ -39,9 +39,10 @@ public static class KernelsCommand
                 throw new LeanNetsUsageException(
                     $"--layers must be 0 (all) or positive, got {parsed.GetValue(layers)}"
                 );
-            using var net = LoadedModel.Open(name, parsed.GetValue(checkpoint));
+            var source = ModelReference.Resolve(name, parsed.GetValue(checkpoint)).RequireTorch();
+            using var net = LoadedModel.Open(source.Name, source.Weights);
             string folder = parsed.GetValue(dir)!;
-            int drawn = KernelPage.Write(net.Model, name, folder, parsed.GetValue(layers));
+            int drawn = KernelPage.Write(net.Model, source.Name, folder, parsed.GetValue(layers));
             output.WriteLine($"drew {drawn} layers into {Path.GetFullPath(folder)} ({KernelPage.FileName})");
             return LeanNetsCli.Success;
         });

@@ -1,5 +1,3 @@
-using LeanNets.Models;
-using LeanNets.Training;
 
 namespace LeanNets.Cli.Commands;
 
@@ -12,10 +10,6 @@ public enum ModelTask
 
 public static class ModelTasks
 {
-    /// <summary>The task a model name implies, checked against an explicit --task.</summary>
-    public static bool IsDetector(string name, ModelTask? asked) =>
-        TrainingTasks.Of(name, Name(asked)) == ModelCard.Detect;
-
     /// <summary>The task's name as model cards and the library write it.</summary>
     public static string? Name(ModelTask? task) => task?.ToString().ToLowerInvariant();
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using LeanNets.Export;
 using LeanNets.Inference;
 using LeanNets.Loading;
 
@@ -37,21 +36,25 @@ public static class PredictCommand
         };
         command.SetAction(parsed =>
         {
-            string name = parsed.GetValue(model)!;
+            bool torchSharp = parsed.GetResult(engine) is { Implicit: false }
+                && parsed.GetValue(engine) == EngineKind.TorchSharp;
+            var source = ModelReference.Resolve(parsed.GetValue(model)!, parsed.GetValue(checkpoint),
+                torchSharp: torchSharp);
             var files = parsed.GetValue(images)!;
             IReadOnlyList<ImagePrediction> predictions;
-            if (OnnxMetadata.IsOnnxFile(name))
+            if (source.OnnxFile is string file)
             {
-                bool torchSharp = parsed.GetResult(engine) is { Implicit: false }
-                    && parsed.GetValue(engine) == EngineKind.TorchSharp;
-                OnnxMetadata.RefuseFileSettings(name, parsed.GetValue(checkpoint), torchSharp);
-                using var session = OnnxRuntimeSession.FromFile(name);
-                var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, name);
+                using var session = OnnxRuntimeSession.FromFile(file);
+                var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, file);
                 predictions = Predictor.Run(session, data, card.ClassNames, files, parsed.GetValue(top));
             }
             else
             {
-                using var loaded = LoadedModel.Open(name, parsed.GetValue(checkpoint));
+                if (source.IsDetector)
+                    throw new LeanNetsUsageException(
+                        $"{source.File ?? source.Name} is a detector ({source.Name}): it finds objects, it does not "
+                            + $"classify images; run 'leannets detect'");
+                using var loaded = LoadedModel.Open(source.Name, source.Weights);
                 using IInferenceEngine runner = parsed.GetValue(engine) == EngineKind.TorchSharp
                     ? new TorchSharpEngine(loaded.Model)
                     : OnnxRuntimeSession.ForModel(loaded.Model, loaded.Data.InputSize, loaded.Data.Channels);

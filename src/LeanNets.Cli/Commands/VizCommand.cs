@@ -82,13 +82,12 @@ public static class VizCommand
             var subjects = new List<LoadedModel>();
             try
             {
-                subjects.Add(LoadedModel.Open(parsed.GetValue(model)!, parsed.GetValue(checkpoint), size));
-                foreach (var other in parsed.GetValue(compare) ?? [])
-                    subjects.Add(
-                        File.Exists(other)
-                            ? LoadedModel.FromCheckpoint(other, null, size)
-                            : LoadedModel.Open(other, null, size)
-                    );
+                var others = (parsed.GetValue(compare) ?? []).Select(other => (other, (string?)null));
+                foreach (var (name, weights) in others.Prepend((parsed.GetValue(model)!, parsed.GetValue(checkpoint))))
+                {
+                    var source = ModelReference.Resolve(name, weights).RequireTorch();
+                    subjects.Add(LoadedModel.Open(source.Name, source.Weights, size));
+                }
                 var options = new VizOptions
                 {
                     Images = parsed.GetValue(images) ?? [],

@@ -57,7 +57,7 @@ public sealed class BenchSubject : IDisposable
         EngineKind[] engines,
         bool fold
     ) =>
-        Export.OnnxMetadata.IsOnnxFile(name)
+        Loading.OnnxMetadata.IsOnnxFile(name)
             ? [() => ForOnnxFile(name, batch)]
             : engines.SelectMany(engine =>
                 (fold && engine == EngineKind.TorchSharp ? new[] { false, true } : [false]).Select(folded =>

@@ -32,7 +32,7 @@ public static class CheckpointEvaluation
         Bounds.Require(request.Limit >= 0, "image limit", request.Limit, ">= 0");
         var format = DataSource.Detect(request.Data);
         var test = DataSource.Load(request.Data, train: false, request.SkipBad, request.Limit, format);
-        if (Export.OnnxMetadata.IsOnnxFile(request.Checkpoint))
+        if (Loading.OnnxMetadata.IsOnnxFile(request.Checkpoint))
             return RunOnnx(request, test);
         using var loaded = LoadedModel.FromCheckpoint(request.Checkpoint, request.ExpectedModel);
         var model = loaded.Model;
@@ -63,9 +63,9 @@ public static class CheckpointEvaluation
     /// <summary>A classifier's ONNX file (float or int8) on ONNX Runtime, preprocessed as its card says.</summary>
     private static EvalReport RunOnnx(EvalRequest request, IImageDataset test)
     {
-        Export.OnnxMetadata.RefuseFileSettings(request.Checkpoint, null, request.Engine == EngineKind.TorchSharp);
+        Loading.OnnxMetadata.RefuseFileSettings(request.Checkpoint, null, request.Engine == EngineKind.TorchSharp);
         using var session = OnnxRuntimeSession.FromFile(request.Checkpoint);
-        var (card, data) = Export.OnnxMetadata.ReadClassifier(session.Metadata, request.Checkpoint);
+        var (card, data) = Loading.OnnxMetadata.ReadClassifier(session.Metadata, request.Checkpoint);
         if (card.ClassNames.Count != test.NumClasses || card.Input.Channels != test.Channels)
             throw new LeanNetsUsageException($"the data has {test.NumClasses} classes of {test.Channels}-channel "
                 + $"images but {request.Checkpoint} takes {card.Input.Channels} channels and gives "

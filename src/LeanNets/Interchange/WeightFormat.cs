@@ -27,6 +27,11 @@ public static class WeightFormats
             ),
         };
 
+    /// <summary>True when the name is a weight file's (a checkpoint, PyTorch or safetensors file), by its extension.
+    /// </summary>
+    public static bool IsWeightFile(string path) =>
+        IsForeign(path) || Path.GetExtension(path).Equals(".ckpt", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True when the file is a PyTorch or safetensors file rather than a LeanNets checkpoint.</summary>
     public static bool IsForeign(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".pth" or ".pt" or ".bin" or ".safetensors";

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using LeanNets.Export;
 using LeanNets.Inference;
 using LeanNets.IO;
+using LeanNets.Loading;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
 using Onnx;

@@ -171,6 +171,44 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
         Assert.Contains($"holds weights of '{M}', not 'resnet50_cifar'", refused.Err);
     }
 
+    /// <summary>A LeanNets weight file given where the model name goes stands for its model (a checkpoint names it
+    /// through its run, a converted file through its card): predict gives what the name and --weights give, eval,
+    /// kernels and export run on it alone. An ONNX file where the weights are needed, the file given twice and a
+    /// task it contradicts are one line each, exit 2.</summary>
+    [Fact]
+    public void AWeightFileStandsForItsModel()
+    {
+        using var dir = new TempFolder();
+        string checkpoint = Path.Combine(fixture.Run, "last.ckpt");
+        string image = LeanNets.Tests.Reports.VizReportTests.Picture(dir);
+        var named = Predicted(CliTests.Run("predict", M, "--weights", checkpoint, image, "--top", "4", "--json"));
+        var alone = Predicted(CliTests.Run("predict", checkpoint, image, "--top", "4", "--json"));
+        Assert.Equal(named, alone);
+        var eval = CliTests.Run("eval", checkpoint, "--data", fixture.Data, "--output", dir.File("eval"));
+        Assert.True(eval.Code == 0, eval.Err);
+        Assert.Contains($"{M} on 8 images", eval.Out);
+        var kernels = CliTests.Run("kernels", checkpoint, "--output", dir.File("kernels"));
+        Assert.True(kernels.Code == 0, kernels.Err);
+        string onnx = dir.File("m.onnx");
+        var export = CliTests.Run("export", checkpoint, "--onnx", onnx);
+        Assert.True(export.Code == 0, export.Err);
+        Assert.Contains("input 1x12x12", export.Out);
+        foreach (var (args, message) in new (string[], string)[]
+        {
+            (["export", onnx, "--onnx", dir.File("again.onnx")], "is an ONNX file: this command needs"),
+            (["predict", checkpoint, "--weights", checkpoint, image], "give it as the model or as --weights"),
+            (["eval", checkpoint, "--data", fixture.Data, "--task", "detect"], "--task detect contradicts"),
+            (["detect", checkpoint, image], $"is a classifier ({M})"),
+        })
+        {
+            var refused = CliTests.Run(args);
+            Assert.True(refused.Code == 2, refused.Err);
+            Assert.Contains(message, refused.Err);
+            Assert.Single(refused.Err.Trim().Split('\n'));
+        }
+        Assert.False(File.Exists(dir.File("again.onnx")));
+    }
+
     private static Dictionary<string, double> Predicted((int Code, string Out, string Err) run)
     {
         Assert.True(run.Code == 0, run.Err);

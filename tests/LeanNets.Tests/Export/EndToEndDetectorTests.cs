@@ -91,7 +91,7 @@ public class EndToEndDetectorTests
             else
                 rows = values.ToArray();
         });
-        var card = LeanNets.Export.OnnxMetadata.RequireCard(session.Metadata, quantized);
+        var card = LeanNets.Loading.OnnxMetadata.RequireCard(session.Metadata, quantized);
         var decoder = new YoloDecoder(card.Anchors!.Select(a => new Anchor(a[0], a[1])).ToList(),
             card.ClassNames.Count)
         { ConfidenceThreshold = nms.ScoreThreshold };

@@ -1,4 +1,5 @@
 using LeanNets.Export;
+using LeanNets.Loading;
 using LeanNets.Models;
 using LeanNets.Onnx;
 using LeanNets.Tests.Cli;

@@ -89,11 +89,21 @@ public class DetectionTrainingTests
         Assert.True(code == 0, error);
         using (var fileJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(viaFile, "detections.json"))))
             AssertSameObjects(Objects(json.RootElement[0]), Objects(fileJson.RootElement[0]));
-        // `predict` classifies: the detector's file is refused in one line that says what it is.
-        var refused = CliTests.Run("predict", onnxFile, picture);
-        Assert.Equal(2, refused.Code);
-        Assert.Contains("is a detector (yolov3_w25)", refused.Err);
-        Assert.Single(refused.Err.Trim().Split('\n'));
+        // The weight file alone names its model too (its card): the same objects.
+        string viaWeights = dir.File("drawn-weights");
+        (code, _, error) = CliTests.Run(
+            "detect", Path.Combine(run, "best.safetensors"), picture, "--threshold", "0.001", "--out", viaWeights);
+        Assert.True(code == 0, error);
+        using (var weightsJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(viaWeights, "detections.json"))))
+            AssertSameObjects(Objects(json.RootElement[0]), Objects(weightsJson.RootElement[0]));
+        // `predict` classifies: the detector's files are refused in one line that says what they are.
+        foreach (string file in new[] { onnxFile, Path.Combine(run, "best.safetensors") })
+        {
+            var refused = CliTests.Run("predict", file, picture);
+            Assert.Equal(2, refused.Code);
+            Assert.Contains("is a detector (yolov3_w25)", refused.Err);
+            Assert.Single(refused.Err.Trim().Split('\n'));
+        }
 
         // `eval` scores the best weights on the evaluation split (at the trained size, from the card) to the mAP
         // the run recorded for that epoch, with the per-class table, eval.json, pr.png and eval.html.

@@ -40,7 +40,7 @@ public static class DetectionEvaluation
     {
         if (request.InputSize is int asked)
             DetectorRegistry.RequireInputSize(asked);
-        if (Export.OnnxMetadata.IsOnnxFile(request.Weights))
+        if (Loading.OnnxMetadata.IsOnnxFile(request.Weights))
             return RunOnnx(request);
         using var detector = TrainedDetector.Load(request.Model, request.Weights);
         int side = detector.SideFor(request.InputSize);

@@ -99,7 +99,7 @@ public sealed class ObjectDetector : IDisposable
     public static (ModelCard Card, List<Anchor> Anchors) ReadCard(OnnxRuntimeSession session, string path,
         int? inputSize)
     {
-        var card = Export.OnnxMetadata.RequireCard(session.Metadata, path);
+        var card = Loading.OnnxMetadata.RequireCard(session.Metadata, path);
         if (!card.IsDetector)
             throw new LeanNetsUsageException(
                 $"{path} is a classifier ({card.Model}): 'leannets predict {path} IMAGE...' classifies images");

@@ -1,7 +1,7 @@
 using LeanNets.Data;
 using LeanNets.Models;
 
-namespace LeanNets.Export;
+namespace LeanNets.Loading;
 
 /// <summary>
 /// An exported model's metadata is its <see cref="ModelCard"/>, so the file alone can be used: the registry
@@ -49,10 +49,6 @@ public static class OnnxMetadata
     public static ModelCard RequireCard(IReadOnlyDictionary<string, string> metadata, string file) =>
         ModelCard.FromMetadata(metadata, file)
         ?? throw new LeanNetsUsageException($"{file}: no LeanNets model card (not exported by LeanNets)");
-
-    /// <summary>True when a LeanNets ONNX file holds a detector (its card says so), read without running it.
-    /// </summary>
-    public static bool IsDetectorFile(string path) => ReadFile(path).Card.IsDetector;
 
     /// <summary>The card of a LeanNets classifier export with the data config it implies; a file without one, or
     /// a detector's export (whose output is not class scores), is refused.</summary>
