@@ -64,6 +64,10 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>, IOnnxExportable
     /// other classes initialises afresh.</summary>
     public static bool IsClassDependent(string name) => name.StartsWith("head.fc.", StringComparison.Ordinal);
 
+    /// <summary>The tensors of the classifier head (what a detector on this model's stem and stages leaves out).
+    /// </summary>
+    public static bool IsHead(string name) => name.StartsWith("head.", StringComparison.Ordinal);
+
     /// <summary>Input channels: those of the stem's first convolution (every stem starts with one).</summary>
     public long InChannels => stem.parameters().First(p => p.dim() == 4).shape[1];
 

@@ -9,11 +9,13 @@ public static class FineTuning
     /// <summary>
     /// Fine-tuning: loads every tensor of the file (PyTorch, safetensors or a LeanNets checkpoint of any task)
     /// into a fresh model, except those <paramref name="classDependent"/> names when they were trained for
-    /// another number of classes: they keep their new initialisation. Anything else that does not fit is an
-    /// error.
+    /// another number of classes: they keep their new initialisation. With <paramref name="backbone"/> (a detector
+    /// on a classifier's stem and stages), a classifier's file starts the backbone: every backbone tensor must
+    /// load, the file's classifier head is left out and the detector's heads keep their initialisation. Anything
+    /// else that does not fit is an error.
     /// </summary>
     public static LoadReport InitializeFrom(nn.Module<Tensor, Tensor> model, string modelName, string path,
-        Func<string, bool> classDependent)
+        Func<string, bool> classDependent, Func<string, bool>? backbone = null)
     {
         nn.Module<Tensor, Tensor>? trained = null;
         if (WeightFormats.FromExtension(path) == WeightFormat.Checkpoint)
@@ -22,8 +24,8 @@ public static class FineTuning
         using var file = trained != null ? StateDict.Of(trained) : WeightFile.Read(path);
         var report = WeightLoader.Load(model, modelName, file, path, strict: false);
         var problems = report.Missing.Concat(report.Unexpected).Concat(report.Mismatched.Select(m => m.Name));
-        var outsideHead = problems.Where(n => !classDependent(n)).ToList();
-        if (outsideHead.Count > 0 || report.Loaded == 0)
+        bool fits = problems.All(classDependent) || IsBackboneStart(report, backbone);
+        if (!fits || report.Loaded == 0)
         {
             throw new LeanNetsException(
                 $"{path} does not fit '{modelName}' beyond its class-dependent outputs: {report.Describe()}"
@@ -31,4 +33,12 @@ public static class FineTuning
         }
         return report;
     }
+
+    /// <summary>True when the file was a classifier whose stem and stages are the model's backbone: the whole
+    /// backbone loaded, and only the classifier's head is left over.</summary>
+    private static bool IsBackboneStart(LoadReport report, Func<string, bool>? backbone) =>
+        backbone != null
+        && report.Mismatched.Count == 0
+        && !report.Missing.Any(backbone)
+        && report.Unexpected.All(Models.Classifier.IsHead);
 }

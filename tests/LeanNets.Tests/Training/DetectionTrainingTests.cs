@@ -222,6 +222,22 @@ public class DetectionTrainingTests
         Assert.Contains("does not fit 'yolov3_w25'", error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.False(Directory.Exists(dir.File("refused")));
+        // A classifier's weights start the backbone of a detector on that classifier (detection from a trained
+        // classifier); a classifier without the three strides cannot carry the heads, in one line.
+        (code, _, error) = CliTests.Run(
+            "train", "yolov3_on_vgnetg_1_0mp_cifar", "--data", dir.File("voc"), "--epochs", "1", "--input-size", "64",
+            "--init-from", classifier, "--output", dir.File("refused"));
+        Assert.Equal(2, code);
+        Assert.Contains("cannot carry YOLO-V3's heads", error);
+        Assert.False(Directory.Exists(dir.File("refused")));
+        string backbone = dir.File("backbone.safetensors");
+        using (var other = LeanNets.Models.ModelRegistry.Create("vgnetg_1_0mp"))
+            WeightFile.Write(backbone, StateDict.Of(other));
+        (code, output, error) = CliTests.Run(
+            "train", "yolov3_on_vgnetg_1_0mp", "--data", dir.File("voc"), "--epochs", "1", "--batch-size", "4",
+            "--input-size", "64", "--init-from", backbone, "--output", dir.File("on-backbone"), "--no-tensorboard");
+        Assert.True(code == 0, error);
+        Assert.Contains($"initialised from {backbone}", output);
     }
 
     /// <summary>Issue 24, rows 6 and 8: an unreadable picture, or a truncated one (it used to decode silently into

@@ -148,6 +148,11 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     public static bool IsClassDependent(string name) =>
         name.StartsWith("heads.", StringComparison.Ordinal) && name.Contains(".output.", StringComparison.Ordinal);
 
+    /// <summary>The backbone's tensors (the classifier's stem and stages, under their names): what a classifier's
+    /// weights can start.</summary>
+    public static bool IsBackbone(string name) =>
+        name.StartsWith("stem.", StringComparison.Ordinal) || name.StartsWith("stages.", StringComparison.Ordinal);
+
     /// <summary>The anchors of scale <paramref name="scale"/> (0: stride 32, which takes the largest).</summary>
     public static IReadOnlyList<Anchor> ScaleAnchors(IReadOnlyList<Anchor> anchors, int scale)
     {

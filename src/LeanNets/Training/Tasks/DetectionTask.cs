@@ -97,7 +97,7 @@ public sealed class DetectionTask : ITrainingTask
     public nn.Module<Tensor, Tensor> CreateModel() => Create(Options);
 
     public string InitializeFrom(nn.Module<Tensor, Tensor> model, string path) =>
-        FineTuning.InitializeFrom(model, Options.Model, path, YoloV3.IsClassDependent).Describe();
+        FineTuning.InitializeFrom(model, Options.Model, path, YoloV3.IsClassDependent, YoloV3.IsBackbone).Describe();
 
     public IEnumerable<ITrainingBatch> Epoch(int epoch, CancellationToken cancel) =>
         trainBatches.Epoch(Options.BatchSize, augmentation, Options.Seed + epoch + 1).Select(b => new Boxes(b));

@@ -1,8 +1,10 @@
 using LeanNets.Analysis;
+using LeanNets.Interchange;
 using LeanNets.Measures;
 using LeanNets.Models;
 using LeanNets.Models.Detection;
 using LeanNets.Models.VGNetPaper;
+using LeanNets.Training;
 using static TorchSharp.torch;
 
 namespace LeanNets.Tests.Models.Detection;
@@ -99,6 +101,31 @@ public class YoloV3Tests
             DetectorRegistry.Get("yolov3_on_vgnetg_1_0mp_cifar").Create());
         Assert.Contains("vgnetg_1_0mp_cifar cannot carry YOLO-V3's heads", refused.Message);
         Assert.Contains("reduce by 1, 2, 4, 8, 8", refused.Message);
+    }
+
+    /// <summary>A classifier's weights start the backbone of a detector on that classifier (`--init-from`): every
+    /// backbone tensor is the classifier's, the heads keep their initialisation; the same file for a detector on
+    /// another backbone is refused.</summary>
+    [Fact]
+    public void AClassifiersWeightsStartTheBackbone()
+    {
+        using var dir = new TempFolder();
+        string file = dir.File("vgnet.safetensors");
+        using var classifier = ModelRegistry.Create("vgnetg_1_0mp");
+        WeightFile.Write(file, StateDict.Of(classifier));
+        const string name = "yolov3_on_vgnetg_1_0mp";
+        using var detector = DetectorRegistry.Get(name).Create(numClasses: 3);
+        var after = detector.state_dict();
+        using var head = after["heads.0.output.weight"].clone();
+        var report = FineTuning.InitializeFrom(detector, name, file, YoloV3.IsClassDependent, YoloV3.IsBackbone);
+        var backbone = classifier.state_dict().Where(p => !Classifier.IsHead(p.Key)).ToList();
+        Assert.Equal(backbone.Count, report.Loaded);
+        Assert.All(backbone, p => Assert.True(p.Value.equal(after[p.Key]).all().item<bool>(), p.Key));
+        Assert.True(head.equal(after["heads.0.output.weight"]).all().item<bool>());
+        using var other = DetectorRegistry.Get("yolov3_w25").Create(numClasses: 3);
+        var refused = Assert.Throws<LeanNetsException>(() =>
+            FineTuning.InitializeFrom(other, "yolov3_w25", file, YoloV3.IsClassDependent, YoloV3.IsBackbone));
+        Assert.Contains("does not fit 'yolov3_w25'", refused.Message);
     }
 
     /// <summary>The coarsest scale (stride 32) takes the three largest anchors, the finest the smallest.</summary>
