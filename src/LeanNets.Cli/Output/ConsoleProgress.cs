@@ -25,6 +25,11 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
             )
         );
         output.WriteLine($"run directory: {start.RunDirectory}");
+        if (o.EvalSplit == Data.Detection.VocDataset.AutoSplit)
+            output.WriteLine(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"the data has no evaluation split: {100 * Data.Detection.VocDataset.HeldOutShare:F0}% of the "
+                        + $"training images are held out for it, chosen by seed {o.Seed}"));
         if (start.InitializedFrom != null)
             output.WriteLine($"initialised from {start.State.Options.InitFrom}: {start.InitializedFrom}");
     }

@@ -76,6 +76,29 @@ public class VocDatasetTests
         Assert.Throws<LeanNetsException>(() => VocDataset.Load([dir.File("a")], "train", ["dog"]));
     }
 
+    /// <summary>Data without an evaluation split: a tenth of the training images (at least one) is held out, the
+    /// same ones for the same seed whatever the order they were read in, others for another seed; one image
+    /// cannot be split.</summary>
+    [Fact]
+    public void AHeldOutSplitIsSeededAndRepeatable()
+    {
+        using var dir = new TempFolder();
+        SyntheticShapes.Write(dir.File("a"), 12, seed: 1, size: 32);
+        SyntheticShapes.Write(dir.File("b"), 8, seed: 2, size: 32);
+        var data = VocDataset.Load([dir.File("a"), dir.File("b")], "train");
+        var reversed = VocDataset.Load([dir.File("b"), dir.File("a")], "train");
+        static List<string> Ids(VocDataset d) => [.. d.Items.Select(i => i.Root + "/" + i.Annotation.Id).Order()];
+        var (kept, held) = data.HoldOut(seed: 7);
+        Assert.Equal((18, 2), (kept.Count, held.Count));
+        Assert.Empty(Ids(kept).Intersect(Ids(held)));
+        Assert.Equal(Ids(held), Ids(reversed.HoldOut(seed: 7).HeldOut));
+        var others = Enumerable.Range(8, 5).Select(s => Ids(data.HoldOut(s).HeldOut));
+        Assert.Contains(others, ids => !ids.SequenceEqual(Ids(held)));
+        SyntheticShapes.Write(dir.File("one"), 1, seed: 3, size: 32);
+        var single = VocDataset.Load([dir.File("one")], "train");
+        Assert.Contains("at least 2 are needed", Assert.Throws<LeanNetsException>(() => single.HoldOut(1)).Message);
+    }
+
     /// <summary>The real raccoon photos (../shared/data, present in CI): 160 train and 40 val images, 217 boxes,
     /// one class; every box inside its image, and its own boxes score mAP 1.</summary>
     [SkippableFact]

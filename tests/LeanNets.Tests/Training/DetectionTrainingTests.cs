@@ -240,6 +240,23 @@ public class DetectionTrainingTests
         Assert.Contains($"initialised from {backbone}", output);
     }
 
+    /// <summary>Data with a training split only trains on nine tenths and evaluates on the held-out tenth, says
+    /// so at the start and records "auto" with the seed, so a resume holds out the same images.</summary>
+    [Fact]
+    public void DataWithoutAnEvaluationSplitHoldsATenthOut()
+    {
+        using var dir = new TempFolder();
+        SyntheticShapes.Write(dir.File("voc"), 10, "train", 64, seed: 5);
+        var (code, output, error) = CliTests.Run(
+            "train", "yolov3_w25", "--data", dir.File("voc"), "--epochs", "1", "--batch-size", "3", "--input-size",
+            "64", "--output", dir.File("run"), "--no-tensorboard");
+        Assert.True(code == 0, error);
+        Assert.Contains("the data has no evaluation split: 10% of the training images are held out", output);
+        Assert.Contains("3 batches of 3", output); // 9 images train (10 would make 4 batches)
+        var state = Checkpoint.ReadState(Path.Combine(dir.File("run"), Trainer.LastCheckpoint));
+        Assert.Equal(VocDataset.AutoSplit, state.Options.EvalSplit);
+    }
+
     /// <summary>Issue 24, rows 6 and 8: an unreadable picture, or a truncated one (it used to decode silently into
     /// a partly grey image), stops a detector run naming the file, or is skipped and counted with --skip-bad.
     /// </summary>

@@ -110,6 +110,31 @@ public sealed class VocDataset
             : YoloLabels.IsYoloLayout(r) ? YoloLabels.HasSplit(r, split)
             : File.Exists(Path.Combine(r, "ImageSets", "Main", split + ".txt")));
 
+    /// <summary>The evaluation split's name that asks for a held-out part of the training split
+    /// (<see cref="HoldOut"/>), used when the data has no evaluation split of its own.</summary>
+    public const string AutoSplit = "auto";
+
+    /// <summary>The share of the training images <see cref="HoldOut"/> keeps for evaluation (Ultralytics'
+    /// autosplit holds out the same tenth).</summary>
+    public const double HeldOutShare = 0.1;
+
+    /// <summary>
+    /// This set split in two, the same way for the same data and seed: the images in id order, shuffled by
+    /// <paramref name="seed"/>, a tenth (at least one) held out for evaluation and the rest kept for training.
+    /// A set of one image cannot be split and says so.
+    /// </summary>
+    public (VocDataset Kept, VocDataset HeldOut) HoldOut(long seed)
+    {
+        if (Count < 2)
+            throw new LeanNetsException(
+                $"the data has no evaluation split and {Count} training image: at least 2 are needed to hold one out");
+        var order = Items.OrderBy(i => i.Annotation.Id, StringComparer.Ordinal)
+            .ThenBy(i => i.Root, StringComparer.Ordinal).ToArray();
+        new Random(StableSeed.Mix(seed, Count, 0)).Shuffle(order);
+        int held = Math.Clamp((int)Math.Round(Count * HeldOutShare), 1, Count - 1);
+        return (new VocDataset(order[held..], ClassNames, Skipped), new VocDataset(order[..held], ClassNames, 0));
+    }
+
     /// <summary>The annotated objects with class indices, as the mAP metric takes them.</summary>
     public IEnumerable<LabelledObject> Truth() =>
         Items.SelectMany(i => i.Annotation.Objects.Select(o => new LabelledObject(

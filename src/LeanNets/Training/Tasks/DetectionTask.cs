@@ -33,14 +33,24 @@ public sealed class DetectionTask : ITrainingTask
         augmentation = options.DetectionAugment ?? new DetectionAugmentation();
         augmentation.Validate();
         train = VocDataset.Load([options.Data], options.TrainSplit ?? "train", skipBad: options.SkipBad);
-        eval = VocDataset.Load([options.Data], options.EvalSplit ?? "val", train.ClassNames, options.SkipBad);
+        // No evaluation split in the data: a seeded tenth of the training images, recorded as "auto" with the seed,
+        // so a resume holds out the same images.
+        string evalSplit = options.EvalSplit
+            ?? (VocDataset.HasSplit([options.Data], "val") ? "val" : VocDataset.AutoSplit);
+        if (evalSplit == VocDataset.AutoSplit)
+        {
+            var (kept, heldOut) = train.HoldOut(options.Seed);
+            (train, eval) = (kept, heldOut);
+        }
+        else
+            eval = VocDataset.Load([options.Data], evalSplit, train.ClassNames, options.SkipBad);
         if (options.InChannels is int channels && channels != 3)
             throw new LeanNetsUsageException($"{channels} input channels asked for but a detector takes RGB (3)");
         if (options.Classes is int classes && classes != train.ClassNames.Count)
             throw new LeanNetsUsageException($"{classes} classes asked for but the data has {train.ClassNames.Count}");
         trainBatches = new DetectionBatches(train, options.InputSize, options.SkipBad);
         evalBatches = new DetectionBatches(eval, options.InputSize, options.SkipBad);
-        Options = options with { Classes = train.ClassNames.Count, InChannels = 3 };
+        Options = options with { Classes = train.ClassNames.Count, InChannels = 3, EvalSplit = evalSplit };
         // RGB / 255, letterboxed on grey: what YoloV3's card says.
         Input = new DataConfig(options.InputSize, 3, [0, 0, 0], [1, 1, 1], Augmentation.None, 0, augmentation.Flip);
     }
