@@ -53,6 +53,8 @@ public static class TrainCommand
         var prefetch = Make<int?>("--prefetch", "batches prepared ahead in the background (0 = none)");
         var limitTrain = Make<int?>("--limit-train", "use only the first N training images");
         var limitTest = Make<int?>("--limit-test", "use only the first N test images");
+        var anchors = Make<string?>("--anchors", "detectors: cfg (yolov3.cfg's, default), auto (k-means fitted to "
+            + "the training boxes) or a file of width,height lines");
         var skipBad = Make<bool>("--skip-bad", "skip unreadable images or bad annotations, counting them");
         var outputDir = Make<string?>("--output", "run directory (default runs/MODEL-TIME)");
         var resume = Make<string?>("--resume", "continue a run (directory or checkpoint file) to its own epochs, "
@@ -65,8 +67,8 @@ public static class TrainCommand
         command.Arguments.Add(model);
         foreach (Option option in new Option[] { data, recipe, epochs, batch, lr, optimizer, momentum, nesterov, wd,
             schedule, warmup, stepEvery, stepGamma, smoothing, clip, ema, augment, pad, flip, inputSize, classes,
-            channels, seed, initFrom, deterministic, prefetch, limitTrain, limitTest, skipBad, outputDir, resume,
-            force, noTensorBoard, task })
+            channels, seed, initFrom, deterministic, prefetch, limitTrain, limitTest, skipBad, anchors, outputDir,
+            resume, force, noTensorBoard, task })
             command.Options.Add(option);
         command.SetAction(p =>
         {
@@ -106,6 +108,7 @@ public static class TrainCommand
                 LimitTrain = p.GetValue(limitTrain),
                 LimitTest = p.GetValue(limitTest),
                 SkipBad = p.GetValue(skipBad),
+                Anchors = p.GetValue(anchors),
             };
             var observers = new List<ITrainingObserver>
             {

@@ -25,11 +25,8 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
             )
         );
         output.WriteLine($"run directory: {start.RunDirectory}");
-        if (o.EvalSplit == Data.Detection.VocDataset.AutoSplit)
-            output.WriteLine(
-                string.Create(CultureInfo.InvariantCulture,
-                    $"the data has no evaluation split: {100 * Data.Detection.VocDataset.HeldOutShare:F0}% of the "
-                        + $"training images are held out for it, chosen by seed {o.Seed}"));
+        foreach (string note in start.Notes)
+            output.WriteLine(note);
         if (start.InitializedFrom != null)
             output.WriteLine($"initialised from {start.State.Options.InitFrom}: {start.InitializedFrom}");
     }

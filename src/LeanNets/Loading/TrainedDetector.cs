@@ -51,7 +51,7 @@ public sealed class TrainedDetector : IDisposable
                     $"{weights} holds the classifier '{state.Options.Model}', not a detector");
             if (state.Options.Model != modelName)
                 throw new LeanNetsUsageException($"{weights} is a run of '{state.Options.Model}', not '{modelName}'");
-            var trained = spec.Create(state.Options.Classes);
+            var trained = spec.Create(state.Options.Classes, null, state.Options.Anchors);
             return Built(weights, trained, () => Checkpoint.Load(weights, trained), state.ClassNames ?? [],
                 state.Options.InputSize);
         }
@@ -66,7 +66,7 @@ public sealed class TrainedDetector : IDisposable
             ?? (File.Exists(names) ? File.ReadAllLines(names).Where(l => l.Length > 0).ToList() : []);
         if (classNames.Count != classes)
             classNames = Models.ModelCard.Numbered(classes);
-        var model = spec.Create(classes);
+        var model = spec.Create(classes, null, card?.Anchors);
         return Built(weights, model, () => WeightLoader.Load(model, modelName, file, weights), classNames,
             card?.Input.Height);
     }

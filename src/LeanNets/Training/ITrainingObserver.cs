@@ -28,6 +28,9 @@ public sealed record TrainingStart(
 {
     /// <summary>What loading <see cref="TrainOptions.InitFrom"/> did (null when training from scratch).</summary>
     public string? InitializedFrom { get; init; }
+
+    /// <summary>The task's notes on the data (<see cref="ITrainingTask.Notes"/>).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
 /// <summary>An epoch committed to disk (last.ckpt written, the best files updated when <see cref="Best"/>).

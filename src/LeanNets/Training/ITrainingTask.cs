@@ -29,6 +29,10 @@ public interface ITrainingTask : IDisposable
     /// them so that a resume or an evaluation rebuilds exactly this model.</summary>
     TrainOptions Options { get; }
 
+    /// <summary>What the task decided from the data that a person should know at the start (a held-out split,
+    /// fitted anchors), one line each.</summary>
+    IReadOnlyList<string> Notes => [];
+
     /// <summary>The data's class names in label order.</summary>
     IReadOnlyList<string> ClassNames { get; }
 

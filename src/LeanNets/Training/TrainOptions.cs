@@ -37,6 +37,14 @@ public sealed record TrainOptions
     public string? TrainSplit { get; init; }
     public string? EvalSplit { get; init; }
 
+    /// <summary>A detector's anchors, width and height in input pixels, smallest first, three per scale (null:
+    /// yolov3.cfg's). With <see cref="FitAnchors"/> and none given, the run fits them to its training boxes
+    /// (<see cref="AnchorFit"/>) and records them here, so a resume and every file of the run use the same.</summary>
+    public IReadOnlyList<float[]>? Anchors { get; init; }
+
+    /// <summary>Fit the anchors to the data before the run (`--anchors auto`).</summary>
+    public bool FitAnchors { get; init; }
+
     /// <summary>A detector's augmentation (null: <see cref="DetectionAugmentation"/>'s defaults).</summary>
     public DetectionAugmentation? DetectionAugment { get; init; }
     public int? Classes { get; init; }
@@ -159,6 +167,12 @@ public sealed record TrainOptions
         // A resumed deterministic run reuses the count in its checkpoint: bounded as --threads is.
         if (Threads is int threads)
             Runtime.ResourceGuard.RequireThreads(threads, "the run's thread count");
+        if (Anchors is { } anchors)
+        {
+            bool valid = anchors.Count is >= 3 and <= 30 && anchors.Count % 3 == 0
+                && anchors.All(a => a.Length == 2 && a.All(v => float.IsFinite(v) && v is > 0 and <= 4096));
+            Bounds.Require(valid, "anchors", anchors.Count, "3 to 30 (three per scale) width-height pairs in 0..4096");
+        }
         Bounds.Require(LimitTrain >= 0, "training image limit", LimitTrain, ">= 0");
         Bounds.Require(LimitTest >= 0, "test image limit", LimitTest, ">= 0");
     }

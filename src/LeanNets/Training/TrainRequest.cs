@@ -53,6 +53,10 @@ public sealed record TrainRequest
     public int? LimitTest { get; init; }
     public bool SkipBad { get; init; }
 
+    /// <summary>A detector's anchors: "cfg" (yolov3.cfg's, the default), "auto" (fitted to the training boxes) or
+    /// a file of width-height pairs, one per line.</summary>
+    public string? Anchors { get; init; }
+
     /// <summary>Trains (or resumes) and reports to the observers.</summary>
     public TrainResult Run(IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel = default)
     {
@@ -81,10 +85,17 @@ public sealed record TrainRequest
         {
             if (Given().Intersect(RequestOnlyClassifierSettings).FirstOrDefault() is string unused)
                 throw new LeanNetsUsageException($"{unused} is not used when training a detector");
-            o = TrainingTasks.Defaults(model, data) with { DetectionAugment = DetectorAugmentation() };
+            o = TrainingTasks.Defaults(model, data) with
+            {
+                DetectionAugment = DetectorAugmentation(),
+                Anchors = Anchors is null or "cfg" or "auto" ? null : AnchorFile.Read(Anchors),
+                FitAnchors = Anchors == "auto",
+            };
         }
         else
         {
+            if (Anchors != null)
+                throw new LeanNetsUsageException($"--anchors is for detectors; {model} is a classifier");
             o = Tasks.ClassificationTask.WithRecipe(model, data, Recipe ?? "default", BatchSize);
             if (Augment is Augmentation augment)
                 o = o.WithAugmentation(augment);
@@ -158,6 +169,7 @@ public sealed record TrainRequest
             ("--classes", Classes != null), ("--in-channels", InChannels != null), ("--seed", Seed != null),
             ("--init-from", InitFrom != null), ("--deterministic", Deterministic), ("--prefetch", Prefetch != null),
             ("--limit-train", LimitTrain != null), ("--limit-test", LimitTest != null), ("--skip-bad", SkipBad),
+            ("--anchors", Anchors != null),
         ];
         return all.Where(s => s.Set).Select(s => s.Name);
     }

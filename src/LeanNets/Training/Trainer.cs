@@ -147,6 +147,7 @@ public static class Trainer
                 model, sample)
             {
                 InitializedFrom = initialized,
+                Notes = task.Notes,
             };
             foreach (var o in observers)
                 o.OnStart(start);

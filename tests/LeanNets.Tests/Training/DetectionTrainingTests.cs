@@ -241,7 +241,9 @@ public class DetectionTrainingTests
     }
 
     /// <summary>Data with a training split only trains on nine tenths and evaluates on the held-out tenth, says
-    /// so at the start and records "auto" with the seed, so a resume holds out the same images.</summary>
+    /// so at the start and records "auto" with the seed, so a resume holds out the same images. `--anchors auto`
+    /// fits the anchors to the training boxes, prints them with their fit, and the run and its best weights' card
+    /// carry them.</summary>
     [Fact]
     public void DataWithoutAnEvaluationSplitHoldsATenthOut()
     {
@@ -249,12 +251,19 @@ public class DetectionTrainingTests
         SyntheticShapes.Write(dir.File("voc"), 10, "train", 64, seed: 5);
         var (code, output, error) = CliTests.Run(
             "train", "yolov3_w25", "--data", dir.File("voc"), "--epochs", "1", "--batch-size", "3", "--input-size",
-            "64", "--output", dir.File("run"), "--no-tensorboard");
+            "64", "--anchors", "auto", "--output", dir.File("run"), "--no-tensorboard");
         Assert.True(code == 0, error);
-        Assert.Contains("the data has no evaluation split: 10% of the training images are held out", output);
+        Assert.Contains("the data has no evaluation split: 1 of its 10 training images (10%) are held out", output);
         Assert.Contains("3 batches of 3", output); // 9 images train (10 would make 4 batches)
+        Assert.Contains("anchors fitted to ", output);
+        Assert.Contains("mean best IoU", output);
         var state = Checkpoint.ReadState(Path.Combine(dir.File("run"), Trainer.LastCheckpoint));
         Assert.Equal(VocDataset.AutoSplit, state.Options.EvalSplit);
+        var anchors = state.Options.Anchors!;
+        Assert.Equal(9, anchors.Count);
+        Assert.NotEqual(YoloV3.DefaultAnchors[0].Width, anchors[0][0]);
+        var card = WeightFile.ReadCard(Path.Combine(dir.File("run"), Trainer.BestWeights))!;
+        Assert.Equal(anchors.Select(a => (a[0], a[1])), card.Anchors!.Select(a => (a[0], a[1])));
     }
 
     /// <summary>Issue 24, rows 6 and 8: an unreadable picture, or a truncated one (it used to decode silently into

@@ -15,13 +15,15 @@ public sealed record DetectorSpec(
     ConvKind Kind
 )
 {
-    public YoloV3 Create(int? numClasses = null, int? inChannels = null)
+    /// <param name="anchors">width-height pairs in input pixels, smallest first (null: yolov3.cfg's).</param>
+    public YoloV3 Create(int? numClasses = null, int? inChannels = null, IReadOnlyList<float[]>? anchors = null)
     {
         var backbone = Backbone(inChannels ?? DefaultInput.Channels);
         YoloV3 detector;
         try
         {
-            detector = new YoloV3(Name, backbone, numClasses ?? DefaultClasses, Kind, null);
+            detector = new YoloV3(Name, backbone, numClasses ?? DefaultClasses, Kind,
+                anchors?.Select(a => new Anchor(a[0], a[1])).ToList());
         }
         catch
         {

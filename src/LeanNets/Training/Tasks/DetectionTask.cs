@@ -48,9 +48,33 @@ public sealed class DetectionTask : ITrainingTask
             throw new LeanNetsUsageException($"{channels} input channels asked for but a detector takes RGB (3)");
         if (options.Classes is int classes && classes != train.ClassNames.Count)
             throw new LeanNetsUsageException($"{classes} classes asked for but the data has {train.ClassNames.Count}");
+        var notes = new List<string>();
+        if (evalSplit == VocDataset.AutoSplit)
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the data has no evaluation split: {eval.Count} of its {train.Count + eval.Count} training images "
+                    + $"({100 * VocDataset.HeldOutShare:F0}%) are held out for it, chosen by seed {options.Seed}"));
+        var anchors = options.Anchors;
+        if (options.FitAnchors && anchors == null)
+        {
+            var fit = AnchorFit.Fit(AnchorFit.BoxSizes(train, options.InputSize), YoloV3.DefaultAnchors.Count,
+                options.Seed);
+            anchors = [.. fit.Anchors.Select(a => new[] { a.Width, a.Height })];
+            string sizes = string.Join(" ", fit.Anchors.Select(a => FormattableString.Invariant(
+                $"{a.Width:F0}x{a.Height:F0}")));
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"anchors fitted to {fit.Boxes} training boxes at {options.InputSize} px (k-means, 1 - IoU): {sizes}; "
+                    + $"mean best IoU {fit.MeanIou:F3} (yolov3.cfg's anchors: {fit.DefaultMeanIou:F3})"));
+        }
+        Notes = notes;
         trainBatches = new DetectionBatches(train, options.InputSize, options.SkipBad);
         evalBatches = new DetectionBatches(eval, options.InputSize, options.SkipBad);
-        Options = options with { Classes = train.ClassNames.Count, InChannels = 3, EvalSplit = evalSplit };
+        Options = options with
+        {
+            Classes = train.ClassNames.Count,
+            InChannels = 3,
+            EvalSplit = evalSplit,
+            Anchors = anchors,
+        };
         // RGB / 255, letterboxed on grey: what YoloV3's card says.
         Input = new DataConfig(options.InputSize, 3, [0, 0, 0], [1, 1, 1], Augmentation.None, 0, augmentation.Flip);
     }
@@ -77,7 +101,7 @@ public sealed class DetectionTask : ITrainingTask
         };
 
     public static nn.Module<Tensor, Tensor> Create(TrainOptions o) =>
-        DetectorRegistry.Get(o.Model).Create(o.Classes, o.InChannels);
+        DetectorRegistry.Get(o.Model).Create(o.Classes, o.InChannels, o.Anchors);
 
     /// <summary>The classification settings a detector run does not take, named as the command line names them,
     /// each with how the options show it was set: the one list, checked when the options are validated (so for a
@@ -99,6 +123,7 @@ public sealed class DetectionTask : ITrainingTask
     }
 
     public TrainOptions Options { get; }
+    public IReadOnlyList<string> Notes { get; }
     public IReadOnlyList<string> ClassNames => train.ClassNames;
     public DataConfig Input { get; }
     public int BatchesPerEpoch => (trainBatches.Count + Options.BatchSize - 1) / Options.BatchSize;
