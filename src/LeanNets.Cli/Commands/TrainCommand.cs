@@ -55,6 +55,7 @@ public static class TrainCommand
         var limitTest = Make<int?>("--limit-test", "use only the first N test images");
         var anchors = Make<string?>("--anchors", "detectors: cfg (yolov3.cfg's, default), auto (k-means fitted to "
             + "the training boxes) or a file of width,height lines");
+        var mosaic = Make<double?>("--mosaic", "detectors: chance of a four-picture mosaic per training image");
         var skipBad = Make<bool>("--skip-bad", "skip unreadable images or bad annotations, counting them");
         var outputDir = Make<string?>("--output", "run directory (default runs/MODEL-TIME)");
         var resume = Make<string?>("--resume", "continue a run (directory or checkpoint file) to its own epochs, "
@@ -67,8 +68,8 @@ public static class TrainCommand
         command.Arguments.Add(model);
         foreach (Option option in new Option[] { data, recipe, epochs, batch, lr, optimizer, momentum, nesterov, wd,
             schedule, warmup, stepEvery, stepGamma, smoothing, clip, ema, augment, pad, flip, inputSize, classes,
-            channels, seed, initFrom, deterministic, prefetch, limitTrain, limitTest, skipBad, anchors, outputDir,
-            resume, force, noTensorBoard, task })
+            channels, seed, initFrom, deterministic, prefetch, limitTrain, limitTest, skipBad, anchors, mosaic,
+            outputDir, resume, force, noTensorBoard, task })
             command.Options.Add(option);
         command.SetAction(p =>
         {
@@ -109,6 +110,7 @@ public static class TrainCommand
                 LimitTest = p.GetValue(limitTest),
                 SkipBad = p.GetValue(skipBad),
                 Anchors = p.GetValue(anchors),
+                Mosaic = p.GetValue(mosaic),
             };
             var observers = new List<ITrainingObserver>
             {

@@ -57,6 +57,9 @@ public sealed record TrainRequest
     /// a file of width-height pairs, one per line.</summary>
     public string? Anchors { get; init; }
 
+    /// <summary>A detector's chance of a four-picture mosaic per training image (default 0).</summary>
+    public double? Mosaic { get; init; }
+
     /// <summary>Trains (or resumes) and reports to the observers.</summary>
     public TrainResult Run(IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel = default)
     {
@@ -94,8 +97,8 @@ public sealed record TrainRequest
         }
         else
         {
-            if (Anchors != null)
-                throw new LeanNetsUsageException($"--anchors is for detectors; {model} is a classifier");
+            if (Given().FirstOrDefault(s => s is "--anchors" or "--mosaic") is string detectorOnly)
+                throw new LeanNetsUsageException($"{detectorOnly} is for detectors; {model} is a classifier");
             o = Tasks.ClassificationTask.WithRecipe(model, data, Recipe ?? "default", BatchSize);
             if (Augment is Augmentation augment)
                 o = o.WithAugmentation(augment);
@@ -143,6 +146,7 @@ public sealed record TrainRequest
                     + "(default: zoom, shift, flip and colour jitter)"
             ),
         };
+        augment = augment with { MosaicChance = Mosaic ?? augment.MosaicChance };
         return Flip is bool flip ? augment with { Flip = flip } : augment;
     }
 
@@ -169,7 +173,7 @@ public sealed record TrainRequest
             ("--classes", Classes != null), ("--in-channels", InChannels != null), ("--seed", Seed != null),
             ("--init-from", InitFrom != null), ("--deterministic", Deterministic), ("--prefetch", Prefetch != null),
             ("--limit-train", LimitTrain != null), ("--limit-test", LimitTest != null), ("--skip-bad", SkipBad),
-            ("--anchors", Anchors != null),
+            ("--anchors", Anchors != null), ("--mosaic", Mosaic != null),
         ];
         return all.Where(s => s.Set).Select(s => s.Name);
     }

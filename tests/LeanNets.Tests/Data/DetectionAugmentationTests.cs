@@ -74,6 +74,48 @@ public class DetectionAugmentationTests
         Assert.InRange(dropped, 0, 20);
     }
 
+    /// <summary>A mosaic keeps every box on its object: four pictures with the red rectangle (each moved by a
+    /// different flip or shift first), put about centres from the middle to near the corners; every box kept is
+    /// mostly red, no red is left outside the boxes beyond the edge pixels of the halved rectangles, and a
+    /// rectangle cut by the picture's edge keeps a clipped box or none.</summary>
+    [Theory]
+    [InlineData(48, 48)]
+    [InlineData(30, 60)]
+    [InlineData(70, 25)]
+    [InlineData(24, 72)]
+    public void AMosaicKeepsEveryBoxOnItsObject(int cx, int cy)
+    {
+        var augmentation = new DetectionAugmentation { MosaicChance = 1 };
+        var tiles = new[] { new(1, 0, 0, false, 1, 1, 1), new(1, 0, 0, true, 1, 1, 1), new(1, 20, 10, false, 1, 1, 1),
+            new DetectionAugmentation.Draw(1, -10, 20, true, 1, 1, 1) }.Select(draw =>
+            {
+                var moved = new float[3 * Size * Size];
+                DetectionAugmentation.Apply(draw, Picture(), Size, DetectionBatches.Grey, moved);
+                var bytes = moved.Select(v => (byte)Math.Round(v * 255)).ToArray();
+                return (bytes, (IEnumerable<TargetBox>)augmentation.Apply(draw, [new TargetBox(0, Drawn)], Size)
+                    .ToList());
+            }).ToList();
+        var (pixels, boxes) = augmentation.Mosaic(tiles, Size, cx, cy, DetectionBatches.Grey);
+        var red = pixels.Take(Size * Size).Select((r, i) =>
+            r - Math.Max(pixels[Size * Size + i], pixels[2 * Size * Size + i]) > 40).ToArray();
+        if (cx == 48 && cy == 48)
+            Assert.Equal(4, boxes.Count); // every quadrant holds its whole half-size picture
+        foreach (var box in boxes.Select(b => b.Box))
+        {
+            int inside = 0, total = 0;
+            for (int y = (int)Math.Ceiling(box.Y1); y < (int)box.Y2; y++)
+                for (int x = (int)Math.Ceiling(box.X1); x < (int)box.X2; x++, total++)
+                    inside += red[y * Size + x] ? 1 : 0;
+            Assert.True(inside >= 0.8 * total, $"({cx}, {cy}): box {box} is {inside} of {total} red");
+        }
+        bool InAnyBox(int x, int y) => boxes.Any(b =>
+            x >= b.Box.X1 - 1 && x < b.Box.X2 + 1 && y >= b.Box.Y1 - 1 && y < b.Box.Y2 + 1);
+        int outside = Enumerable.Range(0, Size * Size).Count(i => red[i] && !InAnyBox(i % Size, i / Size));
+        // A rectangle cut to a sliver (its box dropped) may leave red: less than MinVisible of a halved
+        // rectangle's area in each of the four tiles.
+        Assert.True(outside <= 4 * augmentation.MinVisible * Drawn.Area / 4, $"({cx}, {cy}): {outside} red outside");
+    }
+
     [Fact]
     public void NoAugmentationLeavesPicturesAndBoxesAsTheyAre()
     {
@@ -94,6 +136,7 @@ public class DetectionAugmentationTests
         Assert.Contains("zoom spread must be in [0, 1), got 1", zoom.Message);
         Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { Saturation = -0.5 }.Validate());
         Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { MinVisible = 0 }.Validate());
+        Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { MosaicChance = 1.5 }.Validate());
     }
 
     private static (IReadOnlyList<TargetBox> Boxes, BoundingBox? Found) Transform(

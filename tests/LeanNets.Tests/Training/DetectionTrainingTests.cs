@@ -264,6 +264,13 @@ public class DetectionTrainingTests
         Assert.NotEqual(YoloV3.DefaultAnchors[0].Width, anchors[0][0]);
         var card = WeightFile.ReadCard(Path.Combine(dir.File("run"), Trainer.BestWeights))!;
         Assert.Equal(anchors.Select(a => (a[0], a[1])), card.Anchors!.Select(a => (a[0], a[1])));
+        // A mosaic needs four pictures: three (after the held-out one) are refused in one line.
+        SyntheticShapes.Write(dir.File("four"), 4, "train", 64, seed: 6);
+        (code, _, error) = CliTests.Run("train", "yolov3_w25", "--data", dir.File("four"), "--input-size", "64",
+            "--mosaic", "0.5", "--output", dir.File("refused"));
+        Assert.Equal(2, code);
+        Assert.Contains("--mosaic needs at least 4 training images to make one of, and the data has 3", error);
+        Assert.False(Directory.Exists(dir.File("refused")));
     }
 
     /// <summary>Issue 24, rows 6 and 8: an unreadable picture, or a truncated one (it used to decode silently into

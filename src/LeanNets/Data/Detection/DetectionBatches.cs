@@ -75,7 +75,7 @@ public sealed class DetectionBatches
             for (int b = 0; b < indices.Length; b++)
             {
                 var (pixels, objects, _) = letterboxed[indices[b]];
-                var boxes = objects.Where(o => !o.Difficult).Select(o => new TargetBox(o.Class, o.Box));
+                var boxes = Targets(objects);
                 var image = images.AsSpan(b * 3 * plane, 3 * plane);
                 if (augment == null)
                 {
@@ -84,14 +84,28 @@ public sealed class DetectionBatches
                     targets.Add(boxes.ToArray());
                     continue;
                 }
+                var (source, sourceBoxes) = (pixels, boxes);
+                if (augment.MosaicChance > 0 && rng.NextDouble() < augment.MosaicChance)
+                {
+                    var tiles = new[] { indices[b], rng.Next(Count), rng.Next(Count), rng.Next(Count) }
+                        .Select(i => (letterboxed[i].Pixels, Targets(letterboxed[i].Objects))).ToList();
+                    int quarter = size / 4;
+                    (source, var mosaicBoxes) = augment.Mosaic(tiles, size, quarter + rng.Next(2 * quarter + 1),
+                        quarter + rng.Next(2 * quarter + 1), Grey);
+                    sourceBoxes = mosaicBoxes;
+                }
                 var draw = augment.Sample(rng, size);
-                DetectionAugmentation.Apply(draw, pixels, size, Grey, image);
-                targets.Add(augment.Apply(draw, boxes, size).ToArray());
+                DetectionAugmentation.Apply(draw, source, size, Grey, image);
+                targets.Add(augment.Apply(draw, sourceBoxes, size).ToArray());
             }
             var ids = indices.Select(i => letterboxed[i].Id).ToList();
             yield return new DetectionBatch(tensor(images, [indices.Length, 3, size, size]), targets, ids);
         }
     }
+
+    /// <summary>The objects a detector is trained to find (VOC's difficult ones are not asked for).</summary>
+    private static IEnumerable<TargetBox> Targets(LabelledObject[] objects) =>
+        objects.Where(o => !o.Difficult).Select(o => new TargetBox(o.Class, o.Box));
 
     /// <summary>Scale and offset that fit an h x w image into the square, centred.</summary>
     public static (float Scale, float PadX, float PadY) Fit(int h, int w, int size)

@@ -48,6 +48,9 @@ public sealed class DetectionTask : ITrainingTask
             throw new LeanNetsUsageException($"{channels} input channels asked for but a detector takes RGB (3)");
         if (options.Classes is int classes && classes != train.ClassNames.Count)
             throw new LeanNetsUsageException($"{classes} classes asked for but the data has {train.ClassNames.Count}");
+        if (augmentation.MosaicChance > 0 && train.Count < 4)
+            throw new LeanNetsUsageException(
+                $"--mosaic needs at least 4 training images to make one of, and the data has {train.Count}");
         var notes = new List<string>();
         if (evalSplit == VocDataset.AutoSplit)
             notes.Add(string.Create(CultureInfo.InvariantCulture,
