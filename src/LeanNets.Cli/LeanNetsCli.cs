@@ -138,6 +138,14 @@ public static class LeanNetsCli
         // An unknown first word is an unknown command, whatever the parser calls it.
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
             return $"unknown command '{args[0]}'; see 'leannets --help'";
+        // An enum option's bad value: its choices as the command line spells them (not the .NET type's name).
+        if (parsed.Errors[0].SymbolResult is System.CommandLine.Parsing.OptionResult { Option: var option } result
+            && (Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) is { IsEnum: true } type)
+        {
+            string given = result.Tokens.FirstOrDefault()?.Value ?? "";
+            var choices = Enum.GetNames(type).Select(n => n.ToLowerInvariant());
+            return $"{option.Name}: '{given}' is not one of {string.Join(", ", choices)} (see 'leannets --help')";
+        }
         // Some parser messages list suggestions on separate lines: keep the error to one line.
         string message = string.Join(
             ", ",

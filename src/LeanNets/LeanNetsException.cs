@@ -7,4 +7,12 @@ public class LeanNetsException(string message, Exception? inner = null) : Except
 public class LeanNetsUsageException(string message) : LeanNetsException(message);
 
 /// <summary>An image file that cannot be used; front ends may offer to skip such files.</summary>
-public sealed class BadImageException(string message) : LeanNetsException(message);
+public sealed class BadImageException(string message) : LeanNetsException(message)
+{
+    /// <summary>The one message for a picture that did not decode: a TIFF (or another kind LeanNets does not
+    /// read) is named with the kinds it does read; anything else is unreadable, corrupt or oversized.</summary>
+    public static BadImageException Undecodable(string path) =>
+        IO.FileSignature.Describe(path) is { } kind && !IO.FileSignature.IsDecodablePicture(kind)
+            ? new BadImageException($"{path}: {kind}, which LeanNets does not read (use PNG, JPEG, BMP, GIF or WebP)")
+            : new BadImageException($"{path}: unreadable, corrupt or oversized image");
+}

@@ -13,7 +13,8 @@ internal static class EvalOutput
     {
         var r = report.Result;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{report.Model} on {r.Images} images: top-1 {100 * r.Top1:F2}%  top-5 {100 * r.Top5:F2}%  loss "
+            $"{report.Model} on {r.Images} images: top-1 {100 * r.Top1:F2}%"
+                + $"{(r.ClassNames.Count > 5 ? $"  top-5 {100 * r.Top5:F2}%" : "")}  loss "
                 + $"{r.Loss:F4}  {r.ImagesPerSecond:F0} img/s"));
         if (report.SkippedImages > 0)
             output.WriteLine($"skipped {report.SkippedImages} unreadable images");

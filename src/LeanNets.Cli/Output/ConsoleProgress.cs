@@ -15,6 +15,13 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
     public void OnStart(TrainingStart start)
     {
         var (o, data) = (start.State.Options, start.State.Data);
+        if (start.State.CompletedEpochs >= o.Epochs)
+        {
+            // A finished run resumed (after a kill, to finish its last commit, or by mistake): nothing to train.
+            output.WriteLine($"{start.RunDirectory} has completed all {o.Epochs} epochs: nothing to train "
+                + "(--epochs N continues it further)");
+            return;
+        }
         string input = data == null ? "as recorded" : $"{data.Channels}x{data.InputSize}x{data.InputSize}";
         output.WriteLine(
             string.Create(
@@ -40,7 +47,8 @@ public sealed class ConsoleProgress(TextWriter output, bool interactive) : ITrai
     {
         string line = string.Create(
             CultureInfo.InvariantCulture,
-            $"epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}  loss {p.Loss:F4}  lr {p.LearningRate:G3}  "
+            $"epoch {p.Epoch}/{p.Epochs} batch {p.Batch}/{p.Batches}  loss {p.Loss:F4}  "
+                + $"lr {Units.Rate(p.LearningRate)}  "
                 + $"{p.ImagesPerSecond:F0} img/s  ETA {p.Eta:mm\\:ss}"
         );
         if (interactive)

@@ -97,7 +97,7 @@ public sealed class ImageFolderDataset : IImageDataset
             if (pixels != null)
                 return new ImageSample(pixels, 3, h, w, label);
             if (!skipBad)
-                throw new BadImageException($"{path}: unreadable, corrupt or oversized image");
+                throw BadImageException.Undecodable(path);
             badFiles.TryAdd(path, true);
         }
         throw new LeanNetsException($"no readable image in the dataset ({items.Length} files)");

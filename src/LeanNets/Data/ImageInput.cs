@@ -41,9 +41,9 @@ public sealed class ImageInput : IDisposable
     public static ImageInput Load(string path, DataConfig config)
     {
         if (!File.Exists(path))
-            throw new LeanNetsUsageException($"image not found: {path}");
+            throw new LeanNetsException($"image not found: {path}");
         var rgb = ImageFolderDataset.TryDecode(path, out int h, out int w)
-            ?? throw new BadImageException($"{path}: unreadable, corrupt or oversized image");
+            ?? throw BadImageException.Undecodable(path);
         var sample = new ImageSample(ToChannels(rgb, h * w, config.Channels), config.Channels, h, w, 0);
         var values = config.EvalTransform().Apply(sample, new Random(0));
         int size = config.InputSize,

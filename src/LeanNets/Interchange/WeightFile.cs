@@ -143,11 +143,16 @@ public static class WeightFile
             Span<byte> magic = stackalloc byte[4];
             if (probe.Read(magic) < 4 || magic[0] != 'P' || magic[1] != 'K')
             {
-                throw new LeanNetsException(
-                    $"{path}: not a PyTorch state dict (expected the zip archive torch.save writes since PyTorch 1.6)"
+                throw new LeanNetsException(IO.FileSignature.Describe(path) is { } kind
+                    ? $"{path}: {kind}, not a PyTorch state dict"
+                    : $"{path}: not a PyTorch state dict (expected the zip archive torch.save writes since PyTorch 1.6)"
                 );
             }
         }
+        if (IsTorchScript(path))
+            throw new LeanNetsException(
+                $"{path}: a TorchScript archive (torch.jit.save), not a state dict; save the weights with "
+                    + "torch.save(model.state_dict(), FILE)");
         Hashtable table;
         try
         {
@@ -163,6 +168,21 @@ public static class WeightFile
             throw new LeanNetsException($"{path}: not a PyTorch state dict ({FirstLine(e)})", e);
         }
         return TensorsOf(path, table);
+    }
+
+    /// <summary>True for the zip torch.jit.save writes: its code and constants beside the pickled data.</summary>
+    private static bool IsTorchScript(string path)
+    {
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            return zip.Entries.Any(e => e.FullName.EndsWith("/constants.pkl", StringComparison.Ordinal)
+                || e.FullName.Contains("/code/__torch__/", StringComparison.Ordinal));
+        }
+        catch (InvalidDataException)
+        {
+            return false; // a broken archive: the unpickler names it
+        }
     }
 
     /// <summary>The tensors of an unpickled dict, looking one level into <c>{"state_dict": ...}</c>-style

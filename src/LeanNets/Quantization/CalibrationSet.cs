@@ -116,7 +116,7 @@ public sealed class CalibrationSet
     private static float[] Detector(string file, int side)
     {
         var pixels = ImageFolderDataset.TryDecode(file, out int h, out int w)
-            ?? throw new BadImageException($"{file}: unreadable, corrupt or oversized image");
+            ?? throw BadImageException.Undecodable(file);
         return DetectionBatches.LetterboxPixels(pixels, h, w, side).Select(b => b / 255f).ToArray();
     }
 

@@ -75,7 +75,10 @@ internal static class CheckpointContainer
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
         {
-            throw new LeanNetsException($"{path}: not a {kind} (or truncated at its start)", e);
+            throw new LeanNetsException(
+                IO.FileSignature.Describe(path) is { } given
+                    ? $"{path}: {given}, not a {kind}"
+                    : $"{path}: not a {kind} (or truncated at its start)", e);
         }
         if (found == magic)
             return found;
@@ -84,7 +87,7 @@ internal static class CheckpointContainer
             found.StartsWith("LEANNETS-", StringComparison.Ordinal) && found.Contains("CKPT")
                 ? $"{path}: checkpoint format {found} is from an older LeanNets (expected {magic}); train it again "
                   + "with this version"
-                : $"{path}: not a {kind}"
+                : $"{path}: {(IO.FileSignature.Describe(path) is { } other ? other + ", " : "")}not a {kind}"
         );
     }
 

@@ -171,7 +171,10 @@ public sealed record TrainOptions
         {
             bool valid = anchors.Count is >= 3 and <= 30 && anchors.Count % 3 == 0
                 && anchors.All(a => a.Length == 2 && a.All(v => float.IsFinite(v) && v is > 0 and <= 4096));
-            Bounds.Require(valid, "anchors", anchors.Count, "3 to 30 (three per scale) width-height pairs in 0..4096");
+            if (!valid)
+                throw new LeanNetsUsageException(
+                    $"anchors must be 3 to 30 width-height pairs (three per scale) with sizes in (0, 4096], got "
+                        + $"{anchors.Count}");
         }
         Bounds.Require(LimitTrain >= 0, "training image limit", LimitTrain, ">= 0");
         Bounds.Require(LimitTest >= 0, "test image limit", LimitTest, ">= 0");

@@ -187,6 +187,7 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
         var eval = CliTests.Run("eval", checkpoint, "--data", fixture.Data, "--output", dir.File("eval"));
         Assert.True(eval.Code == 0, eval.Err);
         Assert.Contains($"{M} on 8 images", eval.Out);
+        Assert.DoesNotContain("top-5", eval.Out); // four classes: top-5 would be 100% by construction
         var kernels = CliTests.Run("kernels", checkpoint, "--output", dir.File("kernels"));
         Assert.True(kernels.Code == 0, kernels.Err);
         string onnx = dir.File("m.onnx");
@@ -207,6 +208,44 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             Assert.Single(refused.Err.Trim().Split('\n'));
         }
         Assert.False(File.Exists(dir.File("again.onnx")));
+    }
+
+    /// <summary>Issue 28's messages: a file is named for what it is (a picture given as a checkpoint or as PyTorch
+    /// weights, a TIFF given as a picture, a TorchScript archive given as a state dict), an enum option lists its
+    /// choices as the command line spells them, a missing picture is a failure (exit 1) like a missing folder,
+    /// and small learning rates print without an exponent.</summary>
+    [Fact]
+    public void MessagesSayWhatWasGiven()
+    {
+        using var dir = new TempFolder();
+        string picture = LeanNets.Tests.Reports.VizReportTests.Picture(dir);
+        File.Copy(picture, dir.File("w.ckpt"));
+        File.Copy(picture, dir.File("w.pth"));
+        File.WriteAllBytes(dir.File("t.tif"), [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 1, 2, 3, 4]);
+        using (var zip = System.IO.Compression.ZipFile.Open(dir.File("ts.pt"),
+            System.IO.Compression.ZipArchiveMode.Create))
+        {
+            zip.CreateEntry("ts/data.pkl");
+            zip.CreateEntry("ts/constants.pkl");
+        }
+        foreach (var (code, args, message) in new (int, string[], string)[]
+        {
+            (1, ["predict", M, "--weights", dir.File("w.ckpt"), picture], "w.ckpt: a PNG image, not a LeanNets"),
+            (1, ["predict", M, "--weights", dir.File("w.pth"), picture], "w.pth: a PNG image, not a PyTorch state"),
+            (1, ["predict", M, "--weights", dir.File("ts.pt"), picture], "a TorchScript archive (torch.jit.save)"),
+            (1, ["predict", M, dir.File("t.tif")], "t.tif: a TIFF image, which LeanNets does not read (use PNG"),
+            (1, ["predict", M, dir.File("none.png")], "image not found"),
+            (2, ["train", M, "--data", fixture.Data, "--optimizer", "foo"],
+                "--optimizer: 'foo' is not one of sgd, adamw"),
+        })
+        {
+            var run = CliTests.Run(args);
+            Assert.True(code == run.Code, $"{string.Join(' ', args)}: exit {run.Code}: {run.Err}");
+            Assert.Contains(message, run.Err);
+            Assert.Single(run.Err.Trim().Split('\n'));
+        }
+        Assert.Equal(["0.0000990", "0.0100", "0.123", "1.50", "1E-10"],
+            new[] { 9.9e-5, 0.01, 0.1234, 1.5, 1e-10 }.Select(LeanNets.Cli.Output.Units.Rate));
     }
 
     private static Dictionary<string, double> Predicted((int Code, string Out, string Err) run)

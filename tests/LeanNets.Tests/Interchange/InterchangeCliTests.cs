@@ -153,6 +153,6 @@ public partial class InterchangeCliTests
     [GeneratedRegex(@"test top-1 ([\d.]+)%")]
     private static partial Regex PyTorchTop1();
 
-    [GeneratedRegex(@"top-1 ([\d.]+)%  top-5")]
+    [GeneratedRegex(@"images: top-1 ([\d.]+)%")]
     private static partial Regex LeanNetsTop1();
 }

@@ -96,7 +96,8 @@ public sealed class ClassificationTask : ITrainingTask
         string.Create(
             CultureInfo.InvariantCulture,
             $"epoch {m.Epoch}: train loss {m.TrainLoss:F4} top-1 {100 * m[TrainTop1]:F2}% | "
-                + $"test loss {m[TestLoss]:F4} top-1 {100 * m[TestTop1]:F2}% top-5 {100 * m[TestTop5]:F2}%"
+                + $"test loss {m[TestLoss]:F4} top-1 {100 * m[TestTop1]:F2}%"
+                + $"{(ClassNames.Count > 5 ? $" top-5 {100 * m[TestTop5]:F2}%" : "")}"
                 + $"{(m.EmaScore is double e ? $" EMA {100 * e:F2}%" : "")} | {m.Seconds:F0}s"
         );
 
