@@ -65,7 +65,7 @@ public static class DetectCommand
                 throw new LeanNetsUsageException(
                     $"{source.File ?? source.Name} is a classifier ({source.Name}): 'leannets predict' classifies "
                         + "images");
-            var paths = parsed.GetValue(images)!;
+            var paths = ModelSource.Pictures(parsed, images);
             foreach (string p in paths.Where(p => !File.Exists(p)))
                 throw new LeanNetsException($"{p}: no such image");
             using var detector = Open(source, parsed.GetValue(size), minimum, chosen);

@@ -40,7 +40,7 @@ public static class PredictCommand
                 && parsed.GetValue(engine) == EngineKind.TorchSharp;
             var source = ModelReference.Resolve(parsed.GetValue(model)!, parsed.GetValue(checkpoint),
                 torchSharp: torchSharp);
-            var files = parsed.GetValue(images)!;
+            var files = ModelSource.Pictures(parsed, images);
             IReadOnlyList<ImagePrediction> predictions;
             if (source.OnnxFile is string file)
             {

@@ -235,6 +235,7 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             (1, ["predict", M, "--weights", dir.File("ts.pt"), picture], "a TorchScript archive (torch.jit.save)"),
             (1, ["predict", M, dir.File("t.tif")], "t.tif: a TIFF image, which LeanNets does not read (use PNG"),
             (1, ["predict", M, dir.File("none.png")], "image not found"),
+            (2, ["predict", M, picture, "--skip-bad"], "--skip-bad is not an option of predict"),
             (2, ["train", M, "--data", fixture.Data, "--optimizer", "foo"],
                 "--optimizer: 'foo' is not one of sgd, adamw"),
         })
