@@ -46,11 +46,15 @@ public static class ModelsCommand
                 output.WriteLine(JsonFile.Serialize(rows));
                 return LeanNetsCli.Success;
             }
-            output.Write(parsed.GetValue(markdown) ? Table(rows).ToMarkdown() : Table(rows).ToText());
-            if (specs.Any(s => s.Task == CountedModel.Detect))
-                output.WriteLine(
-                    $"and {Models.Detection.DetectorRegistry.OnPrefix}CLASSIFIER: YOLO-V3's heads on any registry "
-                        + "classifier with stages at strides 8, 16 and 32");
+            bool asMarkdown = parsed.GetValue(markdown);
+            output.Write(asMarkdown ? Table(rows).ToMarkdown() : Table(rows).ToText());
+            if (!specs.Any(s => s.Task == CountedModel.Detect))
+                return LeanNetsCli.Success;
+            if (asMarkdown)
+                output.WriteLine(); // a Markdown table would take the next line as one of its rows
+            output.WriteLine(
+                $"and {Models.Detection.DetectorRegistry.OnPrefix}CLASSIFIER: YOLO-V3's heads on any registry "
+                    + "classifier with stages at strides 8, 16 and 32");
             return LeanNetsCli.Success;
         });
         return command;

@@ -1,3 +1,4 @@
+using LeanNets.Layers;
 using LeanNets.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -42,6 +43,7 @@ public sealed class Classifier : nn.Module<Tensor, Tensor>, IOnnxExportable
         FeatureInfo = info;
         StemInfo = new FeatureInfo("stem", stem.Channels, stem.Stride);
         RegisterComponents();
+        DenseConvGuard.Protect(this);
     }
 
     public nn.Module<Tensor, Tensor> Stem => stem;

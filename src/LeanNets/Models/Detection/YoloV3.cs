@@ -80,6 +80,8 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
         heads = nn.ModuleList(headList.ToArray());
         routes = nn.ModuleList(routeList.ToArray());
         RegisterComponents();
+        // The heads' widths follow the backbone's (184 channels on VGNetG-1.0MP): see DenseConvGuard.
+        DenseConvGuard.Protect(this);
     }
 
     /// <summary>The backbone stages whose maps the heads read: the last of each stride 8, 16 and 32, in stage
