@@ -8,12 +8,13 @@ namespace LeanNets.Layers;
 /// <summary>
 /// libtorch 2.10's oneDNN computes some convolutions wrongly on AVX-512 CPUs: the forward pass of a dense
 /// (one group) convolution with a kernel larger than 1x1 and more than 16 input channels that are not a multiple
-/// of 16, for batches of two or more. With 184 input channels (YOLO-V3's heads on VGNetG-1.0MP) outputs were off by
-/// 12-15% of their range; grouped and 1x1 convolutions, batches of one and every backward pass were right, and so
-/// were libtorch's own kernels and oneDNN's AVX2 ones (docs/reliability.md has the measurements). Every such
-/// convolution of a model runs with oneDNN switched off for its call; the others keep oneDNN's speed. The switch is
-/// process-wide, so it is counted: the first guarded call in flight turns oneDNN off, the last turns it back to
-/// what it was. A call that throws inside the convolution leaves it off: slower, never wrong.
+/// of 16, for batches of two or more. Measured errors were 5-40% of the output range (184 input channels, the width
+/// of YOLO-V3's heads on VGNetG-1.0MP, among them). Grouped and 1x1 convolutions, batches of one and every backward
+/// pass were right, and so were libtorch's own kernels and oneDNN's AVX2 ones (docs/reliability.md has the
+/// measurements). Every such convolution of a model runs with oneDNN switched off for its call; the others keep
+/// oneDNN's speed. The switch is process-wide, so it is counted: the first guarded call in flight turns oneDNN off,
+/// the last turns it back to what it was. A call that throws inside the convolution leaves it off: slower, never
+/// wrong.
 /// </summary>
 public static class DenseConvGuard
 {
