@@ -56,6 +56,7 @@ public static class TrainCommand
         var anchors = Make<string?>("--anchors", "detectors: cfg (yolov3.cfg's, default), auto (k-means fitted to "
             + "the training boxes) or a file of width,height lines");
         var mosaic = Make<double?>("--mosaic", "detectors: chance of a four-picture mosaic per training image");
+        var closeMosaic = Make<int?>("--close-mosaic", "detectors: train the last N epochs without mosaics");
         var skipBad = Make<bool>("--skip-bad", "skip unreadable images or bad annotations, counting them");
         var outputDir = Make<string?>("--output", "run directory (default runs/MODEL-TIME)");
         var resume = Make<string?>("--resume", "continue a run (directory or checkpoint file) to its own epochs, "
@@ -69,7 +70,7 @@ public static class TrainCommand
         foreach (Option option in new Option[] { data, recipe, epochs, batch, lr, optimizer, momentum, nesterov, wd,
             schedule, warmup, stepEvery, stepGamma, smoothing, clip, ema, augment, pad, flip, inputSize, classes,
             channels, seed, initFrom, deterministic, prefetch, limitTrain, limitTest, skipBad, anchors, mosaic,
-            outputDir, resume, force, noTensorBoard, task })
+            closeMosaic, outputDir, resume, force, noTensorBoard, task })
             command.Options.Add(option);
         command.SetAction(p =>
         {
@@ -111,6 +112,7 @@ public static class TrainCommand
                 SkipBad = p.GetValue(skipBad),
                 Anchors = p.GetValue(anchors),
                 Mosaic = p.GetValue(mosaic),
+                CloseMosaic = p.GetValue(closeMosaic),
             };
             var observers = new List<ITrainingObserver>
             {

@@ -60,6 +60,9 @@ public sealed record TrainRequest
     /// <summary>A detector's chance of a four-picture mosaic per training image (default 0).</summary>
     public double? Mosaic { get; init; }
 
+    /// <summary>A detector's last epochs without mosaics (default 0).</summary>
+    public int? CloseMosaic { get; init; }
+
     /// <summary>Trains (or resumes) and reports to the observers.</summary>
     public TrainResult Run(IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel = default)
     {
@@ -97,7 +100,7 @@ public sealed record TrainRequest
         }
         else
         {
-            if (Given().FirstOrDefault(s => s is "--anchors" or "--mosaic") is string detectorOnly)
+            if (Given().FirstOrDefault(s => s is "--anchors" or "--mosaic" or "--close-mosaic") is string detectorOnly)
                 throw new LeanNetsUsageException($"{detectorOnly} is for detectors; {model} is a classifier");
             o = Tasks.ClassificationTask.WithRecipe(model, data, Recipe ?? "default", BatchSize);
             if (Augment is Augmentation augment)
@@ -146,7 +149,11 @@ public sealed record TrainRequest
                     + "(default: zoom, shift, flip and colour jitter)"
             ),
         };
-        augment = augment with { MosaicChance = Mosaic ?? augment.MosaicChance };
+        augment = augment with
+        {
+            MosaicChance = Mosaic ?? augment.MosaicChance,
+            CloseMosaic = CloseMosaic ?? augment.CloseMosaic,
+        };
         return Flip is bool flip ? augment with { Flip = flip } : augment;
     }
 
@@ -174,6 +181,7 @@ public sealed record TrainRequest
             ("--init-from", InitFrom != null), ("--deterministic", Deterministic), ("--prefetch", Prefetch != null),
             ("--limit-train", LimitTrain != null), ("--limit-test", LimitTest != null), ("--skip-bad", SkipBad),
             ("--anchors", Anchors != null), ("--mosaic", Mosaic != null),
+            ("--close-mosaic", CloseMosaic != null),
         ];
         return all.Where(s => s.Set).Select(s => s.Name);
     }

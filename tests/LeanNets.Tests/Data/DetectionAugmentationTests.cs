@@ -137,6 +137,24 @@ public class DetectionAugmentationTests
         Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { Saturation = -0.5 }.Validate());
         Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { MinVisible = 0 }.Validate());
         Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { MosaicChance = 1.5 }.Validate());
+        Assert.Throws<LeanNetsUsageException>(
+            () => new DetectionAugmentation { MosaicChance = 0.5, CloseMosaic = -1 }.Validate());
+        var alone = Assert.Throws<LeanNetsUsageException>(
+            () => new DetectionAugmentation { CloseMosaic = 5 }.Validate());
+        Assert.Contains("no --mosaic chance is given", alone.Message);
+    }
+
+    /// <summary>Close-mosaic: of 10 epochs (0-based), the last 3 train without mosaics, the rest keep the chance,
+    /// and nothing else changes.</summary>
+    [Fact]
+    public void TheLastEpochsTrainWithoutMosaics()
+    {
+        var augmentation = new DetectionAugmentation { MosaicChance = 0.5, CloseMosaic = 3 };
+        var chances = Enumerable.Range(0, 10).Select(e => augmentation.ForEpoch(e, 10).MosaicChance).ToArray();
+        Assert.Equal([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0, 0], chances);
+        Assert.Equal(augmentation with { MosaicChance = 0 }, augmentation.ForEpoch(9, 10));
+        var open = new DetectionAugmentation { MosaicChance = 0.5 };
+        Assert.Same(open, open.ForEpoch(9, 10));
     }
 
     private static (IReadOnlyList<TargetBox> Boxes, BoundingBox? Found) Transform(

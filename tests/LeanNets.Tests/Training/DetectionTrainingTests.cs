@@ -243,22 +243,25 @@ public class DetectionTrainingTests
     /// <summary>Data with a training split only trains on nine tenths and evaluates on the held-out tenth, says
     /// so at the start and records "auto" with the seed, so a resume holds out the same images. `--anchors auto`
     /// fits the anchors to the training boxes, prints them with their fit, and the run and its best weights' card
-    /// carry them.</summary>
+    /// carry them. Close-mosaic is said at the start and recorded in the run.</summary>
     [Fact]
     public void DataWithoutAnEvaluationSplitHoldsATenthOut()
     {
         using var dir = new TempFolder();
         SyntheticShapes.Write(dir.File("voc"), 10, "train", 64, seed: 5);
         var (code, output, error) = CliTests.Run(
-            "train", "yolov3_w25", "--data", dir.File("voc"), "--epochs", "1", "--batch-size", "3", "--input-size",
-            "64", "--anchors", "auto", "--output", dir.File("run"), "--no-tensorboard");
+            "train", "yolov3_w25", "--data", dir.File("voc"), "--epochs", "2", "--batch-size", "3", "--input-size",
+            "64", "--anchors", "auto", "--mosaic", "0.5", "--close-mosaic", "1", "--output", dir.File("run"),
+            "--no-tensorboard");
         Assert.True(code == 0, error);
+        Assert.Contains("mosaics (chance 0.5) in epochs 1-1, whole pictures in the last 1", output);
         Assert.Contains("the data has no evaluation split: 1 of its 10 training images (10%) are held out", output);
         Assert.Contains("3 batches of 3", output); // 9 images train (10 would make 4 batches)
         Assert.Contains("anchors fitted to ", output);
         Assert.Contains("mean best IoU", output);
         var state = Checkpoint.ReadState(Path.Combine(dir.File("run"), Trainer.LastCheckpoint));
         Assert.Equal(VocDataset.AutoSplit, state.Options.EvalSplit);
+        Assert.Equal(1, state.Options.DetectionAugment!.CloseMosaic);
         var anchors = state.Options.Anchors!;
         Assert.Equal(9, anchors.Count);
         Assert.NotEqual(YoloV3.DefaultAnchors[0].Width, anchors[0][0]);
@@ -270,6 +273,16 @@ public class DetectionTrainingTests
             "--mosaic", "0.5", "--output", dir.File("refused"));
         Assert.Equal(2, code);
         Assert.Contains("--mosaic needs at least 4 training images to make one of, and the data has 3", error);
+        Assert.False(Directory.Exists(dir.File("refused")));
+        // Close-mosaic that would leave no epoch with mosaics, or with no mosaic to close, is refused likewise.
+        (code, _, error) = CliTests.Run("train", "yolov3_w25", "--data", dir.File("voc"), "--input-size", "64",
+            "--epochs", "3", "--mosaic", "0.5", "--close-mosaic", "3", "--output", dir.File("refused"));
+        Assert.Equal(2, code);
+        Assert.Contains("--close-mosaic 3 leaves no epoch of the 3 with mosaics", error);
+        (code, _, error) = CliTests.Run("train", "yolov3_w25", "--data", dir.File("voc"), "--input-size", "64",
+            "--close-mosaic", "1", "--output", dir.File("refused"));
+        Assert.Equal(2, code);
+        Assert.Contains("no --mosaic chance is given", error);
         Assert.False(Directory.Exists(dir.File("refused")));
     }
 

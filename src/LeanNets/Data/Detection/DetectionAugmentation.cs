@@ -31,6 +31,15 @@ public sealed record DetectionAugmentation
     /// </summary>
     public double MosaicChance { get; init; }
 
+    /// <summary>Epochs at the end of a run trained without mosaics (Ultralytics' close_mosaic): the last ones then
+    /// see whole pictures, as evaluation does.</summary>
+    public int CloseMosaic { get; init; }
+
+    /// <summary>The augmentation of 0-based epoch <paramref name="epoch"/> of <paramref name="epochs"/>: this one,
+    /// without mosaics in the last <see cref="CloseMosaic"/> epochs.</summary>
+    public DetectionAugmentation ForEpoch(int epoch, int epochs) =>
+        MosaicChance > 0 && epoch >= epochs - CloseMosaic ? this with { MosaicChance = 0 } : this;
+
     /// <summary>Fraction of a box's area that must stay inside the image for it to remain a target.</summary>
     public double MinVisible { get; init; } = 0.25;
 
@@ -59,6 +68,9 @@ public sealed record DetectionAugmentation
             Bounds.Require(value is >= 0 and <= 1, $"augmentation {what} spread", value, "[0, 1]");
         Bounds.Require(MinVisible is > 0 and <= 1, "augmentation minimum visible fraction", MinVisible, "(0, 1]");
         Bounds.Require(MosaicChance is >= 0 and <= 1, "mosaic chance", MosaicChance, "[0, 1]");
+        Bounds.Require(CloseMosaic >= 0, "epochs without mosaics", CloseMosaic, "0 or more");
+        if (CloseMosaic > 0 && MosaicChance == 0)
+            throw new LeanNetsUsageException("--close-mosaic ends mosaics early, but no --mosaic chance is given");
     }
 
     /// <summary>One draw of the random parameters.</summary>

@@ -48,6 +48,9 @@ public sealed class DetectionTask : ITrainingTask
             throw new LeanNetsUsageException($"{channels} input channels asked for but a detector takes RGB (3)");
         if (options.Classes is int classes && classes != train.ClassNames.Count)
             throw new LeanNetsUsageException($"{classes} classes asked for but the data has {train.ClassNames.Count}");
+        if (augmentation.CloseMosaic >= options.Epochs)
+            throw new LeanNetsUsageException(
+                $"--close-mosaic {augmentation.CloseMosaic} leaves no epoch of the {options.Epochs} with mosaics");
         if (augmentation.MosaicChance > 0 && train.Count < 4)
             throw new LeanNetsUsageException(
                 $"--mosaic needs at least 4 training images to make one of, and the data has {train.Count}");
@@ -68,6 +71,11 @@ public sealed class DetectionTask : ITrainingTask
                 $"anchors fitted to {fit.Boxes} training boxes at {options.InputSize} px (k-means, 1 - IoU): {sizes}; "
                     + $"mean best IoU {fit.MeanIou:F3} (yolov3.cfg's anchors: {fit.DefaultMeanIou:F3})"));
         }
+        if (augmentation.CloseMosaic > 0)
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"mosaics (chance {augmentation.MosaicChance:0.##}) in epochs "
+                    + $"1-{options.Epochs - augmentation.CloseMosaic}, whole pictures in the last "
+                    + $"{augmentation.CloseMosaic}"));
         Notes = notes;
         trainBatches = new DetectionBatches(train, options.InputSize, options.SkipBad);
         evalBatches = new DetectionBatches(eval, options.InputSize, options.SkipBad);
@@ -138,7 +146,8 @@ public sealed class DetectionTask : ITrainingTask
         FineTuning.InitializeFrom(model, Options.Model, path, YoloV3.IsClassDependent, YoloV3.IsBackbone).Describe();
 
     public IEnumerable<ITrainingBatch> Epoch(int epoch, CancellationToken cancel) =>
-        trainBatches.Epoch(Options.BatchSize, augmentation, Options.Seed + epoch + 1).Select(b => new Boxes(b));
+        trainBatches.Epoch(Options.BatchSize, augmentation.ForEpoch(epoch, Options.Epochs), Options.Seed + epoch + 1)
+            .Select(b => new Boxes(b));
 
     public BatchLoss Loss(nn.Module<Tensor, Tensor> model, ITrainingBatch batch)
     {
