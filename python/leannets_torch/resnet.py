@@ -1,10 +1,32 @@
-"""ResNet-50 (torchvision layout) with any 3x3 conv kind, ImageNet and CIFAR forms."""
+"""ResNet-50 (bottlenecks) and ResNet-18/34 (basic blocks), torchvision layout, with any 3x3 conv kind."""
 from torch import nn
 
 from .convs import PAPER_DUALCONVS, STANDARD, ConvKind
 from .layers import Classifier, ClassifierHead, conv, named, numbered
 
 EXPANSION = 4
+
+
+def shortcut(inplanes, outplanes, stride):
+    if stride == 1 and inplanes == outplanes:
+        return nn.Identity()
+    return named(("0", conv(inplanes, outplanes, 1, stride)), ("1", nn.BatchNorm2d(outplanes)))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, inplanes, planes, stride, first_kind, kind):
+        super().__init__()
+        self.conv1 = first_kind.create3x3(inplanes, planes, stride)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = kind.create3x3(planes, planes, 1)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = shortcut(inplanes, planes, stride)
+
+    def forward(self, x):
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return self.relu(y + self.downsample(x))
 
 
 class Bottleneck(nn.Module):
@@ -18,11 +40,7 @@ class Bottleneck(nn.Module):
         self.conv3 = nn.Conv2d(width, outplanes, 1, bias=False)
         self.bn3 = nn.BatchNorm2d(outplanes)
         self.relu = nn.ReLU(inplace=True)
-        self.downsample = (
-            named(("0", conv(inplanes, outplanes, 1, stride)), ("1", nn.BatchNorm2d(outplanes)))
-            if stride != 1 or inplanes != outplanes
-            else nn.Identity()
-        )
+        self.downsample = shortcut(inplanes, outplanes, stride)
 
     def forward(self, x):
         y = self.relu(self.bn1(self.conv1(x)))
@@ -31,7 +49,7 @@ class Bottleneck(nn.Module):
         return self.relu(y + self.downsample(x))
 
 
-def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 3)):
+def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 3), basic=False):
     first = nn.Conv2d(in_chans, 64, 3, 1, 1, bias=False) if cifar else nn.Conv2d(in_chans, 64, 7, 2, 3, bias=False)
     stem = [
         ("conv1", first),
@@ -46,8 +64,12 @@ def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 
         for i in range(depth):
             stride = (1 if s == 0 else 2) if i == 0 else 1
             block_kind = kind if stride == 1 or replace_strided else STANDARD
-            blocks.append(Bottleneck(inplanes, 64 << s, stride, block_kind))
-            inplanes = (64 << s) * EXPANSION
+            if basic:
+                blocks.append(BasicBlock(inplanes, 64 << s, stride, block_kind, kind))
+                inplanes = 64 << s
+            else:
+                blocks.append(Bottleneck(inplanes, 64 << s, stride, block_kind))
+                inplanes = (64 << s) * EXPANSION
         stages.append(numbered(blocks))
     return Classifier(named(*stem), stages, ClassifierHead(inplanes, num_classes))
 
@@ -63,4 +85,11 @@ def entries():
                 prefix + kind.suffix,
                 lambda nc, ic, cifar=cifar, kind=kind, r=replace_strided: build(cifar, kind, r, nc, ic),
                 (classes, side),
+            )
+    for prefix, layers in (("resnet18", (2, 2, 2, 2)), ("resnet34", (3, 4, 6, 3))):
+        for kind in (STANDARD, ConvKind("dual", 4), ConvKind("group", 4)):
+            yield (
+                prefix + kind.suffix,
+                lambda nc, ic, kind=kind, layers=layers: build(False, kind, True, nc, ic, layers, basic=True),
+                (1000, 224),
             )

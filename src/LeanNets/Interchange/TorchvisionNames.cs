@@ -16,6 +16,8 @@ public static partial class TorchvisionNames
     /// <summary>Registry model to torchvision builder (<c>torchvision.models.NAME()</c>).</summary>
     public static readonly IReadOnlyDictionary<string, string> Builders = new Dictionary<string, string>
     {
+        ["resnet18"] = "resnet18",
+        ["resnet34"] = "resnet34",
         ["resnet50"] = "resnet50",
         ["vgg16"] = "vgg16",
         ["mobilenetv2_100"] = "mobilenet_v2",

@@ -25,6 +25,10 @@ public enum Paper
     DualConv,
     Peer,
 
+    /// <summary>A paper's convolution kinds in a network the paper did not test (e.g. DualConv in ResNet-18): rows
+    /// beyond its tables, with no figure to reproduce.</summary>
+    Beyond,
+
     /// <summary>Registered or composed (a detector on a chosen backbone) by user code, not from a paper.</summary>
     User,
 }

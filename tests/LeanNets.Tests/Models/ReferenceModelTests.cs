@@ -3,10 +3,12 @@ using LeanNets.Models;
 
 namespace LeanNets.Tests.Models;
 
-/// <summary>The two reference models against torchvision's exact counts and fvcore's MACs.</summary>
+/// <summary>The reference models against torchvision's exact counts and fvcore's MACs.</summary>
 public class ReferenceModelTests
 {
     [Theory]
+    [InlineData("resnet18", 11_689_512, 1.819e9)]
+    [InlineData("resnet34", 21_797_672, 3.671e9)]
     [InlineData("resnet50", 25_557_032, 4.089e9)]
     [InlineData("mobilenetv2_100", 3_504_872, 0.3008e9)]
     public void CountsEqualTorchvision(string name, long expectedParams, double fvcoreMacs)

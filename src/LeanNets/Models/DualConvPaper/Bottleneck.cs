@@ -33,38 +33,18 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable, IFo
         conv3 = nn.Conv2d(width, outplanes, 1, bias: false);
         bn3 = BatchNorm.Over2d(outplanes);
         relu = nn.ReLU(inplace: true);
-        downsample =
-            stride != 1 || inplanes != outplanes
-                ? nn.Sequential(
-                    ("0", ConvNormAct.Conv(inplanes, outplanes, 1, stride)),
-                    ("1", BatchNorm.Over2d(outplanes))
-                )
-                : nn.Identity();
+        downsample = ResidualParts.Shortcut(inplanes, outplanes, stride);
         RegisterComponents();
     }
 
     public int FoldNorms()
     {
         int folded = 0;
-        bn1 = Folded(conv1, bn1, ref folded);
-        bn2 = Folded(conv2, bn2, ref folded);
-        bn3 = Folded(conv3, bn3, ref folded);
-        if (downsample is TorchSharp.Modules.Sequential { Count: 2 } shortcut
-            && shortcut[0] is nn.Module<Tensor, Tensor> conv
-            && NormFolding.Merge(conv, (nn.Module)shortcut[1]))
-        {
-            downsample = conv;
-            folded++;
-        }
+        bn1 = ResidualParts.Fold(conv1, bn1, ref folded);
+        bn2 = ResidualParts.Fold(conv2, bn2, ref folded);
+        bn3 = ResidualParts.Fold(conv3, bn3, ref folded);
+        downsample = ResidualParts.FoldShortcut(downsample, ref folded);
         return folded;
-    }
-
-    private static nn.Module<Tensor, Tensor> Folded(nn.Module conv, nn.Module<Tensor, Tensor> bn, ref int folded)
-    {
-        if (!NormFolding.Merge(conv, bn))
-            return bn;
-        folded++;
-        return nn.Identity();
     }
 
     public string ExportOnnx(OnnxGraph graph, string input)

@@ -4,15 +4,19 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Models.DualConvPaper;
 
-/// <summary>ResNet with bottleneck blocks (torchvision layout: stride on the 3x3 conv, 1x1+BN projections).</summary>
+/// <summary>ResNet with bottleneck blocks (ResNet-50) or basic blocks (ResNet-18/34), in torchvision's layout:
+/// stride on a 3x3 conv, 1x1+BN projections.</summary>
 public static class ResNet
 {
     public sealed record Config
     {
         public required string Prefix { get; init; }
 
-        /// <summary>Bottleneck blocks per stage.</summary>
+        /// <summary>Blocks per stage.</summary>
         public required int[] Layers { get; init; }
+
+        /// <summary>Basic blocks (two 3x3 convs, ResNet-18/34) instead of bottlenecks.</summary>
+        public bool Basic { get; init; }
 
         /// <summary>3x3 stride-1 stem and no max-pool (the usual CIFAR adaptation).</summary>
         public bool Cifar { get; init; }
@@ -27,6 +31,14 @@ public static class ResNet
     }
 
     private static readonly int[] ResNet50Layers = [3, 4, 6, 3];
+
+    /// <summary>ResNet-18 and -34 (torchvision's), with DualConv and GroupConv G=4 beyond the paper, which put them
+    /// in ResNet-50 only.</summary>
+    private static readonly (string Prefix, int[] Layers)[] BasicDepths =
+    [
+        ("resnet18", [2, 2, 2, 2]),
+        ("resnet34", [3, 4, 6, 3]),
+    ];
 
     public static IEnumerable<ModelSpec> Specs()
     {
@@ -53,13 +65,21 @@ public static class ResNet
             foreach (var kind in ConvKind.PaperDualConvs.Prepend(ConvKind.Standard).Concat(extra))
                 yield return Spec(baseline with { Kind = kind });
         }
+        foreach (var (prefix, layers) in BasicDepths)
+        {
+            var basic = new Config { Prefix = prefix, Layers = layers, Basic = true, ReplaceStrided = true };
+            foreach (var kind in new[] { ConvKind.Standard, ConvKind.Dual(4), ConvKind.Group(4) })
+                yield return Spec(basic with { Kind = kind });
+        }
     }
 
     private static ModelSpec Spec(Config c) =>
         new(
             c.Name,
             ModelFamily.ResNet,
-            c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer : Paper.DualConv,
+            c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer
+                : c.Basic ? Paper.Beyond
+                : Paper.DualConv,
             c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224),
             c.Cifar ? 10 : 1000,
             o => Build(c, o)
@@ -109,6 +129,12 @@ public static class ResNet
         {
             long s = i == 0 ? stride : 1;
             var kind = s == 1 || config.ReplaceStrided ? config.Kind : ConvKind.Standard;
+            if (config.Basic)
+            {
+                layer.Add(($"{i}", new BasicBlock(inplanes, width, s, kind, config.Kind)));
+                inplanes = width;
+                continue;
+            }
             layer.Add(($"{i}", new Bottleneck(inplanes, width, s, kind)));
             inplanes = width * Bottleneck.Expansion;
         }
