@@ -35,7 +35,7 @@ public class AnchorFitTests
     /// </summary>
     [Fact]
     public void CornerAlignedIouIsByHand() =>
-        Near.Equal(1.0 / 3, AnchorFit.Iou(new Anchor(2, 2), new Anchor(1, 4)), 1e-12);
+        Near.Equal(1.0 / 3, new Anchor(2, 2).ShapeIou(new Anchor(1, 4)), 1e-12);
 
     /// <summary>Fewer boxes than anchors (a set without objects, say) cannot be fitted: one line saying so.
     /// </summary>

@@ -46,14 +46,7 @@ public static class AnchorFit
 
     /// <summary>The mean over boxes of the best IoU any anchor reaches, corners aligned.</summary>
     public static double MeanIou(IReadOnlyList<Anchor> boxes, IReadOnlyList<Anchor> anchors) =>
-        boxes.Average(b => anchors.Max(a => Iou(b, a)));
-
-    /// <summary>The IoU of two boxes that share a corner.</summary>
-    public static double Iou(Anchor a, Anchor b)
-    {
-        double inter = Math.Min(a.Width, b.Width) * (double)Math.Min(a.Height, b.Height);
-        return inter / ((double)a.Width * a.Height + (double)b.Width * b.Height - inter);
-    }
+        boxes.Average(b => anchors.Max(a => b.ShapeIou(a)));
 
     /// <summary>Lloyd's iterations from a k-means++ start (each next centre drawn with probability proportional to
     /// its distance from the nearest chosen one); a cluster that empties keeps its centre.</summary>
@@ -62,7 +55,7 @@ public static class AnchorFit
         var centres = new List<Anchor> { boxes[random.Next(boxes.Count)] };
         while (centres.Count < count)
         {
-            var distance = boxes.Select(b => 1 - centres.Max(c => Iou(b, c))).ToArray();
+            var distance = boxes.Select(b => 1 - centres.Max(c => b.ShapeIou(c))).ToArray();
             double total = distance.Sum(), pick = random.NextDouble() * total;
             int chosen = 0;
             for (double sum = distance[0]; sum < pick && chosen < boxes.Count - 1; sum += distance[++chosen])
@@ -77,7 +70,7 @@ public static class AnchorFit
             bool changed = iteration == 0;
             for (int i = 0; i < boxes.Count; i++)
             {
-                int nearest = Enumerable.Range(0, count).MaxBy(k => Iou(boxes[i], result[k]));
+                int nearest = Enumerable.Range(0, count).MaxBy(k => boxes[i].ShapeIou(result[k]));
                 changed |= nearest != assigned[i];
                 assigned[i] = nearest;
             }

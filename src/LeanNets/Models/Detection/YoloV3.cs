@@ -7,7 +7,16 @@ using static TorchSharp.torch;
 namespace LeanNets.Models.Detection;
 
 /// <summary>An anchor box in input pixels.</summary>
-public readonly record struct Anchor(float Width, float Height);
+public readonly record struct Anchor(float Width, float Height)
+{
+    /// <summary>The IoU of two box shapes placed corner to corner: how the loss picks an object's anchor and what
+    /// anchor fitting maximises.</summary>
+    public double ShapeIou(Anchor other)
+    {
+        double inter = Math.Min(Width, other.Width) * (double)Math.Min(Height, other.Height);
+        return inter / ((double)Width * Height + (double)other.Width * other.Height - inter);
+    }
+}
 
 /// <summary>
 /// YOLO-V3 (yolov3.cfg): a backbone, then one head per scale (strides 32, 16, 8). A head is five convs

@@ -93,12 +93,12 @@ public sealed class YoloLoss(IReadOnlyList<Anchor> anchors, int numClasses)
     {
         float w = target.Box.Width,
             h = target.Box.Height;
+        var shape = new Anchor(w, h);
         int best = 0;
-        float bestIou = -1;
+        double bestIou = -1;
         for (int a = 0; a < anchors.Count; a++)
         {
-            float inter = Math.Min(w, anchors[a].Width) * Math.Min(h, anchors[a].Height);
-            float iou = inter / (w * h + anchors[a].Width * anchors[a].Height - inter);
+            double iou = shape.ShapeIou(anchors[a]);
             if (iou > bestIou)
                 (best, bestIou) = (a, iou);
         }
