@@ -138,13 +138,18 @@ public static class LeanNetsCli
         // An unknown first word is an unknown command, whatever the parser calls it.
         if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
             return $"unknown command '{args[0]}'; see 'leannets --help'";
-        // An enum option's bad value: its choices as the command line spells them (not the .NET type's name).
-        if (parsed.Errors[0].SymbolResult is System.CommandLine.Parsing.OptionResult { Option: var option } result
-            && (Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) is { IsEnum: true } type)
+        // An enum or number option's bad value: what the command line accepts, not the .NET type's name.
+        if (parsed.Errors[0].SymbolResult is System.CommandLine.Parsing.OptionResult { Option: var option } result)
         {
             string given = result.Tokens.FirstOrDefault()?.Value ?? "";
-            var choices = Enum.GetNames(type).Select(n => n.ToLowerInvariant());
-            return $"{option.Name}: '{given}' is not one of {string.Join(", ", choices)} (see 'leannets --help')";
+            Type type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+            if (type.IsEnum)
+            {
+                var choices = Enum.GetNames(type).Select(n => n.ToLowerInvariant());
+                return $"{option.Name}: '{given}' is not one of {string.Join(", ", choices)} (see 'leannets --help')";
+            }
+            if (NumberKind(type) is { } kind)
+                return $"{option.Name}: '{given}' is not {kind} (see 'leannets --help')";
         }
         // Some parser messages list suggestions on separate lines: keep the error to one line.
         string message = string.Join(
@@ -153,6 +158,11 @@ public static class LeanNetsCli
         );
         return $"{message} (see 'leannets --help')";
     }
+
+    private static string? NumberKind(Type type) =>
+        type == typeof(int) || type == typeof(long) ? "a whole number"
+        : type == typeof(double) || type == typeof(float) ? "a number"
+        : null;
 
     /// <summary>True for `predict` or `detect` with an ONNX file: it runs on ONNX Runtime alone and need not load
     /// libtorch (about 120 MB resident), as a deployed model would not.</summary>

@@ -238,6 +238,10 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             (2, ["predict", M, picture, "--skip-bad"], "--skip-bad is not an option of predict"),
             (2, ["train", M, "--data", fixture.Data, "--optimizer", "foo"],
                 "--optimizer: 'foo' is not one of sgd, adamw"),
+            (2, ["train", M, "--data", fixture.Data, "--epochs", "abc"], "--epochs: 'abc' is not a whole number"),
+            (2, ["train", M, "--data", fixture.Data, "--lr", "fast"], "--lr: 'fast' is not a number"),
+            (2, ["train", M, "--data", fixture.Data, "--epochs", "0"], "epochs must be in 1..100000, got 0"),
+            (2, ["train", M, "--data", fixture.Data, "--limit-train", "-1"], "training image limit must be >= 0"),
         })
         {
             var run = CliTests.Run(args);
