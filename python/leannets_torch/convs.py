@@ -71,7 +71,7 @@ class HetConv(nn.Module):
 
 @dataclass(frozen=True)
 class ConvKind:
-    """standard, dual (G groups), group (G groups) or het (part P)."""
+    """standard, dual (G groups), group (G groups), het (part P) or start_padded (standard, CNTK's padding)."""
 
     kind: str = "standard"
     groups: int = 1
@@ -80,6 +80,7 @@ class ConvKind:
     def suffix(self):
         return {
             "standard": "",
+            "start_padded": "",
             "dual": f"_dualconv_g{self.groups}",
             "group": f"_gc_g{self.groups}",
             "het": f"_hetconv_p{self.groups}",
@@ -93,6 +94,9 @@ class ConvKind:
             return DualConv(in_ch, out_ch, stride, self.groups)
         if self.kind == "het":
             return HetConv(in_ch, out_ch, stride, self.groups)
+        if self.kind == "start_padded" and stride > 1:
+            # CNTK's padding of a strided 3x3: one row and column before, none after.
+            return nn.Sequential(nn.ZeroPad2d((1, 0, 1, 0)), nn.Conv2d(in_ch, out_ch, 3, stride, bias=bias))
         return conv(in_ch, out_ch, 3, stride, self.groups, bias)
 
 

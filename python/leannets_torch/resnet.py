@@ -49,14 +49,18 @@ class Bottleneck(nn.Module):
         return self.relu(y + self.downsample(x))
 
 
-def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 3), basic=False):
+def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 3), basic=False, cntk=False):
     first = nn.Conv2d(in_chans, 64, 3, 1, 1, bias=False) if cifar else nn.Conv2d(in_chans, 64, 7, 2, 3, bias=False)
+    if cntk:
+        first = nn.Sequential(nn.ZeroPad2d((3, 2, 3, 2)), nn.Conv2d(in_chans, 64, 7, 2, bias=False))
     stem = [
         ("conv1", first),
         ("bn1", nn.BatchNorm2d(64)),
         ("relu", nn.ReLU(inplace=True)),
     ]
-    if not cifar:
+    if cntk:
+        stem.append(("maxpool", nn.Sequential(nn.ZeroPad2d((1, 0, 1, 0)), nn.MaxPool2d(3, 2))))
+    elif not cifar:
         stem.append(("maxpool", nn.MaxPool2d(3, 2, 1)))
     inplanes, stages = 64, []
     for s, depth in enumerate(layers):
@@ -93,3 +97,9 @@ def entries():
                 lambda nc, ic, kind=kind, layers=layers: build(False, kind, True, nc, ic, layers, basic=True),
                 (1000, 224),
             )
+    # ML.NET's ImageNet featurizer (exported by CNTK): [2, 2, 2, 3] basic blocks, CNTK's start-heavy padding.
+    yield (
+        "resnet18_mlnet",
+        lambda nc, ic: build(False, ConvKind("start_padded"), True, nc, ic, (2, 2, 2, 3), basic=True, cntk=True),
+        (1000, 224),
+    )

@@ -46,6 +46,7 @@ public static class LeanNetsCli
             QuantizeCommand.Create(output),
             PredictCommand.Create(output),
             ConvertCommand.Create(output),
+            PretrainedCommand.Create(output),
             DetectCommand.Create(output),
         };
         root.Options.Add(Threads);

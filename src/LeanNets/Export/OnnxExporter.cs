@@ -33,11 +33,12 @@ public static class OnnxExporter
         model.eval();
         try
         {
-            var (inputs, outputs) = RecordShapes(model, options);
+            Measures.MemoryEstimate.RequireFits(model, new InputShape(options.Channels, options.InputSize,
+                options.InputSize), 1, training: false);
+            var graph = OnnxGraph.ForModel(model, options.Channels, options.InputSize);
             // Weights are copied out through temporaries (detach, float32, contiguous) that must stay referenced.
             using var scope = NewDisposeScope();
             string finalName = model is Classifier ? OutputName : DetectorOutputName;
-            var graph = new OnnxGraph(inputs, outputs, Paths(model));
             string output = graph.Emit(model, InputName);
             var proto = graph.Proto;
             if (options.FoldBatchNorm)
@@ -49,7 +50,7 @@ public static class OnnxExporter
                     if (node.Input[i] == output)
                         node.Input[i] = finalName;
             proto.Input.Add(Value(InputName, options.Batch, options.Channels, options.InputSize, options.InputSize));
-            proto.Output.Add(Value(finalName, options.Batch, outputs[model][1..]));
+            proto.Output.Add(Value(finalName, options.Batch, graph.OutputShape(model)[1..]));
             var result = new ModelProto
             {
                 IrVersion = 8,
@@ -99,60 +100,5 @@ public static class OnnxExporter
                 },
             },
         };
-    }
-
-    private static Dictionary<nn.Module, string> Paths(nn.Module model)
-    {
-        var paths = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
-        foreach (var (name, module) in model.named_modules())
-            paths.TryAdd(module, name.Length == 0 ? model.GetName() : name);
-        return paths;
-    }
-
-    /// <summary>Each module's first input and output shapes, from one forward pass at the export size.</summary>
-    private static (Dictionary<nn.Module, long[]> Inputs, Dictionary<nn.Module, long[]> Outputs) RecordShapes(
-        nn.Module<Tensor, Tensor> model,
-        OnnxExportOptions options
-    )
-    {
-        var shapes = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
-        var outputs = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
-        Measures.MemoryEstimate.RequireFits(model, new InputShape(options.Channels, options.InputSize,
-            options.InputSize), 1, training: false);
-        var removers = new List<Action>();
-        try
-        {
-            foreach (var module in model.modules().OfType<nn.Module<Tensor, Tensor>>())
-            {
-                var handle = module.register_forward_pre_hook(
-                    (m, input) =>
-                    {
-                        shapes.TryAdd(m, input.shape);
-                        return input;
-                    }
-                );
-                var after = module.register_forward_hook(
-                    (m, _, output) =>
-                    {
-                        outputs.TryAdd(m, output.shape);
-                        return output;
-                    }
-                );
-                removers.Add(() =>
-                {
-                    handle.remove();
-                    after.remove();
-                });
-            }
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            outputs.TryAdd(model, model.call(zeros(1, options.Channels, options.InputSize, options.InputSize)).shape);
-        }
-        finally
-        {
-            foreach (var remove in removers)
-                remove();
-        }
-        return (shapes, outputs);
     }
 }

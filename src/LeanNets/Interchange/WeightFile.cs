@@ -28,6 +28,10 @@ public static class WeightFile
         var format = WeightFormats.FromExtension(path);
         if (format == WeightFormat.Checkpoint)
             throw new LeanNetsUsageException($"{path} is a LeanNets checkpoint; pass it as --checkpoint");
+        if (format == WeightFormat.Onnx)
+            throw new LeanNetsUsageException(
+                $"{path}: an ONNX file's weights are read into a named model: 'leannets convert MODEL --weights "
+                    + "FILE.onnx --output F.safetensors' or 'train MODEL --init-from FILE.onnx'");
         var tensors = format == WeightFormat.PyTorch ? ReadPyTorch(path) : ReadSafetensors(path);
         return new StateDict(WithoutDataParallelPrefix(tensors), ownsTensors: true);
     }
@@ -72,6 +76,8 @@ public static class WeightFile
     /// <summary>The model card stored with a .pth or .safetensors file; null when it has none.</summary>
     public static ModelCard? ReadCard(string path)
     {
+        if (WeightFormats.FromExtension(path) == WeightFormat.Onnx)
+            return null; // an ONNX file's card is in its metadata (Loading.OnnxMetadata)
         if (WeightFormats.FromExtension(path) == WeightFormat.PyTorch)
         {
             string sidecar = CardFile(path);
@@ -132,8 +138,9 @@ public static class WeightFile
     /// <summary>Refuses, before any work, a file name this class cannot write.</summary>
     public static void RequireWritable(string path)
     {
-        if (WeightFormats.FromExtension(path) == WeightFormat.Checkpoint)
-            throw new LeanNetsUsageException($"{path}: write .pth or .safetensors (checkpoints come from training)");
+        if (WeightFormats.FromExtension(path) is WeightFormat.Checkpoint or WeightFormat.Onnx)
+            throw new LeanNetsUsageException(
+                $"{path}: write .pth or .safetensors (checkpoints come from training, ONNX files from export)");
     }
 
     private static Dictionary<string, Tensor> ReadPyTorch(string path)

@@ -11,6 +11,10 @@ public enum WeightFormat
 
     /// <summary>A LeanNets training checkpoint (.ckpt): weights plus the run's options and history.</summary>
     Checkpoint,
+
+    /// <summary>An ONNX model (.onnx), read only: its weights are matched to a model by the graph's structure
+    /// (<see cref="OnnxWeights"/>).</summary>
+    Onnx,
 }
 
 public static class WeightFormats
@@ -22,8 +26,9 @@ public static class WeightFormats
             ".pth" or ".pt" or ".bin" => WeightFormat.PyTorch,
             ".safetensors" => WeightFormat.Safetensors,
             ".ckpt" => WeightFormat.Checkpoint,
+            ".onnx" => WeightFormat.Onnx,
             var other => throw new LeanNetsUsageException(
-                $"{path}: unknown weight file type '{other}' (use .pth, .pt, .safetensors or .ckpt)"
+                $"{path}: unknown weight file type '{other}' (use .pth, .pt, .safetensors, .onnx or .ckpt)"
             ),
         };
 

@@ -20,26 +20,42 @@ public static class WeightImport
         WeightNaming naming = WeightNaming.Auto
     )
     {
-        using var file = WeightFile.Read(path);
+        bool onnx = OnnxWeights.IsOnnx(path);
+        var input = ModelRegistry.Get(modelName).DefaultInput;
         var model = ModelRegistry.Create(modelName, classes, inChannels);
+        // An ONNX file's tensors are named after the model they are matched to, so it is read once the model is
+        // built (and again if the model is rebuilt for the file's sizes).
+        StateDict Read(Classifier m) =>
+            onnx ? OnnxWeights.Map(path, m, input with { Channels = (int)m.InChannels }) : WeightFile.Read(path);
+        var file = Read(model);
         try
         {
             // Tensor names do not depend on the sizes, so the model built first tells which sizes the file has;
             // it is rebuilt only when they differ.
-            var (fileClasses, fileChannels) = SizesIn(file, model, modelName, naming);
+            var (fileClasses, fileChannels) = SizesIn(file, model, modelName, onnx ? WeightNaming.LeanNets : naming);
             bool otherClasses = classes == null && fileClasses is int c && c != model.NumClasses;
             bool otherChannels = inChannels == null && fileChannels is int ch && ch != model.InChannels;
             if (otherClasses || otherChannels)
             {
                 model.Dispose();
                 model = ModelRegistry.Create(modelName, classes ?? fileClasses, inChannels ?? fileChannels);
+                if (onnx)
+                {
+                    file.Dispose();
+                    file = Read(model);
+                }
             }
-            return (model, WeightLoader.Load(model, modelName, file, path, strict, naming));
+            var names = onnx ? WeightNaming.LeanNets : naming;
+            return (model, WeightLoader.Load(model, modelName, file, path, strict, names));
         }
         catch
         {
             model.Dispose();
             throw;
+        }
+        finally
+        {
+            file.Dispose();
         }
     }
 

@@ -108,8 +108,11 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
             : DataConfig.ForModel(ModelRegistry.Get(name).DefaultInput with { Channels = (int)model.InChannels });
         if (inputSize is int size)
             data = data with { InputSize = size };
-        var classes = card != null && card.ClassNames.Count == model.NumClasses
-            ? card.ClassNames
+        // A 1000-class ImageNet architecture with weights from elsewhere (torchvision's): ImageNet's labels.
+        bool imageNet = model.NumClasses == ImageNetClasses.Count
+            && ModelRegistry.Get(name).DefaultClasses == ImageNetClasses.Count;
+        var classes = card != null && card.ClassNames.Count == model.NumClasses ? card.ClassNames
+            : imageNet ? ImageNetClasses.Names
             : Numbered((int)model.NumClasses);
         return new LoadedModel($"{name} ({Path.GetFileName(path)})", model, data, classes)
         {

@@ -32,7 +32,9 @@ public sealed record ModelCard(
         StridesKey = "leannets.strides",
         PrecisionKey = "leannets.precision",
         BytesPerImageKey = "leannets.bytes_per_image",
-        CalibrationKey = "leannets.calibration";
+        CalibrationKey = "leannets.calibration",
+        BackboneKey = "leannets.backbone",
+        OriginKey = "leannets.origin";
 
     /// <summary>Anchor sizes (width, height in input pixels) of a detector, smallest first.</summary>
     public IReadOnlyList<float[]>? Anchors { get; init; }
@@ -50,6 +52,14 @@ public sealed record ModelCard(
     /// exports so that ONNX Runtime work on a file is checked against the memory available without building the
     /// model; null in files from before it was recorded.</summary>
     public long? BytesPerImage { get; init; }
+
+    /// <summary>The weights end at the pooled features: the classifier head was not trained with them (it keeps
+    /// its initialisation), so the file is for fine-tuning, probing or features, not for predictions as it is.
+    /// </summary>
+    public bool Backbone { get; init; }
+
+    /// <summary>Where weights from elsewhere came from (package, version, training data), when known.</summary>
+    public string? Origin { get; init; }
 
     public bool IsDetector => Task == Detect;
 
@@ -79,6 +89,10 @@ public sealed record ModelCard(
             pairs[CalibrationKey] = Calibration;
         if (BytesPerImage is long bytes)
             pairs[BytesPerImageKey] = bytes.ToString(CultureInfo.InvariantCulture);
+        if (Backbone)
+            pairs[BackboneKey] = "true";
+        if (Origin != null)
+            pairs[OriginKey] = Origin;
         return pairs;
     }
 
@@ -120,6 +134,8 @@ public sealed record ModelCard(
                 Calibration = metadata.GetValueOrDefault(CalibrationKey),
                 BytesPerImage = long.TryParse(metadata.GetValueOrDefault(BytesPerImageKey), NumberStyles.None,
                     CultureInfo.InvariantCulture, out long bytes) ? bytes : null,
+                Backbone = metadata.GetValueOrDefault(BackboneKey) == "true",
+                Origin = metadata.GetValueOrDefault(OriginKey),
             };
         }
         catch (Exception e) when (e is JsonException or LeanNetsUsageException)

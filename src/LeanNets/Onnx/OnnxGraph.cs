@@ -29,6 +29,53 @@ public sealed class OnnxGraph
         Paths = paths;
     }
 
+    /// <summary>An empty graph for <paramref name="model"/>: its modules' paths, and each module's first input and
+    /// output shapes from one forward pass at <paramref name="size"/> (the caller checks that it fits in memory).
+    /// </summary>
+    internal static OnnxGraph ForModel(nn.Module<Tensor, Tensor> model, long channels, long size)
+    {
+        var shapes = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
+        var outputs = new Dictionary<nn.Module, long[]>(ReferenceEqualityComparer.Instance);
+        var removers = new List<Action>();
+        try
+        {
+            foreach (var module in model.modules().OfType<nn.Module<Tensor, Tensor>>())
+            {
+                var handle = module.register_forward_pre_hook(
+                    (m, input) =>
+                    {
+                        shapes.TryAdd(m, input.shape);
+                        return input;
+                    }
+                );
+                var after = module.register_forward_hook(
+                    (m, _, output) =>
+                    {
+                        outputs.TryAdd(m, output.shape);
+                        return output;
+                    }
+                );
+                removers.Add(() =>
+                {
+                    handle.remove();
+                    after.remove();
+                });
+            }
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            outputs.TryAdd(model, model.call(zeros(1, channels, size, size)).shape);
+        }
+        finally
+        {
+            foreach (var remove in removers)
+                remove();
+        }
+        var paths = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, module) in model.named_modules())
+            paths.TryAdd(module, name.Length == 0 ? model.GetName() : name);
+        return new OnnxGraph(shapes, outputs, paths);
+    }
+
     /// <summary>A graph of nodes that follow no module (a detector's post-processing), named under
     /// <paramref name="scope"/>.</summary>
     internal OnnxGraph(string scope)
@@ -37,6 +84,11 @@ public sealed class OnnxGraph
     public GraphProto Proto { get; } = new() { Name = "leannets" };
 
     internal Dictionary<nn.Module, string> Paths { get; }
+
+    /// <summary>The tensor each initializer was made from (a module's parameter or buffer, by reference) and, when
+    /// export changed it (a shared kernel repeated), the inverse that gets it back, so an importer can tell which
+    /// of a model's tensors an initializer is.</summary>
+    internal Dictionary<string, (Tensor Tensor, Func<Tensor, Tensor>? Back)> WeightSources { get; } = [];
 
     /// <summary>The (N, C, H, W) input a module received when the model ran at the export size.</summary>
     public long[] InputShape(nn.Module module) =>
@@ -81,13 +133,16 @@ public sealed class OnnxGraph
     }
 
     /// <summary>A float initializer holding a copy of <paramref name="value"/>.</summary>
-    public string Weight(string name, Tensor value)
+    /// <param name="source">the module tensor the value was computed from, when it is not that tensor itself</param>
+    /// <param name="back">gets <paramref name="source"/>'s value back from the initializer's</param>
+    public string Weight(string name, Tensor value, Tensor? source = null, Func<Tensor, Tensor>? back = null)
     {
         using var cpu = value.detach().to(float32).cpu().contiguous();
         var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
         proto.Dims.AddRange(cpu.shape);
         proto.RawData = ByteString.CopyFrom(cpu.bytes);
         Proto.Initializer.Add(proto);
+        WeightSources[proto.Name] = (source ?? value, back);
         return proto.Name;
     }
 
@@ -137,7 +192,8 @@ public sealed class OnnxGraph
 
     public string Add(string a, string b) => Node("Add", [a, b]);
 
-    /// <summary>A convolution with explicit weights (bias optional), symmetric padding.</summary>
+    /// <summary>A convolution with explicit weights (bias optional), symmetric padding; a weight computed from a
+    /// module's tensor names it and the way back (<see cref="Weight"/>).</summary>
     public string Conv(
         string input,
         Tensor weight,
@@ -145,10 +201,11 @@ public sealed class OnnxGraph
         long stride,
         long padding,
         long groups,
-        long dilation = 1
+        long dilation = 1,
+        (Tensor Source, Func<Tensor, Tensor> Back)? computed = null
     )
     {
-        var inputs = new List<string> { input, Weight("weight", weight) };
+        var inputs = new List<string> { input, Weight("weight", weight, computed?.Source, computed?.Back) };
         if (bias is not null)
             inputs.Add(Weight("bias", bias));
         long k = weight.shape[2];

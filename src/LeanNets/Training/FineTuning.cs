@@ -21,7 +21,9 @@ public static class FineTuning
         if (WeightFormats.FromExtension(path) == WeightFormat.Checkpoint)
             trained = Checkpoint.LoadModel(path).Model;
         using var _ = trained;
-        using var file = trained != null ? StateDict.Of(trained) : WeightFile.Read(path);
+        using var file = trained != null ? StateDict.Of(trained)
+            : OnnxWeights.IsOnnx(path) ? OnnxWeights.Map(path, model, InputOf(model, modelName))
+            : WeightFile.Read(path);
         var report = WeightLoader.Load(model, modelName, file, path, strict: false);
         var problems = report.Missing.Concat(report.Unexpected).Concat(report.Mismatched.Select(m => m.Name));
         bool fits = problems.All(classDependent) || IsBackboneStart(report, backbone);
@@ -32,6 +34,17 @@ public static class FineTuning
             );
         }
         return report;
+    }
+
+    /// <summary>The input the model is matched to an ONNX graph at: its registry input with its own channels.
+    /// </summary>
+    private static Models.InputShape InputOf(nn.Module<Tensor, Tensor> model, string modelName)
+    {
+        var input = Models.ModelRegistry.Contains(modelName)
+            ? Models.ModelRegistry.Get(modelName).DefaultInput
+            : new Models.InputShape(3, 224, 224);
+        long channels = model.parameters().First(p => p.dim() == 4).shape[1];
+        return input with { Channels = (int)channels };
     }
 
     /// <summary>True when the file was a classifier whose stem and stages are the model's backbone: the whole

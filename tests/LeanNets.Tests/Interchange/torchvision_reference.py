@@ -2,12 +2,16 @@
 
 For each torchvision builder named on the command line: NAME.pth (the model's state dict as torchvision names it,
 with BatchNorm statistics randomised so they matter) and NAME.io.pth ({"input": x, "output": model(x)} in eval
-mode). Run with Debian's /usr/bin/python3 (python3-torch, python3-torchvision).
+mode); for the builders in ONNX_TOO also NAME.onnx, torch.onnx.export's graph of the same model (batch norms folded
+into the convolutions, as PyTorch exports them). Run with Debian's /usr/bin/python3 (python3-torch,
+python3-torchvision).
 """
 import sys
 
 import torch
 import torchvision.models as models
+
+ONNX_TOO = {"resnet18", "mobilenet_v2", "shufflenet_v2_x1_0"}
 
 
 def main(out_dir, side, names):
@@ -27,6 +31,8 @@ def main(out_dir, side, names):
             y = model(x)
         torch.save(model.state_dict(), f"{out_dir}/{name}.pth")
         torch.save({"input": x, "output": y}, f"{out_dir}/{name}.io.pth")
+        if name in ONNX_TOO:
+            torch.onnx.export(model, x, f"{out_dir}/{name}.onnx", opset_version=13)
         print(name, tuple(y.shape), flush=True)
 
 

@@ -35,6 +35,11 @@ public abstract record ConvKind
         bool bias = false
     );
 
+    /// <summary>A standard 3x3 convolution padded as CNTK pads it: strided, one row and column before and none
+    /// after (explicit, <see cref="AsymmetricZeroPad"/>); unstrided, like <see cref="Standard"/>. For networks
+    /// whose weights came from CNTK (ML.NET's ResNet-18).</summary>
+    public static readonly ConvKind StartPadded = new StartPaddedConv();
+
     public static ConvKind Dual(int groups) => new DualConvKind(groups);
 
     public static ConvKind Group(int groups) => new GroupConvKind(groups);
@@ -55,6 +60,28 @@ public abstract record ConvKind
             long stride,
             bool bias = false
         ) => ConvNormAct.Conv(inChannels, outChannels, 3, stride, 1, bias);
+    }
+
+    private sealed record StartPaddedConv : ConvKind
+    {
+        public override int Groups => 1;
+
+        public override ConvKind WithGroups(int groups) => this;
+
+        public override string Suffix => "";
+
+        public override nn.Module<Tensor, Tensor> Create3x3(
+            long inChannels,
+            long outChannels,
+            long stride,
+            bool bias = false
+        ) =>
+            stride == 1
+                ? Standard.Create3x3(inChannels, outChannels, stride, bias)
+                : nn.Sequential(
+                    ("0", AsymmetricZeroPad.StartHeavy(1)),
+                    ("1", nn.Conv2d(inChannels, outChannels, 3, stride: stride, bias: bias))
+                );
     }
 
     private sealed record DualConvKind(int G) : ConvKind

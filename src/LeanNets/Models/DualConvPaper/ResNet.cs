@@ -27,6 +27,10 @@ public static class ResNet
         /// <summary>Also replace the stride-2 3x3 convs (DualConv on ImageNet); CIFAR keeps them standard.</summary>
         public bool ReplaceStrided { get; init; }
 
+        /// <summary>CNTK's padding (<see cref="ConvKind.StartPadded"/>): the 7x7 stem padded 3 before and 2 after,
+        /// the max-pool 1 and 0, every strided 3x3 1 and 0 (ML.NET's ImageNet ResNet-18).</summary>
+        public bool CntkPadding { get; init; }
+
         public string Name => Prefix + Kind.Suffix;
     }
 
@@ -71,13 +75,27 @@ public static class ResNet
             foreach (var kind in new[] { ConvKind.Standard, ConvKind.Dual(4), ConvKind.Group(4) })
                 yield return Spec(basic with { Kind = kind });
         }
+        yield return Spec(MlNet);
     }
+
+    /// <summary>The network of ML.NET's ImageNet featurizer (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18,
+    /// exported by CNTK): basic blocks [2, 2, 2, 3] (one more in the last stage than torchvision's) and CNTK's
+    /// start-heavy padding, so its weights give its features exactly.</summary>
+    public static readonly Config MlNet = new()
+    {
+        Prefix = "resnet18_mlnet",
+        Layers = [2, 2, 2, 3],
+        Basic = true,
+        ReplaceStrided = true,
+        Kind = ConvKind.StartPadded,
+        CntkPadding = true,
+    };
 
     private static ModelSpec Spec(Config c) =>
         new(
             c.Name,
             ModelFamily.ResNet,
-            c.Kind == ConvKind.Standard && !c.Cifar ? Paper.Peer
+            (c.Kind == ConvKind.Standard || c.CntkPadding) && !c.Cifar ? Paper.Peer
                 : c.Basic ? Paper.Beyond
                 : Paper.DualConv,
             c.Cifar ? new InputShape(3, 32, 32) : new InputShape(3, 224, 224),
@@ -91,14 +109,20 @@ public static class ResNet
         {
             (
                 "conv1",
-                config.Cifar
-                    ? nn.Conv2d(options.InChannels, 64, 3, stride: 1, padding: 1, bias: false)
-                    : nn.Conv2d(options.InChannels, 64, 7, stride: 2, padding: 3, bias: false)
+                config.Cifar ? nn.Conv2d(options.InChannels, 64, 3, stride: 1, padding: 1, bias: false)
+                : config.CntkPadding ? nn.Sequential(
+                    ("0", AsymmetricZeroPad.StartHeavy(3)),
+                    ("1", nn.Conv2d(options.InChannels, 64, 7, stride: 2, bias: false))
+                )
+                : nn.Conv2d(options.InChannels, 64, 7, stride: 2, padding: 3, bias: false)
             ),
             ("bn1", BatchNorm.Over2d(64)),
             ("relu", nn.ReLU(inplace: true)),
         };
-        if (!config.Cifar)
+        // Zero padding before the max-pool equals its -inf padding here: it follows a ReLU.
+        if (config.CntkPadding)
+            stem.Add(("maxpool", nn.Sequential(("0", AsymmetricZeroPad.StartHeavy(1)), ("1", nn.MaxPool2d(3, 2)))));
+        else if (!config.Cifar)
             stem.Add(("maxpool", nn.MaxPool2d(3, stride: 2, padding: 1)));
         long inplanes = 64;
         var stages = new List<StagePart>();

@@ -31,8 +31,10 @@ public sealed class SharedDepthwiseConv : nn.Module<Tensor, Tensor>, IMacCountab
     public string ExportOnnx(OnnxGraph graph, string input)
     {
         var inner = (TorchSharp.Modules.Conv2d)conv;
-        using var tiled = inner.weight!.repeat(shares, 1, 1, 1);
-        return graph.Conv(input, tiled, null, 1, 1, tiled.shape[0]);
+        var kernels = inner.weight!;
+        using var tiled = kernels.repeat(shares, 1, 1, 1);
+        long count = kernels.shape[0];
+        return graph.Conv(input, tiled, null, 1, 1, tiled.shape[0], computed: (kernels, t => t.narrow(0, 0, count)));
     }
 
     public override Tensor forward(Tensor input)
