@@ -46,8 +46,12 @@ public static class TrainCommand
         var classes = Make<int?>("--classes", "number of classes (default: from the data)");
         var channels = Make<int?>("--in-channels", "input channels (default: from the data)");
         var seed = Make<long?>("--seed", "seed for weights, data order and augmentation");
-        var initFrom = Make<string?>("--init-from", "start from these weights (.pth, .safetensors or .ckpt); "
-            + "outputs trained for another number of classes are initialised afresh");
+        var initFrom = Make<string?>("--init-from", "start from these weights (.pth, .safetensors, .onnx or "
+            + ".ckpt; their card's normalisation is used); outputs for another number of classes start afresh");
+        var freeze = Make<string?>("--freeze", "parts not trained: stem, stages.N, stages.A..B or backbone (a "
+            + "linear probe), comma-separated; their norms keep their statistics");
+        var backboneLr = Make<double?>("--backbone-lr-scale", "the backbone's learning rate as a fraction of the "
+            + "head's (fine-tuning, e.g. 0.1)");
         var deterministic = Make<bool>("--deterministic", "bit-identical reruns and resumes: the thread count is "
             + "recorded and reused (see docs/reproducibility.md)");
         var prefetch = Make<int?>("--prefetch", "batches prepared ahead in the background (0 = none)");
@@ -69,8 +73,8 @@ public static class TrainCommand
         command.Arguments.Add(model);
         foreach (Option option in new Option[] { data, recipe, epochs, batch, lr, optimizer, momentum, nesterov, wd,
             schedule, warmup, stepEvery, stepGamma, smoothing, clip, ema, augment, pad, flip, inputSize, classes,
-            channels, seed, initFrom, deterministic, prefetch, limitTrain, limitTest, skipBad, anchors, mosaic,
-            closeMosaic, outputDir, resume, force, noTensorBoard, task })
+            channels, seed, initFrom, freeze, backboneLr, deterministic, prefetch, limitTrain, limitTest, skipBad,
+            anchors, mosaic, closeMosaic, outputDir, resume, force, noTensorBoard, task })
             command.Options.Add(option);
         command.SetAction(p =>
         {
@@ -105,6 +109,8 @@ public static class TrainCommand
                 InChannels = p.GetValue(channels),
                 Seed = p.GetValue(seed),
                 InitFrom = p.GetValue(initFrom),
+                Freeze = p.GetValue(freeze),
+                BackboneLrScale = p.GetValue(backboneLr),
                 Deterministic = p.GetValue(deterministic),
                 Prefetch = p.GetValue(prefetch),
                 LimitTrain = p.GetValue(limitTrain),

@@ -36,6 +36,16 @@ public static class FineTuning
         return report;
     }
 
+    /// <summary>The card of the weights a run starts from (a checkpoint's run, a LeanNets weight file's); null for
+    /// files without one (torchvision's, ONNX).</summary>
+    public static Models.ModelCard? CardOf(string path) =>
+        WeightFormats.FromExtension(path) switch
+        {
+            WeightFormat.Checkpoint => Checkpoint.ReadState(path).Card(),
+            WeightFormat.Onnx => null,
+            _ => WeightFile.ReadCard(path),
+        };
+
     /// <summary>The input the model is matched to an ONNX graph at: its registry input with its own channels.
     /// </summary>
     private static Models.InputShape InputOf(nn.Module<Tensor, Tensor> model, string modelName)

@@ -26,6 +26,9 @@ public sealed class Optimizer : IDisposable
     private readonly Tensor[] parameters;
     private readonly bool[] decays;
 
+    // Per parameter: its learning rate as a fraction of the schedule's (the backbone's under fine-tuning).
+    private readonly double[] rateScales;
+
     // Per parameter: its buffers (SGD's momentum; AdamW's two moments), null before its first step, and its
     // step count.
     private readonly Tensor[]?[] buffers;
@@ -45,6 +48,9 @@ public sealed class Optimizer : IDisposable
         var (decay, noDecay) = SplitForWeightDecay(model);
         parameters = [.. decay, .. noDecay];
         decays = [.. decay.Select(_ => true), .. noDecay.Select(_ => false)];
+        var backbone = model.named_parameters().Where(p => Freezing.IsBackbone(p.name))
+            .Select(p => (Tensor)p.parameter).ToHashSet(ReferenceEqualityComparer.Instance);
+        rateScales = [.. parameters.Select(p => backbone.Contains(p) ? options.BackboneLrScale : 1)];
         buffers = new Tensor[]?[parameters.Length];
         steps = new long[parameters.Length];
     }
@@ -70,23 +76,35 @@ public sealed class Optimizer : IDisposable
     public void Step(double learningRate)
     {
         using var _ = no_grad();
-        using var step = (-learningRate).ToScalar();
         using var decay = weightDecay.ToScalar();
-        using var shrink = (1 - learningRate * weightDecay).ToScalar();
-        for (int i = 0; i < parameters.Length; i++)
+        // One step and shrink per learning rate in use (the head's, and the backbone's when it is scaled).
+        var scalars = rateScales.Distinct().ToDictionary(
+            s => s,
+            s => ((-learningRate * s).ToScalar(), (1 - learningRate * s * weightDecay).ToScalar()));
+        try
         {
-            if (parameters[i].grad is not Tensor grad)
-                continue;
-            using var scope = NewDisposeScope();
-            steps[i]++;
-            if (kind == OptimizerKind.AdamW)
-                AdamW(i, grad, learningRate, shrink);
-            else
-                Sgd(i, grad, step, decay);
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                if (parameters[i].grad is not Tensor grad)
+                    continue;
+                using var scope = NewDisposeScope();
+                steps[i]++;
+                var (step, shrink) = scalars[rateScales[i]];
+                if (kind == OptimizerKind.AdamW)
+                    AdamW(i, grad, learningRate * rateScales[i], shrink);
+                else
+                    Sgd(i, grad, step, decay);
+            }
         }
-        GC.KeepAlive(step);
+        finally
+        {
+            foreach (var (step, shrink) in scalars.Values)
+            {
+                step.Dispose();
+                shrink.Dispose();
+            }
+        }
         GC.KeepAlive(decay);
-        GC.KeepAlive(shrink);
     }
 
     private void Sgd(int i, Tensor grad, Scalar step, Scalar decay)

@@ -84,6 +84,13 @@ public sealed record TrainOptions
     /// initialisation.</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>Parts not trained (<see cref="Freezing"/>: "stem", "stages.0..2", "backbone"); null = none.
+    /// </summary>
+    public string? Freeze { get; init; }
+
+    /// <summary>The backbone's learning rate as a fraction of the head's (fine-tuning); 1 = the same.</summary>
+    public double BackboneLrScale { get; init; } = 1;
+
     /// <summary>Bit-identical reruns and resumes: the thread count is recorded and reused
     /// (docs/reproducibility.md).</summary>
     public bool Deterministic { get; init; }
@@ -144,6 +151,7 @@ public sealed record TrainOptions
         bool finiteClip = ClipGradNorm >= 0 && double.IsFinite(ClipGradNorm);
         Bounds.Require(finiteClip, "gradient clipping norm", ClipGradNorm, ">= 0");
         Bounds.Require(EmaDecay is >= 0 and < 1, "EMA decay", EmaDecay, "[0, 1)");
+        Bounds.Require(BackboneLrScale is > 0 and <= 10, "backbone learning-rate scale", BackboneLrScale, "(0, 10]");
         Bounds.Require(Pad is >= 0 and <= 256, "padding", Pad, "0..256");
         Bounds.Require(
             InputSize == 0 || InputSize is >= 8 and <= 4096,

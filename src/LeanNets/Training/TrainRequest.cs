@@ -47,6 +47,8 @@ public sealed record TrainRequest
     public int? InChannels { get; init; }
     public long? Seed { get; init; }
     public string? InitFrom { get; init; }
+    public string? Freeze { get; init; }
+    public double? BackboneLrScale { get; init; }
     public bool Deterministic { get; init; }
     public int? Prefetch { get; init; }
     public int? LimitTrain { get; init; }
@@ -129,6 +131,8 @@ public sealed record TrainRequest
             InChannels = InChannels,
             Seed = Seed ?? o.Seed,
             InitFrom = InitFrom,
+            Freeze = Freeze,
+            BackboneLrScale = BackboneLrScale ?? 1,
             Deterministic = Deterministic,
             Prefetch = Prefetch ?? o.Prefetch,
             LimitTrain = LimitTrain ?? 0,
@@ -178,7 +182,9 @@ public sealed record TrainRequest
             ("--clip-grad", ClipGradNorm != null), ("--ema", EmaDecay != null), ("--augment", Augment != null),
             ("--pad", Pad != null), ("--flip", Flip != null), ("--input-size", InputSize != null),
             ("--classes", Classes != null), ("--in-channels", InChannels != null), ("--seed", Seed != null),
-            ("--init-from", InitFrom != null), ("--deterministic", Deterministic), ("--prefetch", Prefetch != null),
+            ("--init-from", InitFrom != null), ("--freeze", Freeze != null),
+            ("--backbone-lr-scale", BackboneLrScale != null), ("--deterministic", Deterministic),
+            ("--prefetch", Prefetch != null),
             ("--limit-train", LimitTrain != null), ("--limit-test", LimitTest != null), ("--skip-bad", SkipBad),
             ("--anchors", Anchors != null), ("--mosaic", Mosaic != null),
             ("--close-mosaic", CloseMosaic != null),

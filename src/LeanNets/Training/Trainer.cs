@@ -124,6 +124,8 @@ public static class Trainer
         string? initialized = !resume && options.InitFrom is string init ? task.InitializeFrom(model, init) : null;
         using var ema = options.EmaDecay > 0 ? task.CreateModel() : null;
         ema?.load_state_dict(model.state_dict());
+        // Before the optimizer, which takes only the parameters that train.
+        var freezing = Freezing.Apply(model, options.Freeze);
         using var optimizer = new Optimizer(model, options);
 
         var state = new TrainingState(options, 0, 0, []) { Data = task.Input, ClassNames = task.ClassNames };
@@ -147,7 +149,7 @@ public static class Trainer
                 model, sample)
             {
                 InitializedFrom = initialized,
-                Notes = task.Notes,
+                Notes = freezing.Describe(options.BackboneLrScale) is { } tuning ? [.. task.Notes, tuning] : task.Notes,
             };
             foreach (var o in observers)
                 o.OnStart(start);
@@ -155,7 +157,8 @@ public static class Trainer
         TaskEvaluation? lastEval = null;
         try
         {
-            (state, lastEval) = TrainEpochs(task, runDir, model, optimizer, ema, card, state, observers, cancel);
+            (state, lastEval) = TrainEpochs(task, runDir, model, optimizer, ema, freezing, card, state, observers,
+                cancel);
         }
         catch (OperationCanceledException e) when (cancel.IsCancellationRequested)
         {
@@ -171,6 +174,7 @@ public static class Trainer
         nn.Module<Tensor, Tensor> model,
         Optimizer optimizer,
         nn.Module<Tensor, Tensor>? ema,
+        Freezing freezing,
         ModelCard card,
         TrainingState state,
         IReadOnlyList<ITrainingObserver> observers,
@@ -182,7 +186,7 @@ public static class Trainer
         for (int epoch = state.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
-            var trained = TrainEpoch(task, model, optimizer, ema, epoch, state.Step, observers, cancel);
+            var trained = TrainEpoch(task, model, optimizer, ema, freezing, epoch, state.Step, observers, cancel);
             lastEval = task.Evaluate(model, epoch);
             foreach (var (name, value) in lastEval.Metrics)
                 RequireFinite(value, $"{name} after epoch {epoch + 1}");
@@ -278,6 +282,7 @@ public static class Trainer
         nn.Module<Tensor, Tensor> model,
         Optimizer optimizer,
         nn.Module<Tensor, Tensor>? ema,
+        Freezing freezing,
         int epoch,
         long step,
         IReadOnlyList<ITrainingObserver> observers,
@@ -286,6 +291,7 @@ public static class Trainer
     {
         var o = task.Options;
         model.train();
+        freezing.KeepFrozenInEval();
         int batches = task.BatchesPerEpoch,
             done = 0;
         long images = 0;

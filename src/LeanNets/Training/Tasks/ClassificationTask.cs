@@ -31,6 +31,14 @@ public sealed class ClassificationTask : ITrainingTask
             throw new LeanNetsUsageException($"{channels} input channels asked for but the data has {train.Channels}");
         Input = DataConfig.Resolve(format, train, options.InputSize, options.Augment, options.Pad, options.Flip,
             ModelRegistry.Get(options.Model).DefaultInput.Height);
+        // Pretrained weights see inputs normalised as they were trained with (their card), not as the new data's
+        // format usually is: ML.NET's ImageNet network takes 0..255 pixels minus a mean.
+        if (options.InitFrom is string init && File.Exists(init)
+            && FineTuning.CardOf(init) is { } card && card.Input.Channels == train.Channels)
+        {
+            Input = Input with { Mean = card.Mean, Std = card.Std };
+            Notes = [$"normalisation from {Path.GetFileName(init)}'s card"];
+        }
         Options = options with { Classes = classes, InChannels = train.Channels, InputSize = Input.InputSize };
         trainLoader = new BatchLoader(train, Input.TrainTransform(), options.BatchSize, true, options.Seed,
             options.Prefetch);
@@ -53,6 +61,7 @@ public sealed class ClassificationTask : ITrainingTask
         ModelRegistry.Create(o.Model, o.Classes, o.InChannels);
 
     public TrainOptions Options { get; }
+    public IReadOnlyList<string> Notes { get; } = [];
     public IReadOnlyList<string> ClassNames => train.ClassNames;
     public DataConfig Input { get; }
     public int BatchesPerEpoch => trainLoader.BatchesPerEpoch;
