@@ -7,7 +7,8 @@ internal static class Bounds
     public static void Require(bool ok, string name, object value, string range)
     {
         if (!ok)
-            throw new LeanNetsUsageException(FormattableString.Invariant($"{name} must be {Phrase(range)}, got {value}"));
+            throw new LeanNetsUsageException(
+                FormattableString.Invariant($"{name} must be {Phrase(range)}, got {value}"));
     }
 
     // "in" belongs before an interval ("1..100", "[0, 1)") but not before a condition (">= 0", "7 or 8").
