@@ -69,6 +69,24 @@ class HetConv(nn.Module):
         return F.conv2d(x, self.dense_weight(), stride=self.stride, padding=1)
 
 
+class CntkSamePad(nn.Module):
+    """CNTK's "same" zero padding of a strided layer: an output of ceil(size / stride), the odd pixel before."""
+
+    def __init__(self, kernel, stride):
+        super().__init__()
+        self.kernel, self.stride = kernel, stride
+
+    def amounts(self, size):
+        output = (size + self.stride - 1) // self.stride
+        total = max((output - 1) * self.stride + self.kernel - size, 0)
+        return (total + 1) // 2, total // 2
+
+    def forward(self, x):
+        top, bottom = self.amounts(x.shape[2])
+        left, right = self.amounts(x.shape[3])
+        return F.pad(x, (left, right, top, bottom))
+
+
 @dataclass(frozen=True)
 class ConvKind:
     """standard, dual (G groups), group (G groups), het (part P) or start_padded (standard, CNTK's padding)."""
@@ -95,8 +113,7 @@ class ConvKind:
         if self.kind == "het":
             return HetConv(in_ch, out_ch, stride, self.groups)
         if self.kind == "start_padded" and stride > 1:
-            # CNTK's padding of a strided 3x3: one row and column before, none after.
-            return nn.Sequential(nn.ZeroPad2d((1, 0, 1, 0)), nn.Conv2d(in_ch, out_ch, 3, stride, bias=bias))
+            return nn.Sequential(CntkSamePad(3, stride), nn.Conv2d(in_ch, out_ch, 3, stride, bias=bias))
         return conv(in_ch, out_ch, 3, stride, self.groups, bias)
 
 

@@ -1,7 +1,7 @@
 """ResNet-50 (bottlenecks) and ResNet-18/34 (basic blocks), torchvision layout, with any 3x3 conv kind."""
 from torch import nn
 
-from .convs import PAPER_DUALCONVS, STANDARD, ConvKind
+from .convs import PAPER_DUALCONVS, STANDARD, CntkSamePad, ConvKind
 from .layers import Classifier, ClassifierHead, conv, named, numbered
 
 EXPANSION = 4
@@ -52,14 +52,14 @@ class Bottleneck(nn.Module):
 def build(cifar, kind, replace_strided, num_classes, in_chans, layers=(3, 4, 6, 3), basic=False, cntk=False):
     first = nn.Conv2d(in_chans, 64, 3, 1, 1, bias=False) if cifar else nn.Conv2d(in_chans, 64, 7, 2, 3, bias=False)
     if cntk:
-        first = nn.Sequential(nn.ZeroPad2d((3, 2, 3, 2)), nn.Conv2d(in_chans, 64, 7, 2, bias=False))
+        first = nn.Sequential(CntkSamePad(7, 2), nn.Conv2d(in_chans, 64, 7, 2, bias=False))
     stem = [
         ("conv1", first),
         ("bn1", nn.BatchNorm2d(64)),
         ("relu", nn.ReLU(inplace=True)),
     ]
     if cntk:
-        stem.append(("maxpool", nn.Sequential(nn.ZeroPad2d((1, 0, 1, 0)), nn.MaxPool2d(3, 2))))
+        stem.append(("maxpool", nn.Sequential(CntkSamePad(3, 2), nn.MaxPool2d(3, 2))))
     elif not cifar:
         stem.append(("maxpool", nn.MaxPool2d(3, 2, 1)))
     inplanes, stages = 64, []

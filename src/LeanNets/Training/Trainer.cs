@@ -124,6 +124,7 @@ public static class Trainer
         string? initialized = !resume && options.InitFrom is string init ? task.InitializeFrom(model, init) : null;
         using var ema = options.EmaDecay > 0 ? task.CreateModel() : null;
         ema?.load_state_dict(model.state_dict());
+        long parameters = ModelProfiler.CountParams(model);
         // Before the optimizer, which takes only the parameters that train.
         var freezing = Freezing.Apply(model, options.Freeze);
         using var optimizer = new Optimizer(model, options);
@@ -145,8 +146,7 @@ public static class Trainer
 
         using (var sample = task.SampleImages())
         {
-            var start = new TrainingStart(runDir, state, task.BatchesPerEpoch, ModelProfiler.CountParams(model),
-                model, sample)
+            var start = new TrainingStart(runDir, state, task.BatchesPerEpoch, parameters, model, sample)
             {
                 InitializedFrom = initialized,
                 Notes = freezing.Describe(options.BackboneLrScale) is { } tuning ? [.. task.Notes, tuning] : task.Notes,

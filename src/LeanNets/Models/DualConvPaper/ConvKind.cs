@@ -35,9 +35,9 @@ public abstract record ConvKind
         bool bias = false
     );
 
-    /// <summary>A standard 3x3 convolution padded as CNTK pads it: strided, one row and column before and none
-    /// after (explicit, <see cref="AsymmetricZeroPad"/>); unstrided, like <see cref="Standard"/>. For networks
-    /// whose weights came from CNTK (ML.NET's ResNet-18).</summary>
+    /// <summary>A standard 3x3 convolution padded as CNTK pads it: strided, CNTK's "same" padding with the odd
+    /// row and column before the image (explicit, <see cref="AsymmetricZeroPad"/>); unstrided, like
+    /// <see cref="Standard"/>. For networks whose weights came from CNTK (ML.NET's ResNet-18).</summary>
     public static readonly ConvKind StartPadded = new StartPaddedConv();
 
     public static ConvKind Dual(int groups) => new DualConvKind(groups);
@@ -79,7 +79,7 @@ public abstract record ConvKind
             stride == 1
                 ? Standard.Create3x3(inChannels, outChannels, stride, bias)
                 : nn.Sequential(
-                    ("0", AsymmetricZeroPad.StartHeavy(1)),
+                    ("0", new AsymmetricZeroPad(3, stride)),
                     ("1", nn.Conv2d(inChannels, outChannels, 3, stride: stride, bias: bias))
                 );
     }

@@ -27,8 +27,9 @@ public static class ResNet
         /// <summary>Also replace the stride-2 3x3 convs (DualConv on ImageNet); CIFAR keeps them standard.</summary>
         public bool ReplaceStrided { get; init; }
 
-        /// <summary>CNTK's padding (<see cref="ConvKind.StartPadded"/>): the 7x7 stem padded 3 before and 2 after,
-        /// the max-pool 1 and 0, every strided 3x3 1 and 0 (ML.NET's ImageNet ResNet-18).</summary>
+        /// <summary>CNTK's "same" padding on the strided layers (<see cref="AsymmetricZeroPad"/>; at 224 the 7x7
+        /// stem is padded 3 before and 2 after, the max-pool and every strided 3x3 1 and 0), as ML.NET's ImageNet
+        /// ResNet-18 was trained.</summary>
         public bool CntkPadding { get; init; }
 
         public string Name => Prefix + Kind.Suffix;
@@ -111,7 +112,7 @@ public static class ResNet
                 "conv1",
                 config.Cifar ? nn.Conv2d(options.InChannels, 64, 3, stride: 1, padding: 1, bias: false)
                 : config.CntkPadding ? nn.Sequential(
-                    ("0", AsymmetricZeroPad.StartHeavy(3)),
+                    ("0", new AsymmetricZeroPad(7, 2)),
                     ("1", nn.Conv2d(options.InChannels, 64, 7, stride: 2, bias: false))
                 )
                 : nn.Conv2d(options.InChannels, 64, 7, stride: 2, padding: 3, bias: false)
@@ -121,7 +122,7 @@ public static class ResNet
         };
         // Zero padding before the max-pool equals its -inf padding here: it follows a ReLU.
         if (config.CntkPadding)
-            stem.Add(("maxpool", nn.Sequential(("0", AsymmetricZeroPad.StartHeavy(1)), ("1", nn.MaxPool2d(3, 2)))));
+            stem.Add(("maxpool", nn.Sequential(("0", new AsymmetricZeroPad(3, 2)), ("1", nn.MaxPool2d(3, 2)))));
         else if (!config.Cifar)
             stem.Add(("maxpool", nn.MaxPool2d(3, stride: 2, padding: 1)));
         long inplanes = 64;
