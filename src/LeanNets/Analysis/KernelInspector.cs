@@ -15,7 +15,7 @@ public static class KernelInspector
     public static IReadOnlyList<KernelLayer> SpatialKernels(nn.Module model)
     {
         var result = new List<KernelLayer>();
-        foreach (var (name, module) in model.named_modules())
+        foreach (var (name, module) in DepthFirst(model, ""))
         {
             switch (module)
             {
@@ -32,5 +32,19 @@ public static class KernelInspector
             }
         }
         return result;
+    }
+
+    /// <summary>Modules in the order the forward pass meets them in a chain of blocks: each module before its
+    /// children, children in registration order (TorchSharp's named_modules lists a nested Sequential's
+    /// children after their parent's siblings, which put a padded strided conv after the conv behind it).
+    /// </summary>
+    private static IEnumerable<(string Name, nn.Module Module)> DepthFirst(nn.Module module, string name)
+    {
+        yield return (name, module);
+        foreach (var (child, sub) in module.named_children())
+        {
+            foreach (var found in DepthFirst(sub, name.Length == 0 ? child : $"{name}.{child}"))
+                yield return found;
+        }
     }
 }

@@ -32,7 +32,9 @@ public static class Plots
         }
         if (integerX)
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(Alignment.LowerRight);
+        // Outside the data area, to the right: inside, some corner of some chart always hid a series' end (the
+        // last test point, a detector's final box loss, the atlas's last layers).
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 

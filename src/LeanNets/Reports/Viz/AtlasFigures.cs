@@ -26,8 +26,7 @@ public static class AtlasFigures
             var type = KernelTypeStyle.All.First(t => KernelTypeStyle.Label(t) == line.LegendText);
             line.Color = Plots.ToColor(KernelTypeStyle.Color(type));
         }
-        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        Plots.Save(path, plot, 900, 420);
+        Plots.Save(path, plot, 1000, 420);
     }
 
     /// <summary>The layer's kernels framed by type colour.</summary>
