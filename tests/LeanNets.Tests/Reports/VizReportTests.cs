@@ -59,6 +59,10 @@ public partial class VizReportTests
         var subject = json.RootElement[0];
         Assert.Equal(spatial, subject.GetProperty("layers").GetArrayLength());
         Assert.Equal(net.Stages.Count, subject.GetProperty("images")[0].GetProperty("stages").GetArrayLength());
+        // At 64 px a /32 network's last stage is 2x2: the page says the map cannot locate anything (or that it is
+        // all zero), rather than show a uniform overlay without a word.
+        if (size / net.FeatureInfo[^1].Reduction <= 2)
+            Assert.True(html.Contains("too coarse to locate") || html.Contains("zero everywhere"), model);
         foreach (var layer in subject.GetProperty("layers").EnumerateArray())
             // Shares of one layer's kernels sum to one up to the rounding of a few doubles.
             Near.Equal(1.0, layer.GetProperty("shares").EnumerateObject().Sum(p => p.Value.GetDouble()), 1e-6);
@@ -85,6 +89,18 @@ public partial class VizReportTests
             Assert.Equal(1, img.GetProperty("stages").GetArrayLength());
             Assert.Equal(3, img.GetProperty("attributions")[0].GetProperty("class").GetInt32());
         });
+
+        // Without --class, the compared model explains the class the first one predicted, so the side-by-side
+        // row compares one question.
+        (code, _, stderr) = CliTests.Run(
+            "viz", "report", "resnet50_cifar", "--image", image, "--compare", "resnet50_cifar_dualconv_g4",
+            "--out", dir.File("own"), "--max-kernels", "8", "--top", "1", "--stages", "-1");
+        Assert.True(code == 0, stderr);
+        using var own = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("own"), VizReport.JsonName)));
+        var first = own.RootElement[0].GetProperty("images")[0];
+        int predicted = first.GetProperty("top5")[0].GetProperty("class").GetInt32();
+        Assert.All(own.RootElement.EnumerateArray(), s => Assert.Equal(predicted,
+            s.GetProperty("images")[0].GetProperty("attributions")[0].GetProperty("class").GetInt32()));
     }
 
     [Theory]

@@ -44,7 +44,12 @@ public sealed record ClassAttribution(
     string GradCamPlusPlusFile,
     string GuidedBackpropFile,
     string GuidedGradCamFile
-);
+)
+{
+    /// <summary>What the reader should know about the Grad-CAM map (all zero; too coarse to place anything);
+    /// null when nothing.</summary>
+    public string? Note { get; init; }
+}
 
 public sealed record ImageFindings(
     string Image,

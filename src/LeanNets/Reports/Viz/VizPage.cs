@@ -215,7 +215,8 @@ internal static class VizPage
                     .Append(Figure(a.GradCamFile, "Grad-CAM"))
                     .Append(Figure(a.GradCamPlusPlusFile, "Grad-CAM++"))
                     .Append(Figure(a.GuidedBackpropFile, "guided backprop"))
-                    .Append(Figure(a.GuidedGradCamFile, "guided Grad-CAM"));
+                    .Append(Figure(a.GuidedGradCamFile, "guided Grad-CAM"))
+                    .Append(a.Note is { } note ? $"<p class=\"note\">{E(note)}</p>" : "");
         }
     }
 

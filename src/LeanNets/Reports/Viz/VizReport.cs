@@ -39,7 +39,12 @@ public static class VizReport
                 for (int i = 0; i < subjects.Count; i++)
                 {
                     progress?.Report($"[{i + 1}/{subjects.Count}] {subjects[i].Label}");
-                    findings.Add(Inspect(subjects[i], options, temp, $"s{i}", progress));
+                    // Side by side means the same question: a model with the first one's classes explains the
+                    // classes the first one predicted, not its own top guesses.
+                    var shared = i > 0 && subjects[i].ClassNames.SequenceEqual(subjects[0].ClassNames)
+                        ? findings[0].Images.Select(image => image.Attributions.Select(a => a.Class).ToList()).ToList()
+                        : null;
+                    findings.Add(Inspect(subjects[i], options, temp, $"s{i}", shared, progress));
                 }
                 string legend = Path.Combine(temp, HeatLegend);
                 ColorMaps.SaveLegend(legend, ColorMaps.Turbo, "attribution (0 = none, 1 = most)");
@@ -81,6 +86,7 @@ public static class VizReport
         VizOptions options,
         string folder,
         string prefix,
+        IReadOnlyList<List<int>>? sharedTargets,
         IProgress<string>? progress
     )
     {
@@ -125,7 +131,7 @@ public static class VizReport
         {
             progress?.Report($"  image {j + 1}/{options.Images.Count}: {Path.GetFileName(options.Images[j])}");
             using var input = ImageInput.Load(options.Images[j], data);
-            images.Add(InspectImage(subject, input, options, folder, $"{prefix}-img{j}"));
+            images.Add(InspectImage(subject, input, options, folder, $"{prefix}-img{j}", sharedTargets?[j]));
         }
         return new SubjectFindings(
             subject.Label,
@@ -145,7 +151,8 @@ public static class VizReport
         ImageInput input,
         VizOptions options,
         string folder,
-        string prefix
+        string prefix,
+        IReadOnlyList<int>? sharedTargets
     )
     {
         var model = subject.Model;
@@ -184,9 +191,8 @@ public static class VizReport
                 );
             }
         }
-        var targets = options.TargetClass is int target
-            ? [target]
-            : top5.Take(options.TopClasses).Select(p => p.Class).ToList();
+        var targets = options.TargetClass is int target ? [target]
+            : sharedTargets ?? top5.Take(options.TopClasses).Select(p => p.Class).ToList();
         var attributions = targets.Select(c => Attribute(subject, input, c, options.CamStage, folder, prefix)).ToList();
         return new ImageFindings(input.Path, inputFile, top5, stages, attributions);
     }
@@ -230,7 +236,27 @@ public static class VizReport
             stem + "-gradcampp.png",
             stem + "-guided.png",
             stem + "-guidedgradcam.png"
-        );
+        )
+        {
+            Note = CamNote(subject.Model, input.Size, stage, cam.Heatmap),
+        };
+    }
+
+    /// <summary>An all-zero map is drawn as the darkened photo it is, so the page says why; a stage of 2x2 or
+    /// less gives a map with nothing to locate, so the page says which stage would.</summary>
+    private static string? CamNote(Models.Classifier model, int size, int stage, TorchSharp.torch.Tensor heat)
+    {
+        int resolved = model.ResolveStages([stage]).Single();
+        long side = size / model.FeatureInfo[resolved].Reduction;
+        string? earlier = resolved > 0 ? $" --cam-stage {resolved - 1 - model.FeatureInfo.Count}" : null;
+        using var peak = heat.max();
+        if (peak.item<float>() <= 0)
+            return $"Grad-CAM is zero everywhere: no positive evidence for this class reaches stage {resolved} "
+                + $"(the ReLU of its weighted maps removed all of it){(earlier is null ? "" : $"; try{earlier}")}.";
+        return side <= 2
+            ? $"stage {resolved} is {side}x{side} at this input, too coarse to locate anything"
+                + (earlier is null ? "." : $"; an earlier stage gives a finer map:{earlier}.")
+            : null;
     }
 
     private static string Name(LoadedModel subject, int c) =>
