@@ -10,7 +10,7 @@ namespace LeanNets.Models.DualConvPaper;
 /// </summary>
 public abstract record ConvKind
 {
-    public static readonly ConvKind Standard = new StandardConv();
+    public static readonly ConvKind Standard = new StandardConv(CntkPadding: false);
 
     /// <summary>The group counts (and HetConv parts) the DualConv paper's tables report: 2, 4, 8, 16, 32.</summary>
     public static readonly IReadOnlyList<int> PaperGroups = [2, 4, 8, 16, 32];
@@ -38,7 +38,7 @@ public abstract record ConvKind
     /// <summary>A standard 3x3 convolution padded as CNTK pads it: strided, CNTK's "same" padding with the odd
     /// row and column before the image (explicit, <see cref="AsymmetricZeroPad"/>); unstrided, like
     /// <see cref="Standard"/>. For networks whose weights came from CNTK (ML.NET's ResNet-18).</summary>
-    public static readonly ConvKind StartPadded = new StartPaddedConv();
+    public static readonly ConvKind StartPadded = new StandardConv(CntkPadding: true);
 
     public static ConvKind Dual(int groups) => new DualConvKind(groups);
 
@@ -46,23 +46,7 @@ public abstract record ConvKind
 
     public static ConvKind Het(int part) => new HetConvKind(part);
 
-    private sealed record StandardConv : ConvKind
-    {
-        public override int Groups => 1;
-
-        public override ConvKind WithGroups(int groups) => this;
-
-        public override string Suffix => "";
-
-        public override nn.Module<Tensor, Tensor> Create3x3(
-            long inChannels,
-            long outChannels,
-            long stride,
-            bool bias = false
-        ) => ConvNormAct.Conv(inChannels, outChannels, 3, stride, 1, bias);
-    }
-
-    private sealed record StartPaddedConv : ConvKind
+    private sealed record StandardConv(bool CntkPadding) : ConvKind
     {
         public override int Groups => 1;
 
@@ -76,12 +60,12 @@ public abstract record ConvKind
             long stride,
             bool bias = false
         ) =>
-            stride == 1
-                ? Standard.Create3x3(inChannels, outChannels, stride, bias)
-                : nn.Sequential(
+            CntkPadding && stride > 1
+                ? nn.Sequential(
                     ("0", new AsymmetricZeroPad(3, stride)),
                     ("1", nn.Conv2d(inChannels, outChannels, 3, stride: stride, bias: bias))
-                );
+                )
+                : ConvNormAct.Conv(inChannels, outChannels, 3, stride, 1, bias);
     }
 
     private sealed record DualConvKind(int G) : ConvKind
