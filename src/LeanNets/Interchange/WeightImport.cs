@@ -27,9 +27,10 @@ public static class WeightImport
         // built (and again if the model is rebuilt for the file's sizes).
         StateDict Read(Classifier m) =>
             onnx ? OnnxWeights.Map(path, m, input with { Channels = (int)m.InChannels }) : WeightFile.Read(path);
-        var file = Read(model);
+        StateDict? file = null;
         try
         {
+            file = Read(model);
             // Tensor names do not depend on the sizes, so the model built first tells which sizes the file has;
             // it is rebuilt only when they differ.
             var (fileClasses, fileChannels) = SizesIn(file, model, modelName, onnx ? WeightNaming.LeanNets : naming);
@@ -42,6 +43,7 @@ public static class WeightImport
                 if (onnx)
                 {
                     file.Dispose();
+                    file = null;
                     file = Read(model);
                 }
             }
@@ -55,7 +57,7 @@ public static class WeightImport
         }
         finally
         {
-            file.Dispose();
+            file?.Dispose();
         }
     }
 

@@ -26,12 +26,9 @@ public sealed partial class Freezing
     public long Frozen { get; }
     public long Total { get; }
 
-    /// <summary>True for a backbone parameter (stem, stages, a detector's backbone): what --backbone-lr-scale
-    /// slows.</summary>
-    public static bool IsBackbone(string parameter) =>
-        parameter.StartsWith("stem.", StringComparison.Ordinal)
-        || parameter.StartsWith("stages.", StringComparison.Ordinal)
-        || parameter.StartsWith("backbone.", StringComparison.Ordinal);
+    /// <summary>True for a backbone parameter, what --backbone-lr-scale slows: the model contract's stem and
+    /// stages, which a classifier and a detector on it name alike.</summary>
+    public static bool IsBackbone(string parameter) => Models.Detection.YoloV3.IsBackbone(parameter);
 
     /// <summary>Freezes the parts <paramref name="spec"/> names (null: none); a part the model does not have is
     /// a usage error naming it.</summary>

@@ -42,6 +42,12 @@ public sealed record TrainOptions
     /// (<see cref="AnchorFit"/>) and records them here, so a resume and every file of the run use the same.</summary>
     public IReadOnlyList<float[]>? Anchors { get; init; }
 
+    /// <summary>The normalisation of a run started from weights with a card (their card's mean and std),
+    /// recorded when the run starts so a resume does not depend on that file still being there; null: the data's
+    /// usual one.</summary>
+    public float[]? Mean { get; init; }
+    public float[]? Std { get; init; }
+
     /// <summary>Fit the anchors to the data before the run (`--anchors auto`).</summary>
     public bool FitAnchors { get; init; }
 

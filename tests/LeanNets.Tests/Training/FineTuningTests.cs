@@ -53,6 +53,15 @@ public class FineTuningTests
         Assert.True(same > 10);
         var run = Checkpoint.ReadState(Path.Combine(dir.File("run"), "last.ckpt"));
         Assert.Equal([0.25f], run.Data!.Mean);
+
+        // The run recorded the card's normalisation: it resumes the same without the file it started from.
+        File.Delete(weights);
+        (code, output, error) = CliTests.Run("train", "--resume", dir.File("run"), "--epochs", "2");
+        Assert.True(code == 0, error);
+        var resumed = Checkpoint.ReadState(Path.Combine(dir.File("run"), "last.ckpt"));
+        Assert.Equal(2, resumed.CompletedEpochs);
+        Assert.Equal([0.25f], resumed.Data!.Mean);
+        Assert.Equal([0.5f], resumed.Data!.Std);
     }
 
     /// <summary>With plain SGD, a backbone at scale 0.1 moves exactly a tenth as far as at scale 1 from the same

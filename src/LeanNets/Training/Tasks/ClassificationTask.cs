@@ -33,13 +33,23 @@ public sealed class ClassificationTask : ITrainingTask
             ModelRegistry.Get(options.Model).DefaultInput.Height);
         // Pretrained weights see inputs normalised as they were trained with (their card), not as the new data's
         // format usually is: ML.NET's ImageNet network takes 0..255 pixels minus a mean.
-        if (options.InitFrom is string init && File.Exists(init)
+        // Recorded in the options, so a resume uses it without the file.
+        if (options.Mean is { } mean && options.Std is { } std)
+            Input = Input with { Mean = mean, Std = std };
+        else if (options.InitFrom is string init && File.Exists(init)
             && FineTuning.CardOf(init) is { } card && card.Input.Channels == train.Channels)
         {
             Input = Input with { Mean = card.Mean, Std = card.Std };
             Notes = [$"normalisation from {Path.GetFileName(init)}'s card"];
         }
-        Options = options with { Classes = classes, InChannels = train.Channels, InputSize = Input.InputSize };
+        Options = options with
+        {
+            Classes = classes,
+            InChannels = train.Channels,
+            InputSize = Input.InputSize,
+            Mean = options.InitFrom != null ? Input.Mean : null,
+            Std = options.InitFrom != null ? Input.Std : null,
+        };
         trainLoader = new BatchLoader(train, Input.TrainTransform(), options.BatchSize, true, options.Seed,
             options.Prefetch);
         testLoader = new BatchLoader(test, Input.EvalTransform(), options.BatchSize, false, options.Seed,
