@@ -6,7 +6,7 @@ namespace LeanNets.Layers;
 
 /// <summary>
 /// A convolution followed by batch norm and an activation. Most networks order them conv-BN-act;
-/// VGNet puts BN after the activation (<paramref name="normAfterActivation"/>).
+/// VGNet puts BN after the activation (the constructor's <c>normAfterActivation</c>).
 /// </summary>
 public sealed class ConvNormAct : nn.Module<Tensor, Tensor>, IOnnxExportable, IFoldsNorms
 {

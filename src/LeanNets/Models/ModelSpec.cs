@@ -11,7 +11,8 @@ public sealed record ModelOptions(int NumClasses = 1000, int InChannels = 3);
 /// <param name="Paper">Where the configuration comes from.</param>
 /// <param name="DefaultInput">The input size the configuration is designed and counted at.</param>
 /// <param name="DefaultClasses">The class count the papers report it with.</param>
-/// <param name="Factory">Builds the architecture; <see cref="Create"/> adds the weight initialisation.</param>
+/// <param name="Factory">Builds the architecture; <see cref="Create(ModelOptions)"/> adds the weight
+/// initialisation.</param>
 public sealed record ModelSpec(
     string Name,
     ModelFamily Family,

@@ -15,7 +15,7 @@ namespace LeanNets.Quantization;
 /// <param name="Node">the ONNX node's name (a layer may hold several, e.g. DualConv's two convolutions).</param>
 public sealed record LayerError(string Layer, string Op, double Sqnr, double Loss, string Node = "");
 
-/// <summary>What <see cref="Int8Quantizer.Quantize"/> wrote and measured.</summary>
+/// <summary>What <c>Int8Quantizer.Quantize</c> wrote and measured.</summary>
 public sealed record QuantizeReport(
     string Output,
     ModelCard Card,

@@ -1,8 +1,9 @@
 namespace LeanNets.Tests.Packaging;
 
 /// <summary>
-/// The NuGet package loads anywhere: packed into a local folder, referenced by a fresh console project outside
-/// the repository (so none of the repository's build files apply), built and run: a forward pass of vgnetg_1_0mp.
+/// The NuGet package loads anywhere: packed into a local folder (with its XML documentation and a symbol package),
+/// referenced by a fresh console project outside the repository (so none of the repository's build files apply),
+/// built and run: a forward pass of vgnetg_1_0mp.
 /// </summary>
 public class PackageConsumerTests
 {
@@ -27,6 +28,10 @@ public class PackageConsumerTests
         var (code, log) = Dotnet(RepositoryRoot.Path, "pack", RepositoryRoot.File("src", "LeanNets", "LeanNets.csproj"),
             "-c", "Release", "-o", feed, $"-p:Version={version}", "--disable-build-servers");
         Assert.True(code == 0, log);
+        // IntelliSense's documentation travels in the package and the symbols beside it.
+        using (var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"LeanNets.{version}.nupkg")))
+            Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/LeanNets.xml");
+        Assert.True(File.Exists(Path.Combine(feed, $"LeanNets.{version}.snupkg")), "no symbol package");
 
         Directory.CreateDirectory(consumer);
         File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), $"""
