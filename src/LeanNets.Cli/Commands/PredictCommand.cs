@@ -42,10 +42,12 @@ public static class PredictCommand
                 torchSharp: torchSharp);
             var files = ModelSource.Pictures(parsed, images);
             IReadOnlyList<ImagePrediction> predictions;
+            bool backbone;
             if (source.OnnxFile is string file)
             {
                 using var session = OnnxRuntimeSession.FromFile(file);
                 var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, file);
+                backbone = card.Backbone;
                 predictions = Predictor.Run(session, data, card.ClassNames, files, parsed.GetValue(top));
             }
             else
@@ -55,6 +57,7 @@ public static class PredictCommand
                         $"{source.File ?? source.Name} is a detector ({source.Name}): it finds objects, it does not "
                             + $"classify images; run 'leannets detect'");
                 using var loaded = LoadedModel.Open(source.Name, source.Weights);
+                backbone = loaded.Backbone;
                 using IInferenceEngine runner = parsed.GetValue(engine) == EngineKind.TorchSharp
                     ? new TorchSharpEngine(loaded.Model)
                     : OnnxRuntimeSession.ForModel(loaded.Model, loaded.Data.InputSize, loaded.Data.Channels);
@@ -65,6 +68,10 @@ public static class PredictCommand
                 output.WriteLine(JsonSerializer.Serialize(predictions, JsonOptions));
                 return LeanNetsCli.Success;
             }
+            if (backbone)
+                output.WriteLine("note: these weights end at the features (the card says backbone): the classifier "
+                    + "head is untrained, so the classes below mean nothing yet; fine-tune first (train MODEL "
+                    + "--init-from FILE)");
             foreach (var p in predictions)
             {
                 output.WriteLine(p.Image);

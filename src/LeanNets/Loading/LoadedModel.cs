@@ -19,6 +19,10 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
     /// when it is the registry's guess for weights that came without one.</summary>
     public bool Recorded { get; private init; }
 
+    /// <summary>The weights end at the features: the head was not trained with them (<see cref="ModelCard.Backbone"/>).
+    /// </summary>
+    public bool Backbone { get; private init; }
+
     /// <summary>What these weights are, as every file LeanNets writes records it.</summary>
     public ModelCard Card =>
         new(
@@ -28,7 +32,10 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
             Data.Mean,
             Data.Std,
             ClassNames
-        );
+        )
+        {
+            Backbone = Backbone,
+        };
 
     /// <summary>
     /// The one way a command opens a classifier: registry model <paramref name="name"/> with the weights of
@@ -117,6 +124,7 @@ public sealed class LoadedModel(string label, Classifier model, DataConfig data,
         return new LoadedModel($"{name} ({Path.GetFileName(path)})", model, data, classes)
         {
             Recorded = card != null && card.Input.Channels == model.InChannels,
+            Backbone = card?.Backbone == true,
         };
     }
 
