@@ -25,10 +25,16 @@ public static class OnnxWeights
     public static bool IsOnnx(string path) =>
         Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The file's weights under <paramref name="model"/>'s tensor names.</summary>
-    /// <param name="input">the model's input; the file's own fixed height and width are used when it has them</param>
-    public static StateDict Map(string path, nn.Module<Tensor, Tensor> model, InputShape input)
+    /// <summary>The file's weights under <paramref name="model"/>'s tensor names. The model's graph is built at
+    /// the file's own fixed height and width when it has them, else at the registry input of
+    /// <paramref name="modelName"/> (224 px for a name the classifier registry does not hold), with the model's own
+    /// input channels.</summary>
+    public static StateDict Map(string path, nn.Module<Tensor, Tensor> model, string modelName)
     {
+        var registered = ModelRegistry.Contains(modelName)
+            ? ModelRegistry.Get(modelName).DefaultInput
+            : new InputShape(3, 224, 224);
+        var input = registered with { Channels = (int)model.parameters().First(p => p.dim() == 4).shape[1] };
         var file = Read(path).Graph;
         var fileInits = file.Initializer.ToDictionary(t => t.Name);
         if (fileInits.Count == 0)

@@ -21,12 +21,11 @@ public static class WeightImport
     )
     {
         bool onnx = OnnxWeights.IsOnnx(path);
-        var input = ModelRegistry.Get(modelName).DefaultInput;
         var model = ModelRegistry.Create(modelName, classes, inChannels);
         // An ONNX file's tensors are named after the model they are matched to, so it is read once the model is
         // built (and again if the model is rebuilt for the file's sizes).
         StateDict Read(Classifier m) =>
-            onnx ? OnnxWeights.Map(path, m, input with { Channels = (int)m.InChannels }) : WeightFile.Read(path);
+            onnx ? OnnxWeights.Map(path, m, modelName) : WeightFile.Read(path);
         StateDict? file = null;
         try
         {

@@ -22,7 +22,7 @@ public static class FineTuning
             trained = Checkpoint.LoadModel(path).Model;
         using var _ = trained;
         using var file = trained != null ? StateDict.Of(trained)
-            : OnnxWeights.IsOnnx(path) ? OnnxWeights.Map(path, model, InputOf(model, modelName))
+            : OnnxWeights.IsOnnx(path) ? OnnxWeights.Map(path, model, modelName)
             : WeightFile.Read(path);
         var report = WeightLoader.Load(model, modelName, file, path, strict: false);
         var problems = report.Missing.Concat(report.Unexpected).Concat(report.Mismatched.Select(m => m.Name));
@@ -45,17 +45,6 @@ public static class FineTuning
             WeightFormat.Onnx => null,
             _ => WeightFile.ReadCard(path),
         };
-
-    /// <summary>The input the model is matched to an ONNX graph at: its registry input with its own channels.
-    /// </summary>
-    private static Models.InputShape InputOf(nn.Module<Tensor, Tensor> model, string modelName)
-    {
-        var input = Models.ModelRegistry.Contains(modelName)
-            ? Models.ModelRegistry.Get(modelName).DefaultInput
-            : new Models.InputShape(3, 224, 224);
-        long channels = model.parameters().First(p => p.dim() == 4).shape[1];
-        return input with { Channels = (int)channels };
-    }
 
     /// <summary>True when the file was a classifier whose stem and stages are the model's backbone: the whole
     /// backbone loaded, and only the classifier's head is left over.</summary>

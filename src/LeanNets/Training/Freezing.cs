@@ -84,7 +84,9 @@ public sealed partial class Freezing
             {
                 int first = int.Parse(range.Groups[1].Value, CultureInfo.InvariantCulture),
                     last = int.Parse(range.Groups[2].Value, CultureInfo.InvariantCulture);
-                if (first > last || last >= stages)
+                if (first > last)
+                    throw new LeanNetsUsageException($"--freeze {part}: a range A..B needs A <= B");
+                if (last >= stages)
                     throw new LeanNetsUsageException(
                         $"--freeze {part}: the model has stages 0..{stages - 1}");
                 prefixes.AddRange(Enumerable.Range(first, last - first + 1).Select(s => $"stages.{s}"));
