@@ -56,7 +56,7 @@ public static class ModelExport
         using var detector = TrainedDetector.Open(modelName, weights);
         var model = detector.Model;
         int side = detector.SideFor(inputSize);
-        var metadata = (model.Card(modelName, side, detector.ClassNames) with
+        var metadata = (model.Card(modelName, side, detector.ClassNames, detector.Normalisation) with
         {
             BytesPerImage = MemoryEstimate.InferenceBytesPerImage(model, new InputShape(3, side, side)),
         }).ToMetadata();

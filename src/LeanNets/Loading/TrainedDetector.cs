@@ -9,11 +9,16 @@ public sealed class TrainedDetector : IDisposable
 {
     private const string OutputWeight = "heads.0.output.weight";
 
-    private TrainedDetector(YoloV3 model, IReadOnlyList<string> classNames, int? inputSize) =>
-        (Model, ClassNames, InputSize) = (model, classNames, inputSize);
+    private TrainedDetector(YoloV3 model, IReadOnlyList<string> classNames, int? inputSize,
+        DetectorInput normalisation) =>
+        (Model, ClassNames, InputSize, Normalisation) = (model, classNames, inputSize, normalisation);
 
     public YoloV3 Model { get; }
     public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>How the weights' inputs are normalised (their card's, or the run's; RGB / 255 when neither says).
+    /// </summary>
+    public DetectorInput Normalisation { get; }
 
     /// <summary>The input side the weights were trained at (from their card or run), if known: evaluation,
     /// detection and export use it unless told otherwise.</summary>
@@ -31,7 +36,7 @@ public sealed class TrainedDetector : IDisposable
             return Load(modelName, weights);
         var model = DetectorRegistry.Get(modelName).Create();
         model.eval();
-        return new TrainedDetector(model, Models.ModelCard.Numbered(model.NumClasses), null);
+        return new TrainedDetector(model, Models.ModelCard.Numbered(model.NumClasses), null, DetectorInput.Unit);
     }
 
     /// <summary>
@@ -53,7 +58,7 @@ public sealed class TrainedDetector : IDisposable
                 throw new LeanNetsUsageException($"{weights} is a run of '{state.Options.Model}', not '{modelName}'");
             var trained = spec.Create(state.Options.Classes, null, state.Options.Anchors);
             return Built(weights, trained, () => Checkpoint.Load(weights, trained), state.ClassNames ?? [],
-                state.Options.InputSize);
+                state.Options.InputSize, state.Card() is { } runCard ? DetectorInput.Of(runCard) : DetectorInput.Unit);
         }
         var card = WeightFile.ReadCard(weights);
         card?.Require(modelName, Models.ModelCard.Detect, weights);
@@ -68,11 +73,11 @@ public sealed class TrainedDetector : IDisposable
             classNames = Models.ModelCard.Numbered(classes);
         var model = spec.Create(classes, null, card?.Anchors);
         return Built(weights, model, () => WeightLoader.Load(model, modelName, file, weights), classNames,
-            card?.Input.Height);
+            card?.Input.Height, card != null ? DetectorInput.Of(card) : DetectorInput.Unit);
     }
 
     private static TrainedDetector Built(string weights, YoloV3 model, Action load, IReadOnlyList<string> classNames,
-        int? inputSize)
+        int? inputSize, DetectorInput normalisation)
     {
         try
         {
@@ -85,7 +90,7 @@ public sealed class TrainedDetector : IDisposable
             throw;
         }
         model.eval();
-        return new TrainedDetector(model, classNames, inputSize);
+        return new TrainedDetector(model, classNames, inputSize, normalisation);
     }
 
     /// <summary>True when the names are placeholders (no class list came with the weights).</summary>

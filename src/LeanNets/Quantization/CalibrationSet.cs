@@ -1,6 +1,7 @@
 using LeanNets.Data;
 using LeanNets.Data.Detection;
 using LeanNets.Models;
+using LeanNets.Models.Detection;
 
 namespace LeanNets.Quantization;
 
@@ -96,7 +97,7 @@ public sealed class CalibrationSet
         {
             try
             {
-                images.Add(config != null ? Classifier(file, config) : Detector(file, card.Input.Height));
+                images.Add(config != null ? Classifier(file, config) : Detector(file, card));
             }
             catch (BadImageException) when (skipBad)
             {
@@ -112,12 +113,14 @@ public sealed class CalibrationSet
         return image.Values;
     }
 
-    /// <summary>Letterboxed and scaled to 0..1, as <see cref="Inference.Detection.ObjectDetector"/> does.</summary>
-    private static float[] Detector(string file, int side)
+    /// <summary>Letterboxed and normalised as the card says, as <see cref="Inference.Detection.ObjectDetector"/>
+    /// does.</summary>
+    private static float[] Detector(string file, ModelCard card)
     {
         var pixels = ImageFolderDataset.TryDecode(file, out int h, out int w)
             ?? throw BadImageException.Undecodable(file);
-        return DetectionBatches.LetterboxPixels(pixels, h, w, side).Select(b => b / 255f).ToArray();
+        int side = card.Input.Height;
+        return DetectorInput.Of(card).FromPixels(DetectionBatches.LetterboxPixels(pixels, h, w, side));
     }
 
     private static int[] Shape(ModelCard card) => [card.Input.Channels, card.Input.Height, card.Input.Width];

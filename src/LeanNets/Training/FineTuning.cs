@@ -36,6 +36,24 @@ public static class FineTuning
         return report;
     }
 
+    /// <summary>
+    /// The normalisation a run's inputs take from where it starts, for every task: pretrained weights see inputs
+    /// normalised as they were trained (ML.NET's ImageNet network takes 0..255 pixels minus a mean), not as the new
+    /// data's format usually is. The options' own when recorded (a resume needs no starting file), else the card of
+    /// the --init-from file when it describes <paramref name="channels"/> channels, with a note saying so; null
+    /// when neither says (the task's own normalisation).
+    /// </summary>
+    public static (float[] Mean, float[] Std, string? Note)? StartingNormalisation(TrainOptions options,
+        int channels)
+    {
+        if (options.Mean is { } mean && options.Std is { } std)
+            return (mean, std, null);
+        if (options.InitFrom is string init && File.Exists(init) && CardOf(init) is { } card
+            && card.Input.Channels == channels)
+            return (card.Mean, card.Std, $"normalisation from {Path.GetFileName(init)}'s card");
+        return null;
+    }
+
     /// <summary>The card of the weights a run starts from (a checkpoint's run, a LeanNets weight file's); null for
     /// files without one (torchvision's, ONNX).</summary>
     public static Models.ModelCard? CardOf(string path) =>

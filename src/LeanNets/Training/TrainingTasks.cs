@@ -56,7 +56,8 @@ public static class TrainingTasks
         nn.Module? model = null)
     {
         if (Require(options) == ModelCard.Detect)
-            return YoloV3.CardFor(options.Model, input.InputSize, classNames, (model as YoloV3)?.Anchors);
+            return YoloV3.CardFor(options.Model, input.InputSize, classNames, (model as YoloV3)?.Anchors,
+                new DetectorInput(input.Mean, input.Std));
         return new ModelCard(options.Model, ModelCard.Classify, new InputShape(input.Channels, input.InputSize,
             input.InputSize), input.Mean, input.Std, classNames);
     }

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using LeanNets.Data.Detection;
+using LeanNets.Export;
 using LeanNets.Interchange;
 using LeanNets.IO;
+using LeanNets.Loading;
 using LeanNets.Models.Detection;
 using LeanNets.Reports;
 using LeanNets.Tests.Cli;
@@ -230,14 +232,32 @@ public class DetectionTrainingTests
         Assert.Equal(2, code);
         Assert.Contains("cannot carry YOLO-V3's heads", error);
         Assert.False(Directory.Exists(dir.File("refused")));
+        // The backbone's card normalises the detector's inputs (a pretrained backbone sees what it was trained on):
+        // the run records it, so its weights' card, evaluation and detection use it.
         string backbone = dir.File("backbone.safetensors");
+        float[] mean = [0.5f, 0.4f, 0.3f], std = [0.25f, 0.2f, 0.3f];
         using (var other = LeanNets.Models.ModelRegistry.Create("vgnetg_1_0mp"))
-            WeightFile.Write(backbone, StateDict.Of(other));
+            WeightFile.Write(backbone, StateDict.Of(other), new LeanNets.Models.ModelCard("vgnetg_1_0mp",
+                LeanNets.Models.ModelCard.Classify, new LeanNets.Models.InputShape(3, 224, 224), mean, std,
+                LeanNets.Models.ModelCard.Numbered(1000)));
+        string tuned = dir.File("on-backbone");
         (code, output, error) = CliTests.Run(
             "train", "yolov3_on_vgnetg_1_0mp", "--data", dir.File("voc"), "--epochs", "1", "--batch-size", "4",
-            "--input-size", "64", "--init-from", backbone, "--output", dir.File("on-backbone"), "--no-tensorboard");
+            "--input-size", "64", "--init-from", backbone, "--output", tuned, "--no-tensorboard");
         Assert.True(code == 0, error);
         Assert.Contains($"initialised from {backbone}", output);
+        Assert.Contains("normalisation from backbone.safetensors's card", output);
+        var tunedState = Checkpoint.ReadState(Path.Combine(tuned, Trainer.LastCheckpoint));
+        Assert.Equal([.. mean, .. std], [.. tunedState.Options.Mean!, .. tunedState.Options.Std!]);
+        var card = WeightFile.ReadCard(Path.Combine(tuned, Trainer.BestWeights))!;
+        Assert.Equal([.. mean, .. std], [.. card.Mean, .. card.Std]);
+        using (var trained = TrainedDetector.Load("yolov3_on_vgnetg_1_0mp", Path.Combine(tuned, Trainer.BestWeights)))
+            Assert.Equal([.. mean, .. std], [.. trained.Normalisation.Mean, .. trained.Normalisation.Std]);
+        var exported = ModelExport.Export("yolov3_on_vgnetg_1_0mp", Path.Combine(tuned, Trainer.BestWeights), null,
+            new OnnxExportOptions(0, 0)).Proto;
+        var onnxCard = LeanNets.Models.ModelCard.FromMetadata(
+            exported.MetadataProps.ToDictionary(p => p.Key, p => p.Value), "export")!;
+        Assert.Equal([.. mean, .. std], [.. onnxCard.Mean, .. onnxCard.Std]);
     }
 
     /// <summary>Data with a training split only trains on nine tenths and evaluates on the held-out tenth, says

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Data.Detection;
 
-/// <summary>A batch for a detector: images [N, 3, S, S] (RGB / 255) and each image's boxes in input pixels.</summary>
+/// <summary>A batch for a detector: images [N, 3, S, S] (RGB scaled to 0..1 and normalised by the detector's
+/// <see cref="DetectorInput"/>) and each image's boxes in input pixels.</summary>
 public sealed record DetectionBatch(
     Tensor Images,
     IReadOnlyList<IReadOnlyList<TargetBox>> Targets,
@@ -24,15 +25,18 @@ public sealed class DetectionBatches
     public const byte Grey = 114;
     private readonly VocDataset data;
     private readonly int size;
+    private readonly DetectorInput input;
     private readonly List<(byte[] Pixels, LabelledObject[] Objects, string Id)> letterboxed = [];
     private readonly Dictionary<string, float> scales = [];
 
     /// <param name="skipBad">leave out unreadable (or truncated) pictures, counting them in
     /// <see cref="Skipped"/>, instead of stopping at the first.</param>
-    public DetectionBatches(VocDataset data, int size, bool skipBad = false)
+    /// <param name="input">the detector's normalisation (null: RGB / 255).</param>
+    public DetectionBatches(VocDataset data, int size, bool skipBad = false, DetectorInput? input = null)
     {
         this.data = data;
         this.size = size;
+        this.input = input ?? DetectorInput.Unit;
         for (int i = 0; i < data.Count; i++)
         {
             string path = data.ImagePath(i);
@@ -81,6 +85,7 @@ public sealed class DetectionBatches
                 {
                     for (int i = 0; i < image.Length; i++)
                         image[i] = pixels[i] / 255f;
+                    input.Apply(image);
                     targets.Add(boxes.ToArray());
                     continue;
                 }
@@ -96,6 +101,7 @@ public sealed class DetectionBatches
                 }
                 var draw = augment.Sample(rng, size);
                 DetectionAugmentation.Apply(draw, source, size, Grey, image);
+                input.Apply(image);
                 targets.Add(augment.Apply(draw, sourceBoxes, size).ToArray());
             }
             var ids = indices.Select(i => letterboxed[i].Id).ToList();

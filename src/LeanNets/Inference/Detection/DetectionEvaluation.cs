@@ -55,7 +55,7 @@ public static class DetectionEvaluation
         var clock = Stopwatch.StartNew();
         MemoryEstimate.RequireFits(detector.Model, new Models.InputShape(3, side, side), DetectorScore.Batch,
             training: false);
-        var batches = new DetectionBatches(data, side, request.SkipBad);
+        var batches = new DetectionBatches(data, side, request.SkipBad, detector.Normalisation);
         var maps = DetectorScore.Evaluate(detector.Model, detector.Model.Anchors, batches, side,
             data.ClassNames.Count);
         return new DetectionEvalReport(request.Model, split, batches.Count, data.Skipped + batches.Skipped,
@@ -77,7 +77,7 @@ public static class DetectionEvaluation
         var data = VocDataset.Load(request.Data, split, card.ClassNames, request.SkipBad);
         var clock = Stopwatch.StartNew();
         MemoryEstimate.RequireFits(card, request.Weights, DetectorScore.Batch);
-        var batches = new DetectionBatches(data, side, request.SkipBad);
+        var batches = new DetectionBatches(data, side, request.SkipBad, DetectorInput.Of(card));
         using var engine = new EngineModule(session);
         var maps = DetectorScore.Evaluate(engine, anchors, batches, side, data.ClassNames.Count);
         return new DetectionEvalReport(card.Model, split, batches.Count, data.Skipped + batches.Skipped,

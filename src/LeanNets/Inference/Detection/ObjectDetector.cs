@@ -18,13 +18,14 @@ public sealed class ObjectDetector : IDisposable
     private readonly YoloDecoder? decoder;
     private readonly float threshold;
     private readonly IDisposable? weights;
+    private readonly DetectorInput normalisation;
 
     /// <param name="decoder">null for an end-to-end file, whose graph decodes and suppresses itself.</param>
     private ObjectDetector(IInferenceEngine engine, YoloDecoder? decoder, float threshold,
-        IReadOnlyList<string> classNames, int inputSize, IDisposable? weights)
+        IReadOnlyList<string> classNames, int inputSize, DetectorInput normalisation, IDisposable? weights)
     {
         (this.engine, this.decoder, this.threshold, this.weights) = (engine, decoder, threshold, weights);
-        (ClassNames, InputSize) = (classNames, inputSize);
+        (ClassNames, InputSize, this.normalisation) = (classNames, inputSize, normalisation);
     }
 
     public IReadOnlyList<string> ClassNames { get; }
@@ -57,7 +58,8 @@ public sealed class ObjectDetector : IDisposable
             {
                 ConfidenceThreshold = threshold,
             };
-            return new ObjectDetector(runner, decoder, threshold, trained.ClassNames, side, trained);
+            return new ObjectDetector(runner, decoder, threshold, trained.ClassNames, side, trained.Normalisation,
+                trained);
         }
         catch
         {
@@ -82,10 +84,12 @@ public sealed class ObjectDetector : IDisposable
                     throw new LeanNetsUsageException(
                         $"{path} keeps only scores above {nms.ScoreThreshold} (exported with --nms): ask for that or "
                             + "more, or export without --nms for a lower threshold");
-                return new ObjectDetector(session, null, threshold, card.ClassNames, card.Input.Height, null);
+                return new ObjectDetector(session, null, threshold, card.ClassNames, card.Input.Height,
+                    DetectorInput.Of(card), null);
             }
             var decoder = new YoloDecoder(anchors, card.ClassNames.Count) { ConfidenceThreshold = threshold };
-            return new ObjectDetector(session, decoder, threshold, card.ClassNames, card.Input.Height, null);
+            return new ObjectDetector(session, decoder, threshold, card.ClassNames, card.Input.Height,
+                DetectorInput.Of(card), null);
         }
         catch
         {
@@ -131,7 +135,7 @@ public sealed class ObjectDetector : IDisposable
         var pixels = ImageFolderDataset.TryDecode(imagePath, out int h, out int w)
             ?? throw new BadImageException($"{imagePath}: not a readable image");
         var boxed = DetectionBatches.LetterboxPixels(pixels, h, w, InputSize);
-        var raw = engine.Logits(boxed.Select(b => b / 255f).ToArray(), [1, 3, InputSize, InputSize]);
+        var raw = engine.Logits(normalisation.FromPixels(boxed), [1, 3, InputSize, InputSize]);
         string name = Path.GetFileName(imagePath);
         var found = decoder?.Decode(raw, InputSize, name) ?? Rows(raw, name);
         var (scale, padX, padY) = DetectionBatches.Fit(h, w, InputSize);

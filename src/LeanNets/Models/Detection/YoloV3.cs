@@ -138,15 +138,18 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
 
     public IReadOnlyList<Anchor> Anchors { get; }
 
-    /// <summary>The card of these weights trained (or run) at <paramref name="inputSize"/>: inputs are RGB / 255
-    /// (mean 0, std 1), letterboxed to the square input.</summary>
-    public ModelCard Card(string registryName, int inputSize, IReadOnlyList<string> classNames) =>
-        CardFor(registryName, inputSize, classNames, Anchors);
+    /// <summary>The card of these weights trained (or run) at <paramref name="inputSize"/>: inputs are letterboxed
+    /// to the square input and normalised by <paramref name="normalisation"/> (null: RGB / 255, mean 0, std 1).
+    /// </summary>
+    public ModelCard Card(string registryName, int inputSize, IReadOnlyList<string> classNames,
+        DetectorInput? normalisation = null) =>
+        CardFor(registryName, inputSize, classNames, Anchors, normalisation);
 
     /// <inheritdoc cref="Card"/>
     public static ModelCard CardFor(string registryName, int inputSize, IReadOnlyList<string> classNames,
-        IReadOnlyList<Anchor>? anchors = null) =>
-        new(registryName, ModelCard.Detect, new InputShape(3, inputSize, inputSize), [0, 0, 0], [1, 1, 1], classNames)
+        IReadOnlyList<Anchor>? anchors = null, DetectorInput? normalisation = null) =>
+        new(registryName, ModelCard.Detect, new InputShape(3, inputSize, inputSize),
+            (normalisation ?? DetectorInput.Unit).Mean, (normalisation ?? DetectorInput.Unit).Std, classNames)
         {
             Anchors = (anchors ?? DefaultAnchors).Select(a => new[] { a.Width, a.Height }).ToList(),
             Strides = Strides,

@@ -31,16 +31,12 @@ public sealed class ClassificationTask : ITrainingTask
             throw new LeanNetsUsageException($"{channels} input channels asked for but the data has {train.Channels}");
         Input = DataConfig.Resolve(format, train, options.InputSize, options.Augment, options.Pad, options.Flip,
             ModelRegistry.Get(options.Model).DefaultInput.Height);
-        // Pretrained weights see inputs normalised as they were trained with (their card), not as the new data's
-        // format usually is: ML.NET's ImageNet network takes 0..255 pixels minus a mean.
-        // Recorded in the options, so a resume uses it without the file.
-        if (options.Mean is { } mean && options.Std is { } std)
-            Input = Input with { Mean = mean, Std = std };
-        else if (options.InitFrom is string init && File.Exists(init)
-            && FineTuning.CardOf(init) is { } card && card.Input.Channels == train.Channels)
+        // The starting weights' normalisation, recorded in the options below so a resume needs no file.
+        if (FineTuning.StartingNormalisation(options, train.Channels) is (var mean, var std, var note))
         {
-            Input = Input with { Mean = card.Mean, Std = card.Std };
-            Notes = [$"normalisation from {Path.GetFileName(init)}'s card"];
+            Input = Input with { Mean = mean, Std = std };
+            if (note != null)
+                Notes = [note];
         }
         Options = options with
         {

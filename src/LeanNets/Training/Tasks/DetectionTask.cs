@@ -76,18 +76,33 @@ public sealed class DetectionTask : ITrainingTask
                 $"mosaics (chance {augmentation.MosaicChance:0.##}) in epochs "
                     + $"1-{options.Epochs - augmentation.CloseMosaic}, whole pictures in the last "
                     + $"{augmentation.CloseMosaic}"));
+        var normalisation = Normalisation(options, notes);
         Notes = notes;
-        trainBatches = new DetectionBatches(train, options.InputSize, options.SkipBad);
-        evalBatches = new DetectionBatches(eval, options.InputSize, options.SkipBad);
+        trainBatches = new DetectionBatches(train, options.InputSize, options.SkipBad, normalisation);
+        evalBatches = new DetectionBatches(eval, options.InputSize, options.SkipBad, normalisation);
         Options = options with
         {
             Classes = train.ClassNames.Count,
             InChannels = 3,
             EvalSplit = evalSplit,
             Anchors = anchors,
+            Mean = options.InitFrom != null ? normalisation.Mean : null,
+            Std = options.InitFrom != null ? normalisation.Std : null,
         };
-        // RGB / 255, letterboxed on grey: what YoloV3's card says.
-        Input = new DataConfig(options.InputSize, 3, [0, 0, 0], [1, 1, 1], Augmentation.None, 0, augmentation.Flip);
+        // Letterboxed on grey, then normalised: what the detector's card says.
+        Input = new DataConfig(options.InputSize, 3, normalisation.Mean, normalisation.Std, Augmentation.None, 0,
+            augmentation.Flip);
+    }
+
+    /// <summary>RGB / 255 from scratch; a backbone started from pretrained weights keeps its training's
+    /// normalisation (<see cref="FineTuning.StartingNormalisation"/>).</summary>
+    private static DetectorInput Normalisation(TrainOptions options, List<string> notes)
+    {
+        if (FineTuning.StartingNormalisation(options, 3) is not (var mean, var std, var note))
+            return DetectorInput.Unit;
+        if (note != null)
+            notes.Add(note);
+        return new DetectorInput(mean, std);
     }
 
     /// <summary>The defaults of a detector run: SGD with Nesterov momentum, one warmup epoch (a from-scratch
