@@ -4,7 +4,6 @@
 using System.Globalization;
 using LeanNets.Export;
 using LeanNets.Inference;
-using LeanNets.Loading;
 using LeanNets.Runtime;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -24,11 +23,12 @@ var (graph, input) = ModelExport.Save(model, weights, inputSize: null, new OnnxE
 Console.WriteLine($"exported {model}: {graph.Graph.Node.Count} nodes, input {input}, "
     + $"{new FileInfo(onnx).Length / 1e6:F1} MB");
 
-using var session = OnnxRuntimeSession.FromFile(onnx);
-// The file's card says how to make inputs and what the outputs mean: no LeanNets model is built here.
-var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, onnx);
-var prediction = Predictor.Run(session, data, card.ClassNames, [image], top: 3).Single();
-Console.WriteLine($"{Path.GetFileName(prediction.Image)} ({card.Model}, {card.ClassNames.Count} classes):");
+// The file's card says how to make inputs and what the outputs mean: no LeanNets model is built here, and
+// libtorch is never loaded (ONNX Runtime only).
+using var classifier = ImageClassifier.FromOnnxFile(onnx);
+var prediction = classifier.Classify([image], top: 3).Single();
+Console.WriteLine($"{Path.GetFileName(prediction.Image)} ({classifier.Card.Model}, "
+    + $"{classifier.ClassNames.Count} classes):");
 foreach (var p in prediction.Top)
     Console.WriteLine($"  {100 * p.Probability,6:F2}%  {p.Name}");
 return 0;

@@ -41,28 +41,15 @@ public static class PredictCommand
             var source = ModelReference.Resolve(parsed.GetValue(model)!, parsed.GetValue(checkpoint),
                 torchSharp: torchSharp);
             var files = ModelSource.Pictures(parsed, images);
-            IReadOnlyList<ImagePrediction> predictions;
-            bool backbone;
-            if (source.OnnxFile is string file)
-            {
-                using var session = OnnxRuntimeSession.FromFile(file);
-                var (card, data) = OnnxMetadata.ReadClassifier(session.Metadata, file);
-                backbone = card.Backbone;
-                predictions = Predictor.Run(session, data, card.ClassNames, files, parsed.GetValue(top));
-            }
-            else
-            {
-                if (source.IsDetector)
-                    throw new LeanNetsUsageException(
-                        $"{source.File ?? source.Name} is a detector ({source.Name}): it finds objects, it does not "
-                            + $"classify images; run 'leannets detect'");
-                using var loaded = LoadedModel.Open(source.Name, source.Weights);
-                backbone = loaded.Backbone;
-                using IInferenceEngine runner = parsed.GetValue(engine) == EngineKind.TorchSharp
-                    ? new TorchSharpEngine(loaded.Model)
-                    : OnnxRuntimeSession.ForModel(loaded.Model, loaded.Data.InputSize, loaded.Data.Channels);
-                predictions = Predictor.Run(runner, loaded.Data, loaded.ClassNames, files, parsed.GetValue(top));
-            }
+            if (source.OnnxFile == null && source.IsDetector)
+                throw new LeanNetsUsageException(
+                    $"{source.File ?? source.Name} is a detector ({source.Name}): it finds objects, it does not "
+                        + $"classify images; run 'leannets detect'");
+            using var classifier = source.OnnxFile is string file
+                ? ImageClassifier.FromOnnxFile(file)
+                : ImageClassifier.Load(source.Name, source.Weights, parsed.GetValue(engine));
+            var predictions = classifier.Classify(files, parsed.GetValue(top));
+            bool backbone = classifier.Card.Backbone;
             if (parsed.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(predictions, JsonOptions));
