@@ -21,6 +21,10 @@ public static class BenchProgram
             TrainStepBenchmark.Run
         ),
         ["shapes"] = ("write the synthetic shapes detection set: shapes OUT [TRAIN] [VAL] [SIZE]", ShapesDataset.Run),
+        ["raccoon-crops"] = (
+            "cut a raccoon / background image folder from a one-class VOC set: raccoon-crops VOC OUT [SIDE]",
+            RaccoonCrops.Run
+        ),
     };
 
     public static int Run(string[] args)
