@@ -11,8 +11,15 @@ public sealed class BadImageException(string message) : LeanNetsException(messag
 {
     /// <summary>The one message for a picture that did not decode: a TIFF (or another kind LeanNets does not
     /// read) is named with the kinds it does read; anything else is unreadable, corrupt or oversized.</summary>
-    public static BadImageException Undecodable(string path) =>
-        IO.FileSignature.Describe(path) is { } kind && !IO.FileSignature.IsDecodablePicture(kind)
-            ? new BadImageException($"{path}: {kind}, which LeanNets does not read (use PNG, JPEG, BMP, GIF or WebP)")
-            : new BadImageException($"{path}: unreadable, corrupt or oversized image");
+    public static BadImageException Undecodable(string path) => Undecodable(path, IO.FileSignature.Describe(path));
+
+    /// <summary><see cref="Undecodable(string)"/> of an encoded picture held in memory (an upload): described by its
+    /// own bytes, named <paramref name="name"/> (never read as a path).</summary>
+    public static BadImageException Undecodable(string name, ReadOnlySpan<byte> encoded) =>
+        Undecodable(name, IO.FileSignature.Of(encoded));
+
+    private static BadImageException Undecodable(string name, string? kind) =>
+        kind != null && !IO.FileSignature.IsDecodablePicture(kind)
+            ? new BadImageException($"{name}: {kind}, which LeanNets does not read (use PNG, JPEG, BMP, GIF or WebP)")
+            : new BadImageException($"{name}: unreadable, corrupt or oversized image");
 }

@@ -109,31 +109,46 @@ public sealed class ImageFolderDataset : IImageDataset
         height = width = 0;
         try
         {
-            // Read the declared size first: decoding allocates width x height x 4 bytes.
             using var codec = SKCodec.Create(path);
-            if (codec == null || (long)codec.Info.Width * codec.Info.Height is 0 or > MaxPixels)
-                return null;
-            var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            using var bitmap = new SKBitmap(info);
-            // A truncated file decodes "successfully" into a partly grey picture unless the codec's result is read:
-            // IncompleteInput (half a PNG, a third of a JPEG) makes it a bad file like any other.
-            if (codec.GetPixels(info, bitmap.GetPixels()) != SKCodecResult.Success)
-                return null;
-            (height, width) = (info.Height, info.Width);
-            var bytes = bitmap.Bytes;
-            int plane = height * width;
-            var chw = new byte[3 * plane];
-            for (int i = 0; i < plane; i++)
-            {
-                chw[i] = bytes[4 * i];
-                chw[plane + i] = bytes[4 * i + 1];
-                chw[2 * plane + i] = bytes[4 * i + 2];
-            }
-            return chw;
+            return Decode(codec, out height, out width);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             return null;
         }
+    }
+
+    /// <summary>Decodes an encoded image held in memory (an upload, a resource) to RGB channel-major bytes, or null
+    /// when it is not a readable image.</summary>
+    public static byte[]? TryDecode(byte[] encoded, out int height, out int width)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data);
+        return Decode(codec, out height, out width);
+    }
+
+    private static byte[]? Decode(SKCodec? codec, out int height, out int width)
+    {
+        height = width = 0;
+        // Read the declared size first: decoding allocates width x height x 4 bytes.
+        if (codec == null || (long)codec.Info.Width * codec.Info.Height is 0 or > MaxPixels)
+            return null;
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        // A truncated file decodes "successfully" into a partly grey picture unless the codec's result is read:
+        // IncompleteInput (half a PNG, a third of a JPEG) makes it a bad file like any other.
+        if (codec.GetPixels(info, bitmap.GetPixels()) != SKCodecResult.Success)
+            return null;
+        (height, width) = (info.Height, info.Width);
+        var bytes = bitmap.Bytes;
+        int plane = height * width;
+        var chw = new byte[3 * plane];
+        for (int i = 0; i < plane; i++)
+        {
+            chw[i] = bytes[4 * i];
+            chw[plane + i] = bytes[4 * i + 1];
+            chw[2 * plane + i] = bytes[4 * i + 2];
+        }
+        return chw;
     }
 }

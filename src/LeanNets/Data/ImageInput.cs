@@ -44,6 +44,20 @@ public sealed class ImageInput : IDisposable
             throw new LeanNetsException($"image not found: {path}");
         var rgb = ImageFolderDataset.TryDecode(path, out int h, out int w)
             ?? throw BadImageException.Undecodable(path);
+        return From(rgb, h, w, path, config);
+    }
+
+    /// <summary>An encoded image held in memory (an upload), as <see cref="Load"/> makes a file; <paramref
+    /// name="name"/> stands for its path in predictions and messages.</summary>
+    public static ImageInput FromBytes(byte[] encoded, string name, DataConfig config)
+    {
+        var rgb = ImageFolderDataset.TryDecode(encoded, out int h, out int w)
+            ?? throw BadImageException.Undecodable(name, encoded);
+        return From(rgb, h, w, name, config);
+    }
+
+    private static ImageInput From(byte[] rgb, int h, int w, string path, DataConfig config)
+    {
         var sample = new ImageSample(ToChannels(rgb, h * w, config.Channels), config.Channels, h, w, 0);
         var values = config.EvalTransform().Apply(sample, new Random(0));
         int size = config.InputSize,

@@ -21,6 +21,15 @@ public static class FileSignature
         {
             return null;
         }
+        return Of(head.AsSpan(0, read));
+    }
+
+    /// <summary><see cref="Describe"/> of bytes held in memory (an upload): what its first bytes say, or null.
+    /// </summary>
+    public static string? Of(ReadOnlySpan<byte> start)
+    {
+        var head = start[..Math.Min(start.Length, 12)].ToArray();
+        int read = head.Length;
         bool Starts(params byte[] magic) => read >= magic.Length && head.AsSpan(0, magic.Length).SequenceEqual(magic);
         return Starts(0xFF, 0xD8, 0xFF) ? "a JPEG image"
             : Starts(0x89, (byte)'P', (byte)'N', (byte)'G') ? "a PNG image"

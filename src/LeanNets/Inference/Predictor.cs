@@ -7,7 +7,8 @@ public sealed record Prediction(int Class, string Name, double Probability);
 
 public sealed record ImagePrediction(string Image, IReadOnlyList<Prediction> Top);
 
-/// <summary>Classifies image files with any engine: each file preprocessed by the data config, one batch.</summary>
+/// <summary>Classifies images with any engine: each file (or upload) preprocessed by the data config, one batch.
+/// </summary>
 public static class Predictor
 {
     public const int MaxImages = 256;
@@ -20,22 +21,41 @@ public static class Predictor
         int top = 5
     )
     {
-        if (images.Count is 0 or > MaxImages)
-            throw new LeanNetsUsageException($"give 1 to {MaxImages} images, got {images.Count}");
-        if (top < 1)
-            throw new LeanNetsUsageException($"top must be positive, got {top}");
-        int size = data.InputSize,
-            plane = data.Channels * size * size;
-        var batch = new float[images.Count * plane];
-        for (int i = 0; i < images.Count; i++)
+        Require(images.Count, top);
+        var inputs = new List<ImageInput>();
+        try
         {
-            using var input = ImageInput.Load(images[i], data);
-            input.Values.CopyTo(batch, i * plane);
+            foreach (var image in images)
+                inputs.Add(ImageInput.Load(image, data));
+            return Run(engine, classNames, inputs, top);
         }
-        var logits = engine.Logits(batch, [images.Count, data.Channels, size, size]);
-        int classes = logits.Length / images.Count;
+        finally
+        {
+            foreach (var input in inputs)
+                input.Dispose();
+        }
+    }
+
+    /// <summary>Classifies images already made into inputs (<see cref="ImageInput.Load"/>,
+    /// <see cref="ImageInput.FromBytes"/>), in one batch.</summary>
+    public static IReadOnlyList<ImagePrediction> Run(
+        IInferenceEngine engine,
+        IReadOnlyList<string> classNames,
+        IReadOnlyList<ImageInput> inputs,
+        int top = 5
+    )
+    {
+        Require(inputs.Count, top);
+        int size = inputs[0].Size,
+            channels = inputs[0].Channels,
+            plane = channels * size * size;
+        var batch = new float[inputs.Count * plane];
+        for (int i = 0; i < inputs.Count; i++)
+            inputs[i].Values.CopyTo(batch, i * plane);
+        var logits = engine.Logits(batch, [inputs.Count, channels, size, size]);
+        int classes = logits.Length / inputs.Count;
         var result = new List<ImagePrediction>();
-        for (int i = 0; i < images.Count; i++)
+        for (int i = 0; i < inputs.Count; i++)
         {
             var row = logits.AsSpan(i * classes, classes);
             float max = float.NegativeInfinity;
@@ -51,8 +71,16 @@ public static class Predictor
                 .Take(top)
                 .Select(c => new Prediction(c, c < classNames.Count ? classNames[c] : $"class {c}", probabilities[c]))
                 .ToList();
-            result.Add(new ImagePrediction(images[i], best));
+            result.Add(new ImagePrediction(inputs[i].Path, best));
         }
         return result;
+    }
+
+    private static void Require(int images, int top)
+    {
+        if (images is 0 or > MaxImages)
+            throw new LeanNetsUsageException($"give 1 to {MaxImages} images, got {images}");
+        if (top < 1)
+            throw new LeanNetsUsageException($"top must be positive, got {top}");
     }
 }

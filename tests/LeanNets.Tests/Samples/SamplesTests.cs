@@ -21,13 +21,20 @@ public partial class SamplesTests
 
     private static readonly string Photo = RepositoryRoot.File("data", "photos", "raccoon-12.jpg");
 
-    /// <summary>What the sample printed; it must exit 0 within its limit.</summary>
-    private static string Run(string sample, params string[] args)
+    /// <summary>The built program of <paramref name="sample"/>.</summary>
+    internal static string Dll(string sample)
     {
         string dll = RepositoryRoot.File("samples", sample, "bin", Configuration, "net10.0", sample + ".dll");
         // A missing program is a broken build, not a reason to skip: the solution builds every sample.
         Assert.True(File.Exists(dll), $"{dll} not found: build the solution first (dotnet build LeanNets.slnx -c "
             + $"{Configuration})");
+        return dll;
+    }
+
+    /// <summary>What the sample printed; it must exit 0 within its limit.</summary>
+    private static string Run(string sample, params string[] args)
+    {
+        string dll = Dll(sample);
         // Minutes, not seconds: each takes 1-10 s alone, but the suite shares two cores with a second test process.
         var result = ChildProcess.Run(ChildProcess.Start("dotnet", [dll, .. args]), TimeSpan.FromMinutes(2));
         Assert.True(result.Code == 0, $"{sample} exited with {result.Code}\n{result.Out}\n{result.Err}");

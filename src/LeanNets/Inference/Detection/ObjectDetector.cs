@@ -134,9 +134,22 @@ public sealed class ObjectDetector : IDisposable
     {
         var pixels = ImageFolderDataset.TryDecode(imagePath, out int h, out int w)
             ?? throw new BadImageException($"{imagePath}: not a readable image");
+        return Detect(pixels, h, w, Path.GetFileName(imagePath));
+    }
+
+    /// <summary>The objects in one encoded picture held in memory (an upload), boxes in its own pixels; safe to
+    /// call from several threads at once on ONNX Runtime.</summary>
+    public IReadOnlyList<DetectedObject> Detect(byte[] encoded, string name)
+    {
+        var pixels = ImageFolderDataset.TryDecode(encoded, out int h, out int w)
+            ?? throw BadImageException.Undecodable(name, encoded);
+        return Detect(pixels, h, w, name);
+    }
+
+    private List<DetectedObject> Detect(byte[] pixels, int h, int w, string name)
+    {
         var boxed = DetectionBatches.LetterboxPixels(pixels, h, w, InputSize);
         var raw = engine.Logits(normalisation.FromPixels(boxed), [1, 3, InputSize, InputSize]);
-        string name = Path.GetFileName(imagePath);
         var found = decoder?.Decode(raw, InputSize, name) ?? Rows(raw, name);
         var (scale, padX, padY) = DetectionBatches.Fit(h, w, InputSize);
         return found
