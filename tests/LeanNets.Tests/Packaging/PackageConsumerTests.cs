@@ -1,9 +1,9 @@
 namespace LeanNets.Tests.Packaging;
 
 /// <summary>
-/// The NuGet package loads anywhere: packed into a local folder (with its XML documentation and a symbol package),
-/// referenced by a fresh console project outside the repository (so none of the repository's build files apply),
-/// built and run: a forward pass of vgnetg_1_0mp.
+/// The NuGet package loads anywhere: packed into a local folder (with its XML documentation and a symbol package
+/// whose PDB embeds the sources), referenced by a fresh console project outside the repository (so none of the
+/// repository's build files apply), built and run: a forward pass of vgnetg_1_0mp.
 /// </summary>
 public class PackageConsumerTests
 {
@@ -16,6 +16,24 @@ public class PackageConsumerTests
             TimeSpan.FromMinutes(6)
         );
         return (code, output + error);
+    }
+
+    /// <summary>The file names of the sources embedded in the symbol package's portable PDB.</summary>
+    private static List<string> EmbeddedSources(string snupkg)
+    {
+        var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+        using var package = System.IO.Compression.ZipFile.OpenRead(snupkg);
+        using var pdb = new MemoryStream();
+        using (var entry = package.Entries.Single(e => e.FullName == "lib/net10.0/LeanNets.pdb").Open())
+            entry.CopyTo(pdb);
+        pdb.Position = 0;
+        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        return reader.Documents
+            .Where(d => reader.GetCustomDebugInformation(d).Any(c =>
+                reader.GetGuid(reader.GetCustomDebugInformation(c).Kind) == embeddedSource))
+            .Select(d => Path.GetFileName(reader.GetString(reader.GetDocument(d).Name)))
+            .ToList();
     }
 
     [Fact]
@@ -32,6 +50,7 @@ public class PackageConsumerTests
         using (var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"LeanNets.{version}.nupkg")))
             Assert.Contains(package.Entries, e => e.FullName == "lib/net10.0/LeanNets.xml");
         Assert.True(File.Exists(Path.Combine(feed, $"LeanNets.{version}.snupkg")), "no symbol package");
+        Assert.Contains("ModelCard.cs", EmbeddedSources(Path.Combine(feed, $"LeanNets.{version}.snupkg")));
 
         Directory.CreateDirectory(consumer);
         File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), $"""
