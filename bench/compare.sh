@@ -14,6 +14,15 @@ onnx=$(mktemp -d)   # torchvision's exports (100 MB for ResNet-50) are not kept
 trap 'rm -rf "$onnx"' EXIT
 models=(mobilenetv2_100 resnet50 shufflenetv2_x1_0)
 rounds=3
+# LeanNets int8 beside the float engines: each model's export quantized once (leannets quantize, 64 calibration
+# pictures, the defaults), timed in the same round-robin as the float files.
+calib=${CALIB:-../shared/data/raccoon/JPEGImages}
+mkdir -p "$onnx/int8"
+for m in "${models[@]}"; do
+  ./leannets export "$m" --onnx "$onnx/int8/$m.float.onnx" >/dev/null
+  ./leannets quantize "$onnx/int8/$m.float.onnx" --calibrate "$calib" --images 64 \
+    --output "$onnx/int8/$m.int8.onnx" >/dev/null
+done
 # The issue's two settings: batch 16 on 2 threads, batch 1 on 1 thread. Each setting runs $rounds rounds; a round
 # is one LeanNets process timing its engines and ONNX Runtime on torchvision's exports round-robin (bench
 # --interleave), then one PyTorch process. Ratios are taken within each round; the report gives their median and
@@ -27,7 +36,8 @@ for setting in "16 2" "1 1"; do
     --json "$onnx/export.json" --export-dir "$onnx" >/dev/null
   pairs=()
   for round in $(seq 1 "$rounds"); do
-    ./leannets --threads "$threads" bench "${models[@]}" "$onnx"/*.onnx --engine torchsharp onnxruntime --fold-bn \
+    ./leannets --threads "$threads" bench "${models[@]}" "$onnx"/*.onnx "$onnx"/int8/*.int8.onnx \
+      --engine torchsharp onnxruntime --fold-bn \
       --interleave --batch "$batch" --runs 20 --json "$out/leannets-$tag-r$round.json"
     /usr/bin/python3 bench/pytorch/bench.py --batch "$batch" --threads "$threads" --runs 20 \
       --json "$out/pytorch-$tag-r$round.json"
@@ -71,7 +81,9 @@ done
   echo "LeanNets ORT is LeanNets' ONNX Runtime engine on its own export (BN folded); ORT on torchvision export"
   echo "is the same runtime, same session options, on \`torch.onnx.export\` of torchvision's model; TorchSharp"
   echo "and PyTorch are the eager paths (eval, no autograd, tuned allocator in both); \"BN folded\" is TorchSharp"
-  echo "after \`NormFolding.Fold\` (\`bench --fold-bn\`). Inference: $rounds rounds per setting, each a LeanNets"
+  echo "after \`NormFolding.Fold\` (\`bench --fold-bn\`). LeanNets int8 is \`leannets quantize\`'s file of the"
+  echo "same export (64 calibration pictures, percentile, uint8 activations, 7-bit weights) on ONNX Runtime; its"
+  echo "ratio is to LeanNets ORT (float32). Inference: $rounds rounds per setting, each a LeanNets"
   echo "process timing its engines and ORT on torchvision's export round-robin (\`bench --interleave\`, 20 calls"
   echo "each) followed by a PyTorch process; img/s are medians over the rounds, ratios the median of the"
   echo "rounds' ratios with their range. JSON: $out."

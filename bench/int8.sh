@@ -3,8 +3,9 @@
 # each model is exported, quantized with `leannets quantize` (calibrated on CALIB_DIR), and both files are timed
 # round-robin in one process (bench --interleave), three rounds per setting. Only the ratios mean anything on a
 # shared machine; the report gives each ratio's median and range over the rounds.
-# Usage: bench/int8.sh [CALIB_DIR [OUT_DIR [MODEL...]]]
-#   (defaults ../shared/data/raccoon/JPEGImages, bench/results/int8, the four models below)
+# Usage: [WEIGHT_BITS=7|8] bench/int8.sh [CALIB_DIR [OUT_DIR [MODEL...]]]
+#   (defaults ../shared/data/raccoon/JPEGImages, bench/results/int8, the four models below; WEIGHT_BITS is
+#   quantize's --weight-bits, default 7; 8 for a CPU with VNNI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calib=${1:-../shared/data/raccoon/JPEGImages}
@@ -19,7 +20,8 @@ trap 'rm -rf "$files"' EXIT
 pairs=()
 for m in "${models[@]}"; do
   ./leannets export "$m" --onnx "$files/$m.onnx" >/dev/null
-  ./leannets quantize "$files/$m.onnx" --calibrate "$calib" --images 64 --output "$files/$m.int8.onnx" \
+  ./leannets quantize "$files/$m.onnx" --calibrate "$calib" --images 64 --weight-bits "${WEIGHT_BITS:-7}" \
+    --output "$files/$m.int8.onnx" \
     | tee "$out/quantize-$m.log" | grep -E "^(wrote|ONNX Runtime|output SQNR)"
   pairs+=("$files/$m.onnx" "$files/$m.int8.onnx")
 done

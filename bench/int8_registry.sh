@@ -4,10 +4,12 @@
 # error are measured on it) and reads back the graph ONNX Runtime optimised. Writes one CSV row per model: exit
 # code, seconds, convolutions ONNX Runtime runs on integers of all, and the file's size. The test suite covers one
 # model of every family on trained weights (tests/LeanNets.Tests/Quantization); this covers every row.
-# Usage: bench/int8_registry.sh [OUT_CSV=bench/results/int8/registry.csv]   (every child bounded by a timeout)
+# Usage: bench/int8_registry.sh [OUT_CSV=bench/results/int8/registry.csv [MODEL...]]   (every child bounded by a
+#   timeout; the models named, else every row)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 csv=${1:-$root/bench/results/int8/registry.csv}
+shift $(( $# > 0 ? 1 : 0 ))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dotnet build "$root/src/LeanNets.Cli" -c Release -v q -nologo >/dev/null || exit 1
@@ -17,7 +19,9 @@ timeout 600 dotnet run --project "$root/bench/LeanNets.Bench" -c Release -- shap
 mkdir -p "$(dirname "$csv")"
 echo "model,exit,seconds,integer_convs,convs,megabytes" >"$csv.tmp"
 ok=0 failed=0
-for model in $(timeout 120 dotnet "$cli" models --names); do
+models=("$@")
+[ ${#models[@]} -gt 0 ] || mapfile -t models < <(timeout 120 dotnet "$cli" models --names)
+for model in "${models[@]}"; do
   started=$(date +%s)
   timeout 900 dotnet "$cli" --threads 1 quantize "$model" --calibrate "$work/shapes/JPEGImages" --images 8 \
     --output "$work/$model.onnx" >"$work/$model.log" 2>&1

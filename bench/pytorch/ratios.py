@@ -1,8 +1,9 @@
 """Prints one Markdown table of ratios from the JSON files of one compare run (bench/compare.sh): LeanNets'
 ONNX Runtime engine on its own export against ONNX Runtime on torchvision's export (timed round-robin in one
 LeanNets process), and LeanNets' eager TorchSharp path (as built, and with its batch norms folded) against PyTorch
-eager. Ratios are of images per second (> 1: LeanNets is faster), taken within each round; the table gives their
-median and range. With --train: the training-step table (LeanNets.Bench trainstep against bench.py --train).
+eager, and LeanNets' int8 file against its float export. Ratios are of images per second (> 1: LeanNets is
+faster), taken within each round; the table gives their median and range. With --train: the training-step table
+(LeanNets.Bench trainstep against bench.py --train).
 
   ratios.py LABEL LEANNETS_ROUND1.json PYTORCH_ROUND1.json [LEANNETS_ROUND2.json PYTORCH_ROUND2.json ...]
   ratios.py --train LEANNETS.json PYTORCH.json LABEL
@@ -27,7 +28,7 @@ def ratio_cell(values):
 
 def round_rates(lean_path, torch_path):
     """One round's images per second by model: LeanNets ORT, ORT on torchvision's export (the .onnx files timed in
-    the same LeanNets process), TorchSharp, TorchSharp BN folded, PyTorch."""
+    the same LeanNets process), LeanNets int8, TorchSharp, TorchSharp BN folded, PyTorch."""
     lean = {(r["model"], r["engine"], r.get("norms_folded", False)): r["images_per_second"] for r in load(lean_path)}
     rates = {}
     for pt in load(torch_path):
@@ -35,6 +36,7 @@ def round_rates(lean_path, torch_path):
         rates[model] = {
             "ort": lean[(model, "onnxruntime", False)],
             "tv": lean[(model + ".onnx", "onnxruntime", False)],
+            "int8": lean.get((model + ".int8.onnx", "onnxruntime", False), float("nan")),
             "ts": lean[(model, "torchsharp", False)],
             "folded": lean.get((model, "torchsharp", True), float("nan")),
             "py": pt["images_per_second"],
@@ -46,13 +48,14 @@ def main(label, *paths):
     """paths: LeanNets and PyTorch JSON of each round, in pairs."""
     rounds = [round_rates(paths[i], paths[i + 1]) for i in range(0, len(paths), 2)]
     print(f"\n{label} ({len(rounds)} round(s))\n")
-    print("| model | LeanNets ORT img/s | ORT on torchvision export img/s | ratio | TorchSharp img/s "
-          "| TorchSharp BN folded img/s | PyTorch img/s | ratio | ratio folded |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| model | LeanNets ORT img/s | ORT on torchvision export img/s | ratio | LeanNets int8 img/s "
+          "| int8 / ORT | TorchSharp img/s | TorchSharp BN folded img/s | PyTorch img/s | ratio | ratio folded |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for model in rounds[0]:
         r = [rates[model] for rates in rounds]
         m = {key: median([x[key] for x in r]) for key in r[0]}
         print(f"| {model} | {m['ort']:.1f} | {m['tv']:.1f} | {ratio_cell([x['ort'] / x['tv'] for x in r])} "
+              f"| {m['int8']:.1f} | {ratio_cell([x['int8'] / x['ort'] for x in r])} "
               f"| {m['ts']:.1f} | {m['folded']:.1f} | {m['py']:.1f} | {ratio_cell([x['ts'] / x['py'] for x in r])} "
               f"| {ratio_cell([x['folded'] / x['py'] for x in r])} |")
 

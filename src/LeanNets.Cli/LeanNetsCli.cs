@@ -51,7 +51,22 @@ public static class LeanNetsCli
         };
         root.Options.Add(Threads);
         root.Options.Add(Verbose);
+        NameChoices(root);
         return root;
+    }
+
+    /// <summary>An enum's values as the command line takes them (it parses them case-insensitively).</summary>
+    private static IEnumerable<string> Choices(Type type) => Enum.GetNames(type).Select(n => n.ToLowerInvariant());
+
+    /// <summary>Help lists every enum option's choices by their command-line names (`--engine
+    /// &lt;torchsharp|onnxruntime&gt;`), not the .NET names the parser would show.</summary>
+    private static void NameChoices(Command command)
+    {
+        foreach (var option in command.Options)
+            if ((Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) is { IsEnum: true } type)
+                option.HelpName ??= string.Join("|", Choices(type));
+        foreach (var sub in command.Subcommands)
+            NameChoices(sub);
     }
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -146,8 +161,8 @@ public static class LeanNetsCli
             Type type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
             if (type.IsEnum)
             {
-                var choices = Enum.GetNames(type).Select(n => n.ToLowerInvariant());
-                return $"{option.Name}: '{given}' is not one of {string.Join(", ", choices)} (see 'leannets --help')";
+                return $"{option.Name}: '{given}' is not one of {string.Join(", ", Choices(type))} (see 'leannets "
+                    + "--help')";
             }
             if (NumberKind(type) is { } kind)
                 return $"{option.Name}: '{given}' is not {kind} (see 'leannets --help')";

@@ -251,6 +251,14 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
         }
         Assert.Equal(["0.0000990", "0.0100", "0.123", "1.50", "1E-10"],
             new[] { 9.9e-5, 0.01, 0.1234, 1.5, 1e-10 }.Select(LeanNets.Cli.Output.Units.Rate));
+        // Help names enum choices as the command line takes them, as the messages above do.
+        foreach (var (command, choices) in new[] { ("eval", "--engine <torchsharp|onnxruntime>"),
+            ("quantize", "--method <minmax|percentile|entropy>"), ("train", "--optimizer <sgd|adamw>") })
+        {
+            var help = CliTests.Run(command, "--help");
+            Assert.Contains(choices, help.Out);
+            Assert.DoesNotMatch(@"<[A-Z][A-Za-z]*\|", help.Out);
+        }
     }
 
     private static Dictionary<string, double> Predicted((int Code, string Out, string Err) run)
