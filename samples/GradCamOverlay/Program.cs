@@ -20,8 +20,9 @@ string image = args[0], output = args[1];
 // brings the trained ones with their input size, normalisation and class names.
 using var loaded = LoadedModel.Open(args.Length > 2 ? args[2] : "vgnetg_1_0mp", args.Length > 3 ? args[3] : null);
 // The photo resized and normalised as the model's data config says; Rgb holds the same pixels for drawing.
-using var input = ImageInput.Load(image, loaded.Data);
-using var cam = GradCam.Compute(loaded.Model, input.Batch); // the top class, at the last stage
+var input = ImageInput.Load(image, loaded.Data);
+using var batch = input.ToBatch();
+using var cam = GradCam.Compute(loaded.Model, batch); // the top class, at the last stage
 ActivationImages.SaveOverlay(output, input.Rgb, input.Size, cam.Heatmap);
 Console.WriteLine($"{loaded.Label}: explained its top class '{loaded.ClassNames[cam.TargetClass]}' "
     + $"(#{cam.TargetClass}, logit {cam.Score:F3})");

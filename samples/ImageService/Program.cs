@@ -1,19 +1,18 @@
 // An HTTP service for LeanNets ONNX files: POST a picture (the request body, or a multipart form's file) to
-// /classify or /detect and get JSON back. ONNX Runtime only: libtorch is never loaded, and each model file's card
-// says how pictures become its inputs. GET /health answers while the service is up; GET /models describes the
-// models. A body that is not a picture is answered 400 with a message, one over the size limit 413.
+// /classify or /detect and get JSON back. It references the runtime package only (ONNX Runtime, no TorchSharp),
+// and each model file's card says how pictures become its inputs. GET /health answers while the service is up;
+// GET /models describes the models. A body that is not a picture is answered 400 with a message, one over the
+// size limit 413.
 // Usage: ImageService --classifier FILE.onnx [--detector FILE.onnx] [--urls http://127.0.0.1:5000]
 //        [--max-upload-mb 8] [--threshold 0.25]
 using System.Globalization;
 using LeanNets;
 using LeanNets.Inference;
 using LeanNets.Inference.Detection;
-using LeanNets.Runtime;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-LeanRuntime.Initialize(new RuntimeOptions(LoadLibTorch: false));
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var settings = builder.Configuration;

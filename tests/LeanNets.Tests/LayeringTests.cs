@@ -6,8 +6,10 @@ namespace LeanNets.Tests;
 
 /// <summary>
 /// The library's folders form layers, and every type reference points down (or stays inside its layer): read
-/// from the compiled assembly (member signatures, base types, attributes and the IL of every method body), so a
-/// reference in a method body or through a fully qualified name counts as much as a using directive.
+/// from the compiled assemblies (member signatures, base types, attributes and the IL of every method body), so a
+/// reference in a method body or through a fully qualified name counts as much as a using directive. The two
+/// assemblies share the layers: the runtime package holds the inference types of several layers, and the full
+/// library builds on it; the runtime package itself references no TorchSharp.
 /// </summary>
 public class LayeringTests
 {
@@ -51,11 +53,12 @@ public class LayeringTests
     public void EveryReferencePointsDown()
     {
         var level = Levels();
-        var assembly = typeof(ModelRegistry).Assembly;
+        Assembly[] assemblies = [typeof(ModelRegistry).Assembly, typeof(ModelCard).Assembly];
         var unplaced = new SortedSet<string>();
         var upward = new SortedSet<string>();
         // The compiler's own types (<Module>, <PrivateImplementationDetails>, generated regexes) belong to no layer.
-        foreach (var type in assembly.GetTypes().Where(t => NamespaceOf(t) is { Length: > 0 } ns && ns != Generated))
+        foreach (var type in assemblies.SelectMany(a => a.GetTypes())
+            .Where(t => NamespaceOf(t) is { Length: > 0 } ns && ns != Generated))
         {
             string from = NamespaceOf(type);
             if (!level.TryGetValue(from, out int fromLevel))
@@ -63,7 +66,7 @@ public class LayeringTests
                 unplaced.Add(from);
                 continue;
             }
-            foreach (var used in References(type).Where(t => t.Assembly == assembly))
+            foreach (var used in References(type).Where(t => assemblies.Contains(t.Assembly)))
             {
                 string to = NamespaceOf(used);
                 if (level.TryGetValue(to, out int toLevel) && toLevel > fromLevel)
@@ -76,6 +79,17 @@ public class LayeringTests
 
     private const string Generated = "System.Text.RegularExpressions.Generated";
 
+    /// <summary>The runtime package runs ONNX files with no TorchSharp: its assembly references none (so an app on
+    /// it never ships libtorch).</summary>
+    [Fact]
+    public void TheRuntimeAssemblyReferencesNoTorchSharp()
+    {
+        var runtime = typeof(ModelCard).Assembly;
+        Assert.Equal("LeanNets.Runtime", runtime.GetName().Name);
+        Assert.DoesNotContain(runtime.GetReferencedAssemblies(), a => a.Name!.StartsWith("TorchSharp",
+            StringComparison.Ordinal));
+    }
+
     /// <summary>Using directives point down too (the compiled assembly does not show an unused one, and a stale one
     /// hides the layers from a reader).</summary>
     [Fact]
@@ -83,8 +97,9 @@ public class LayeringTests
     {
         var level = Levels();
         var upward = new List<string>();
-        string src = RepositoryRoot.File("src", "LeanNets");
-        foreach (string file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
+        string src = RepositoryRoot.File("src");
+        foreach (string file in new[] { "LeanNets", "LeanNets.Runtime" }
+            .SelectMany(p => Directory.EnumerateFiles(Path.Combine(src, p), "*.cs", SearchOption.AllDirectories)))
         {
             if (file.Contains("/obj/", StringComparison.Ordinal) || file.Contains("/bin/", StringComparison.Ordinal))
                 continue;

@@ -1,13 +1,5 @@
 namespace LeanNets.Data;
 
-/// <summary>The dataset layouts LeanNets reads.</summary>
-public enum DataFormat
-{
-    Idx,
-    Cifar,
-    ImageFolder,
-}
-
 /// <summary>Recognises a data folder's format and loads its splits.</summary>
 public static class DataSource
 {

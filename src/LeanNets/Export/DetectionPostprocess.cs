@@ -1,66 +1,21 @@
-using System.Globalization;
 using LeanNets.Models.Detection;
 using LeanNets.Onnx;
 using Onnx;
 
 namespace LeanNets.Export;
 
-/// <summary>What a detector's end-to-end ONNX file keeps: scores above <paramref name="ScoreThreshold"/>, boxes
-/// of a class overlapping a better one by more than <paramref name="IouThreshold"/> suppressed, the
-/// <paramref name="MaxDetections"/> best per image. The defaults are `detect`'s.</summary>
-public sealed record NmsSettings(
-    float ScoreThreshold = YoloDecoder.DefaultConfidenceThreshold,
-    float IouThreshold = 0.45f,
-    int MaxDetections = 100
-)
-{
-    /// <summary>The metadata key that marks an end-to-end file and records its settings.</summary>
-    public const string MetadataKey = "leannets.nms";
-
-    public void Validate()
-    {
-        Bounds.Require(ScoreThreshold is > 0 and < 1, "NMS score threshold", ScoreThreshold, "(0, 1)");
-        Bounds.Require(IouThreshold is > 0 and <= 1, "NMS IoU threshold", IouThreshold, "(0, 1]");
-        Bounds.Require(MaxDetections is >= 1 and <= 10_000, "NMS detections per image", MaxDetections, "1..10000");
-    }
-
-    public string ToMetadata() =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"score_threshold={ScoreThreshold:R};iou_threshold={IouThreshold:R};max_detections={MaxDetections}");
-
-    /// <summary>The settings an end-to-end file records (<see cref="ToMetadata"/>); a damaged entry is named.
-    /// </summary>
-    public static NmsSettings Parse(string text, string path)
-    {
-        var fields = text.Split(';').Select(f => f.Split('=')).Where(f => f.Length == 2)
-            .ToDictionary(f => f[0], f => f[1]);
-        bool Read(string key, out double value) =>
-            double.TryParse(fields.GetValueOrDefault(key), NumberStyles.Float, CultureInfo.InvariantCulture,
-                out value);
-        if (!Read("score_threshold", out double score) || !Read("iou_threshold", out double iou)
-            || !Read("max_detections", out double max))
-            throw new LeanNetsException($"{path}: unreadable '{MetadataKey}' metadata '{text}'");
-        var settings = new NmsSettings((float)score, (float)iou, (int)max);
-        settings.Validate();
-        return settings;
-    }
-}
-
 /// <summary>
 /// Appends YOLO-V3 decoding and ONNX's NonMaxSuppression to a detector body's graph, so that any ONNX Runtime
-/// user gets boxes rather than raw predictions. The decoding is <see cref="YoloDecoder.Boxes"/> as graph nodes
+/// user gets boxes rather than raw predictions. The decoding is <see cref="YoloDecoderTensors.Boxes"/> as graph nodes
 /// (sigmoid offsets within the cell, anchor-scaled exponential sizes, clipped to the input); the score is
 /// objectness times class probability, zero for a box clipped to nothing; NMS is per class, then each image keeps
 /// its best <see cref="NmsSettings.MaxDetections"/> (as LeanNets' decoder does). The first output,
-/// <see cref="OutputName"/>, is [K, 7] floats, best score first: image index in the batch, x1, y1, x2, y2 (input
-/// pixels), score, class; the raw predictions stay the second output (what mAP and int8 calibration read).
+/// <see cref="NmsSettings.OutputName"/>, is [K, 7] floats, best score first: image index in the batch, x1, y1, x2,
+/// y2 (input pixels), score, class; the raw predictions stay the second output (what mAP and int8 calibration read).
 /// Needs no libtorch: the constants come from the decoder's layout, written as plain initializers.
 /// </summary>
 public static class DetectionPostprocess
 {
-    public const string OutputName = "detections";
-    public const int Columns = 7;
-
     private const string Prefix = "nms/";
 
     public static void Append(ModelProto model, YoloDecoder decoder, int inputSize, int classes, NmsSettings nms)
@@ -139,7 +94,7 @@ public static class DetectionPostprocess
         foreach (var constant in graph.Initializer.Where(i => i.Name.StartsWith(Prefix, StringComparison.Ordinal))
             .ToList())
             graph.Initializer.Remove(constant);
-        foreach (var output in graph.Output.Where(o => o.Name == OutputName).ToList())
+        foreach (var output in graph.Output.Where(o => o.Name == NmsSettings.OutputName).ToList())
             graph.Output.Remove(output);
         model.MetadataProps.Remove(entry);
         return settings;
@@ -165,12 +120,13 @@ public static class DetectionPostprocess
                 node.Output.Insert(0, Prefix + "sorted_scores");
         }
         var last = post.Node[^1];
-        last.Output[0] = OutputName;
+        last.Output[0] = NmsSettings.OutputName;
         body.Initializer.AddRange(post.Initializer);
         body.Node.AddRange(post.Node);
         var type = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = new() };
         type.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "detections" });
-        type.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = Columns });
-        body.Output.Insert(0, new ValueInfoProto { Name = OutputName, Type = new TypeProto { TensorType = type } });
+        type.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = NmsSettings.Columns });
+        body.Output.Insert(0,
+            new ValueInfoProto { Name = NmsSettings.OutputName, Type = new TypeProto { TensorType = type } });
     }
 }

@@ -52,7 +52,7 @@ public static class ModelExport
     {
         nms?.Validate();
         if (inputSize is int asked)
-            DetectorRegistry.RequireInputSize(asked);
+            YoloLayout.RequireInputSize(asked);
         using var detector = TrainedDetector.Open(modelName, weights);
         var model = detector.Model;
         int side = detector.SideFor(inputSize);

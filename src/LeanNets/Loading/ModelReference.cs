@@ -42,7 +42,7 @@ public sealed record ModelReference(string Name, string Task, string? Weights, s
         if (OnnxMetadata.IsOnnxFile(model))
         {
             OnnxMetadata.RefuseFileSettings(model, weights, torchSharp, task != null);
-            var card = OnnxMetadata.ReadFile(model).Card;
+            var card = OnnxModelFile.Read(model).Card;
             return new ModelReference(card.Model, card.Task, null, model);
         }
         if (WeightFormats.IsWeightFile(model))

@@ -40,7 +40,7 @@ public sealed record CountedModel(
             return;
         if (input.Height != input.Width)
             throw new LeanNetsUsageException($"{Name} takes a square input, got {input}");
-        DetectorRegistry.RequireInputSize(input.Height);
+        YoloLayout.RequireInputSize(input.Height);
     }
 
     public nn.Module<Tensor, Tensor> Create(int? numClasses = null, int? inChannels = null) =>

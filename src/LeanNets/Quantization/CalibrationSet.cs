@@ -109,7 +109,7 @@ public sealed class CalibrationSet
 
     private static float[] Classifier(string file, DataConfig config)
     {
-        using var image = ImageInput.Load(file, config);
+        var image = ImageInput.Load(file, config);
         return image.Values;
     }
 
@@ -120,7 +120,7 @@ public sealed class CalibrationSet
         var pixels = ImageFolderDataset.TryDecode(file, out int h, out int w)
             ?? throw BadImageException.Undecodable(file);
         int side = card.Input.Height;
-        return DetectorInput.Of(card).FromPixels(DetectionBatches.LetterboxPixels(pixels, h, w, side));
+        return DetectorInput.Of(card).FromPixels(Letterbox.Pixels(pixels, h, w, side));
     }
 
     private static int[] Shape(ModelCard card) => [card.Input.Channels, card.Input.Height, card.Input.Width];

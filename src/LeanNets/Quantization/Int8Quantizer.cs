@@ -52,7 +52,7 @@ public static class Int8Quantizer
         if (OnnxMetadata.IsOnnxFile(modelOrFile))
         {
             OnnxMetadata.RefuseFileSettings(modelOrFile, weights);
-            model = OnnxMetadata.ReadFile(modelOrFile).Model;
+            model = OnnxModelFile.Read(modelOrFile).Model;
         }
         else
         {

@@ -10,22 +10,9 @@ public static class LeanRuntime
     /// <summary>The options last applied, or null before the first call.</summary>
     public static RuntimeOptions? Current { get; private set; }
 
-    /// <summary>The environment variable that sets the default thread count (like OMP_NUM_THREADS): for
-    /// processes that share a machine, such as several test or serving processes.</summary>
-    public const string ThreadsVariable = "LEANNETS_THREADS";
-
     /// <summary>Intra-op threads for every engine: the count last applied, or the default before the first
-    /// call.</summary>
-    public static int Threads => Current?.Threads ?? DefaultThreads;
-
-    /// <summary>What 0 threads means: <see cref="ThreadsVariable"/> when it holds a count from 1 to 4x the cores,
-    /// else all cores.</summary>
-    public static int DefaultThreads =>
-        int.TryParse(Environment.GetEnvironmentVariable(ThreadsVariable), out int n)
-        && n >= 1
-        && n <= ResourceGuard.MaxThreads
-            ? n
-            : Environment.ProcessorCount;
+    /// call (<see cref="EngineThreads"/>).</summary>
+    public static int Threads => EngineThreads.Count;
 
     /// <summary>Prepares the process; call first in every program. Safe to call again with new options.</summary>
     public static RuntimeOptions Initialize(RuntimeOptions? options = null)
@@ -40,7 +27,8 @@ public static class LeanRuntime
             // Must precede the first large libtorch allocation to have full effect.
             NativeAllocator.TryTune();
             FinalizerStress.StartIfRequested();
-            int threads = options.Threads == 0 ? DefaultThreads : options.Threads;
+            int threads = options.Threads == 0 ? EngineThreads.Default : options.Threads;
+            EngineThreads.Set(threads);
             // libtorch's CPU kernels are deterministic for a fixed thread count; what deterministic mode
             // adds is a fixed seed (0 unless given) so weights, data order and augmentation repeat.
             long? seed = options.Seed ?? (options.Deterministic ? 0 : null);

@@ -80,7 +80,7 @@ public class ResourceBoundsTests(ITestOutputHelper log)
             var env = new Dictionary<string, string>
             {
                 [ResourceGuard.MemoryVariable] = budget,
-                [LeanRuntime.ThreadsVariable] = "1",
+                [EngineThreads.Variable] = "1",
             };
             var result = ChildProcess.Run(ChildProcess.Start("dotnet", [Cli, .. args], env), TimeSpan.FromMinutes(3),
                 maxResidentBytes: Limit);

@@ -14,7 +14,7 @@ public class DetectionAugmentationTests
     private static byte[] Picture()
     {
         var pixels = new byte[3 * Size * Size];
-        Array.Fill(pixels, DetectionBatches.Grey);
+        Array.Fill(pixels, Letterbox.Grey);
         for (int y = (int)Drawn.Y1; y < Drawn.Y2; y++)
             for (int x = (int)Drawn.X1; x < Drawn.X2; x++)
                 (pixels[y * Size + x], pixels[Size * Size + y * Size + x], pixels[2 * Size * Size + y * Size + x]) =
@@ -90,12 +90,12 @@ public class DetectionAugmentationTests
             new DetectionAugmentation.Draw(1, -10, 20, true, 1, 1, 1) }.Select(draw =>
             {
                 var moved = new float[3 * Size * Size];
-                DetectionAugmentation.Apply(draw, Picture(), Size, DetectionBatches.Grey, moved);
+                DetectionAugmentation.Apply(draw, Picture(), Size, Letterbox.Grey, moved);
                 var bytes = moved.Select(v => (byte)Math.Round(v * 255)).ToArray();
                 return (bytes, (IEnumerable<TargetBox>)augmentation.Apply(draw, [new TargetBox(0, Drawn)], Size)
                     .ToList());
             }).ToList();
-        var (pixels, boxes) = augmentation.Mosaic(tiles, Size, cx, cy, DetectionBatches.Grey);
+        var (pixels, boxes) = augmentation.Mosaic(tiles, Size, cx, cy, Letterbox.Grey);
         var red = pixels.Take(Size * Size).Select((r, i) =>
             r - Math.Max(pixels[Size * Size + i], pixels[2 * Size * Size + i]) > 40).ToArray();
         if (cx == 48 && cy == 48)
@@ -123,7 +123,7 @@ public class DetectionAugmentationTests
         var draw = none.Sample(new Random(1), Size);
         var output = new float[3 * Size * Size];
         var picture = Picture();
-        DetectionAugmentation.Apply(draw, picture, Size, DetectionBatches.Grey, output);
+        DetectionAugmentation.Apply(draw, picture, Size, Letterbox.Grey, output);
         Assert.Equal(picture.Select(p => p / 255f), output);
         Assert.Equal(Drawn, none.Apply(draw, [new TargetBox(0, Drawn)], Size).Single().Box);
     }
@@ -163,7 +163,7 @@ public class DetectionAugmentationTests
     )
     {
         var output = new float[3 * Size * Size];
-        DetectionAugmentation.Apply(draw, Picture(), Size, DetectionBatches.Grey, output);
+        DetectionAugmentation.Apply(draw, Picture(), Size, Letterbox.Grey, output);
         var boxes = augmentation.Apply(draw, [new TargetBox(0, Drawn)], Size).ToList();
         return (boxes, RedExtent(output));
     }

@@ -78,7 +78,7 @@ public class EndToEndDetectorTests
             "--images", "8", "--output", quantized);
         Assert.True(code == 0, error);
         using var session = LeanNets.Inference.OnnxRuntimeSession.FromFile(quantized);
-        Assert.Equal([DetectionPostprocess.OutputName, "predictions"], session.OutputNames);
+        Assert.Equal([NmsSettings.OutputName, "predictions"], session.OutputNames);
         var nms = ObjectDetector.EndToEnd(session, quantized)!;
         Assert.Equal(0.2f, nms.ScoreThreshold);
         manual_seed(9);
@@ -108,7 +108,7 @@ public class EndToEndDetectorTests
         }
     }
 
-    private const int EndToEndColumns = DetectionPostprocess.Columns;
+    private const int EndToEndColumns = NmsSettings.Columns;
 
     /// <summary>An untrained detector finds nothing (its objectness prior says 2 objects in a thousand cells);
     /// prediction convolutions without bias, scaled to outputs of unit spread, give scores around 0.25 and ordinary

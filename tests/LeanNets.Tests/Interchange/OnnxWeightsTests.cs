@@ -90,7 +90,7 @@ public class OnnxWeightsTests(TorchvisionReferences references) : IClassFixture<
         var data = DataConfig.FromCard(card);
         foreach (var photo in Directory.GetFiles(RepositoryRoot.File("data", "photos"), "*.jpg"))
         {
-            using var image = ImageInput.Load(photo, data);
+            var image = ImageInput.Load(photo, data);
             // The package's network takes BGR: the same pixels with the channel planes reversed.
             int plane = image.Size * image.Size;
             var bgr = new float[3 * plane];
@@ -99,7 +99,7 @@ public class OnnxWeightsTests(TorchvisionReferences references) : IClassFixture<
             var expected = session.Logits(bgr, [1, 3, image.Size, image.Size]);
             using var scope = NewDisposeScope();
             using var grad = no_grad();
-            var features = model.ForwardHead(model.ForwardFeatures(image.Batch), preLogits: true);
+            var features = model.ForwardHead(model.ForwardFeatures(image.ToBatch()), preLogits: true);
             Assert.Equal(512, expected.Length);
             Close(tensor(expected).view(1, -1), features.view(1, -1), 1e-4, Path.GetFileName(photo));
         }

@@ -19,7 +19,7 @@ public class NativeLibraryTests
     {
         Assert.True(NativeAllocator.IsTuned);
         Assert.NotNull(LeanRuntime.Current);
-        Assert.Equal(LeanRuntime.DefaultThreads, torch.get_num_threads());
+        Assert.Equal(EngineThreads.Default, torch.get_num_threads());
     }
 
     [Fact]

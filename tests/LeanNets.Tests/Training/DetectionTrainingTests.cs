@@ -284,7 +284,7 @@ public class DetectionTrainingTests
         Assert.Equal(1, state.Options.DetectionAugment!.CloseMosaic);
         var anchors = state.Options.Anchors!;
         Assert.Equal(9, anchors.Count);
-        Assert.NotEqual(YoloV3.DefaultAnchors[0].Width, anchors[0][0]);
+        Assert.NotEqual(YoloLayout.DefaultAnchors[0].Width, anchors[0][0]);
         var card = WeightFile.ReadCard(Path.Combine(dir.File("run"), Trainer.BestWeights))!;
         Assert.Equal(anchors.Select(a => (a[0], a[1])), card.Anchors!.Select(a => (a[0], a[1])));
         // A mosaic needs four pictures: three (after the held-out one) are refused in one line.

@@ -20,7 +20,7 @@ public class NativeLifetimeTests
         var env = new Dictionary<string, string>
         {
             [FinalizerStress.Variable] = "1",
-            [LeanRuntime.ThreadsVariable] = "1",
+            [EngineThreads.Variable] = "1",
         };
         string[] args =
         [

@@ -12,7 +12,7 @@ public class YoloLossTests
     [Fact]
     public void AnObjectGoesToItsBestAnchorAndCell()
     {
-        var loss = new YoloLoss(YoloV3.DefaultAnchors, 20);
+        var loss = new YoloLoss(YoloLayout.DefaultAnchors, 20);
         // 373x326 centred at (200, 150): stride 32, cell (6, 4), offsets 0.25 and 0.6875.
         var box = new BoundingBox(200 - 186.5f, 150 - 163, 200 + 186.5f, 150 + 163);
         var a = loss.Assign(new TargetBox(7, box), 416);

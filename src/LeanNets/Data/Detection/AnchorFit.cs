@@ -41,7 +41,7 @@ public static class AnchorFit
                 (best, bestFit) = (anchors, fit);
         }
         var sorted = best!.OrderBy(a => a.Width * a.Height).ToList();
-        return new Result(sorted, bestFit, MeanIou(boxes, YoloV3.DefaultAnchors), boxes.Count);
+        return new Result(sorted, bestFit, MeanIou(boxes, YoloLayout.DefaultAnchors), boxes.Count);
     }
 
     /// <summary>The mean over boxes of the best IoU any anchor reaches, corners aligned.</summary>

@@ -22,7 +22,6 @@ public sealed record DetectionBatch(
 /// </summary>
 public sealed class DetectionBatches
 {
-    public const byte Grey = 114;
     private readonly VocDataset data;
     private readonly int size;
     private readonly DetectorInput input;
@@ -51,7 +50,7 @@ public sealed class DetectionBatches
             var annotation = data.Items[i].Annotation;
             var (letterbox, objects) = Letterbox(pixels, h, w, annotation);
             letterboxed.Add((letterbox, objects, annotation.Id));
-            scales[annotation.Id] = Fit(h, w, size).Scale;
+            scales[annotation.Id] = Data.Detection.Letterbox.Fit(h, w, size).Scale;
         }
         if (letterboxed.Count == 0)
             throw new LeanNetsException($"no readable picture among the {data.Count} of the split");
@@ -96,11 +95,11 @@ public sealed class DetectionBatches
                         .Select(i => (letterboxed[i].Pixels, Targets(letterboxed[i].Objects))).ToList();
                     int quarter = size / 4;
                     (source, var mosaicBoxes) = augment.Mosaic(tiles, size, quarter + rng.Next(2 * quarter + 1),
-                        quarter + rng.Next(2 * quarter + 1), Grey);
+                        quarter + rng.Next(2 * quarter + 1), Data.Detection.Letterbox.Grey);
                     sourceBoxes = mosaicBoxes;
                 }
                 var draw = augment.Sample(rng, size);
-                DetectionAugmentation.Apply(draw, source, size, Grey, image);
+                DetectionAugmentation.Apply(draw, source, size, Data.Detection.Letterbox.Grey, image);
                 input.Apply(image);
                 targets.Add(augment.Apply(draw, sourceBoxes, size).ToArray());
             }
@@ -113,41 +112,6 @@ public sealed class DetectionBatches
     private static IEnumerable<TargetBox> Targets(LabelledObject[] objects) =>
         objects.Where(o => !o.Difficult).Select(o => new TargetBox(o.Class, o.Box));
 
-    /// <summary>Scale and offset that fit an h x w image into the square, centred.</summary>
-    public static (float Scale, float PadX, float PadY) Fit(int h, int w, int size)
-    {
-        float scale = Math.Min((float)size / w, (float)size / h);
-        return (scale, (size - w * scale) / 2, (size - h * scale) / 2);
-    }
-
-    /// <summary>An h x w RGB image (channel-major bytes) scaled to fit size x size, centred on grey
-    /// (bilinear).</summary>
-    public static byte[] LetterboxPixels(byte[] chw, int h, int w, int size)
-    {
-        var (scale, padX, padY) = Fit(h, w, size);
-        var output = new byte[3 * size * size];
-        Array.Fill(output, Grey);
-        var image = new ImageSample(chw, 3, h, w, 0);
-        for (int y = 0; y < size; y++)
-        {
-            float sy = (y + 0.5f - padY) / scale - 0.5f;
-            if (sy < -0.5f || sy > h - 0.5f)
-                continue;
-            for (int x = 0; x < size; x++)
-            {
-                float sx = (x + 0.5f - padX) / scale - 0.5f;
-                if (sx < -0.5f || sx > w - 0.5f)
-                    continue;
-                for (int c = 0; c < 3; c++)
-                {
-                    float value = ImageTransform.Bilinear(image, c, sy, sx, clampToEdge: true) + 0.5f;
-                    output[c * size * size + y * size + x] = (byte)Math.Clamp(value, 0, 255);
-                }
-            }
-        }
-        return output;
-    }
-
     /// <summary>Every annotated object (difficult ones included, for the metric) in input pixels.</summary>
     public IEnumerable<LabelledObject> Truth() => letterboxed.SelectMany(l => l.Objects);
 
@@ -157,8 +121,8 @@ public sealed class DetectionBatches
 
     private (byte[], LabelledObject[]) Letterbox(byte[] chw, int h, int w, VocAnnotation annotation)
     {
-        var (scale, padX, padY) = Fit(h, w, size);
-        var output = LetterboxPixels(chw, h, w, size);
+        var (scale, padX, padY) = Data.Detection.Letterbox.Fit(h, w, size);
+        var output = Data.Detection.Letterbox.Pixels(chw, h, w, size);
         var objects = annotation
             .Objects.Select(o => new LabelledObject(
                 annotation.Id,

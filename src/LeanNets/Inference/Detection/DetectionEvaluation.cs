@@ -39,7 +39,7 @@ public static class DetectionEvaluation
     public static DetectionEvalReport Run(DetectionEvalRequest request)
     {
         if (request.InputSize is int asked)
-            DetectorRegistry.RequireInputSize(asked);
+            YoloLayout.RequireInputSize(asked);
         if (Loading.OnnxMetadata.IsOnnxFile(request.Weights))
             return RunOnnx(request);
         using var detector = TrainedDetector.Load(request.Model, request.Weights);

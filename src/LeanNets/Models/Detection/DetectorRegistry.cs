@@ -50,13 +50,6 @@ public static class DetectorRegistry
     /// <summary>The paper's (VOC) input side, every detector's default.</summary>
     public const int DefaultInputSize = 416;
 
-    /// <summary>Detector inputs are square, a multiple of the coarsest stride (32), at most 4096.</summary>
-    public static void RequireInputSize(int side)
-    {
-        if (!(side is >= 32 and <= 4096 && side % 32 == 0))
-            throw new LeanNetsUsageException($"input size must be a multiple of 32 in 32..4096, got {side}");
-    }
-
     private static readonly Lazy<IReadOnlyDictionary<string, DetectorSpec>> Entries = new(() =>
         Specs().ToDictionary(s => s.Name)
     );

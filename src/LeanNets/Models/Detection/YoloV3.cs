@@ -6,18 +6,6 @@ using static TorchSharp.torch;
 
 namespace LeanNets.Models.Detection;
 
-/// <summary>An anchor box in input pixels.</summary>
-public readonly record struct Anchor(float Width, float Height)
-{
-    /// <summary>The IoU of two box shapes placed corner to corner: how the loss picks an object's anchor and what
-    /// anchor fitting maximises.</summary>
-    public double ShapeIou(Anchor other)
-    {
-        double inter = Math.Min(Width, other.Width) * (double)Math.Min(Height, other.Height);
-        return inter / ((double)Width * Height + (double)other.Width * other.Height - inter);
-    }
-}
-
 /// <summary>
 /// YOLO-V3 (yolov3.cfg): a backbone, then one head per scale (strides 32, 16, 8). A head is five convs
 /// alternating 1x1 (to c, half the backbone map's channels) and 3x3 (to 2c), a 3x3 to 2c and a 1x1 output conv
@@ -36,16 +24,6 @@ public readonly record struct Anchor(float Width, float Height)
 /// </remarks>
 public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
-    /// <summary>yolov3.cfg's anchors (COCO k-means), smallest first; each scale takes three.</summary>
-    public static readonly IReadOnlyList<Anchor> DefaultAnchors =
-    [
-        new(10, 13), new(16, 30), new(33, 23),
-        new(30, 61), new(62, 45), new(59, 119),
-        new(116, 90), new(156, 198), new(373, 326),
-    ];
-
-    public static readonly IReadOnlyList<int> Strides = [32, 16, 8];
-
     private readonly nn.Module<Tensor, Tensor> stem;
     private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> stages;
     private readonly TorchSharp.Modules.ModuleList<YoloHead> heads;
@@ -59,9 +37,10 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     public YoloV3(string name, Classifier backbone, int numClasses, ConvKind kind, IReadOnlyList<Anchor>? anchors)
         : base(name)
     {
-        Anchors = anchors ?? DefaultAnchors;
-        if (Anchors.Count % Strides.Count != 0)
-            throw new ArgumentException($"{Anchors.Count} anchors cannot be split over {Strides.Count} scales");
+        Anchors = anchors ?? YoloLayout.DefaultAnchors;
+        if (Anchors.Count % YoloLayout.Strides.Count != 0)
+            throw new ArgumentException(
+                $"{Anchors.Count} anchors cannot be split over {YoloLayout.Strides.Count} scales");
         NumClasses = numClasses;
         featureStages = FeatureStages(backbone);
         var info = backbone.FeatureInfo;
@@ -76,11 +55,11 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
         var headList = new List<YoloHead>();
         var routeList = new List<nn.Module<Tensor, Tensor>>();
         long incoming = info[featureStages[^1]].Channels;
-        for (int s = 0; s < Strides.Count; s++)
+        for (int s = 0; s < YoloLayout.Strides.Count; s++)
         {
             long branch = info[featureStages[^(s + 1)]].Channels / 2;
             headList.Add(new YoloHead(incoming, branch, outputs, kind));
-            if (s + 1 < Strides.Count)
+            if (s + 1 < YoloLayout.Strides.Count)
             {
                 routeList.Add(Darknet.Conv(branch, branch / 2, 1, 1, kind));
                 incoming = branch / 2 + info[featureStages[^(s + 2)]].Channels;
@@ -98,7 +77,8 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     public static int[] FeatureStages(Classifier backbone)
     {
         var info = backbone.FeatureInfo;
-        var picked = Strides.Reverse().Select(stride => info.ToList().FindLastIndex(f => f.Reduction == stride))
+        var picked = YoloLayout.Strides.Reverse()
+            .Select(stride => info.ToList().FindLastIndex(f => f.Reduction == stride))
             .ToArray();
         if (picked.Any(i => i < 0))
             throw new LeanNetsUsageException(
@@ -125,7 +105,7 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
             var conv = (TorchSharp.Modules.Conv2d)heads[s].Output;
             conv.weight!.normal_(0, 0.01);
             using var bias = conv.bias!.view(AnchorsPerScale, 5 + NumClasses);
-            double chance = 8 / Math.Pow(640.0 / Strides[s], 2);
+            double chance = 8 / Math.Pow(640.0 / YoloLayout.Strides[s], 2);
             using var objectness = Math.Log(chance / (1 - chance)).ToScalar();
             using var classes = Math.Log(0.6 / (NumClasses - 0.99)).ToScalar();
             using (var column = bias.narrow(1, 4, 1))
@@ -151,11 +131,11 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
         new(registryName, ModelCard.Detect, new InputShape(3, inputSize, inputSize),
             (normalisation ?? DetectorInput.Unit).Mean, (normalisation ?? DetectorInput.Unit).Std, classNames)
         {
-            Anchors = (anchors ?? DefaultAnchors).Select(a => new[] { a.Width, a.Height }).ToList(),
-            Strides = Strides,
+            Anchors = (anchors ?? YoloLayout.DefaultAnchors).Select(a => new[] { a.Width, a.Height }).ToList(),
+            Strides = YoloLayout.Strides,
         };
 
-    public int AnchorsPerScale => Anchors.Count / Strides.Count;
+    public int AnchorsPerScale => Anchors.Count / YoloLayout.Strides.Count;
 
     /// <summary>The tensors whose shape follows the class count (each scale's output conv): what fine-tuning for
     /// other classes initialises afresh.</summary>
@@ -166,13 +146,6 @@ public sealed class YoloV3 : nn.Module<Tensor, Tensor>, IOnnxExportable
     /// weights can start.</summary>
     public static bool IsBackbone(string name) =>
         name.StartsWith("stem.", StringComparison.Ordinal) || name.StartsWith("stages.", StringComparison.Ordinal);
-
-    /// <summary>The anchors of scale <paramref name="scale"/> (0: stride 32, which takes the largest).</summary>
-    public static IReadOnlyList<Anchor> ScaleAnchors(IReadOnlyList<Anchor> anchors, int scale)
-    {
-        int perScale = anchors.Count / Strides.Count;
-        return anchors.Skip((Strides.Count - 1 - scale) * perScale).Take(perScale).ToList();
-    }
 
     public override Tensor forward(Tensor input)
     {

@@ -77,7 +77,7 @@ public static class VizReport
                     $"target class {c} is out of range for {s.Label} (0..{s.Model.NumClasses - 1})"
                 );
             foreach (var image in options.Images)
-                ImageInput.Load(image, s.Data).Dispose();
+                ImageInput.Load(image, s.Data);
         }
     }
 
@@ -130,7 +130,7 @@ public static class VizReport
         for (int j = 0; j < options.Images.Count; j++)
         {
             progress?.Report($"  image {j + 1}/{options.Images.Count}: {Path.GetFileName(options.Images[j])}");
-            using var input = ImageInput.Load(options.Images[j], data);
+            var input = ImageInput.Load(options.Images[j], data);
             images.Add(InspectImage(subject, input, options, folder, $"{prefix}-img{j}", sharedTargets?[j]));
         }
         return new SubjectFindings(
@@ -156,6 +156,7 @@ public static class VizReport
     )
     {
         var model = subject.Model;
+        using var batch = input.ToBatch();
         string inputFile = prefix + ".png";
         ActivationImages.SaveImage(Path.Combine(folder, inputFile), input.Rgb, input.Size);
         List<Prediction> top5;
@@ -163,13 +164,13 @@ public static class VizReport
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var probabilities = nn.functional.softmax(model.call(input.Batch), 1)[0];
+            var probabilities = nn.functional.softmax(model.call(batch), 1)[0];
             var best = probabilities.topk((int)Math.Min(5, probabilities.shape[0]));
             var classes = best.indexes.data<long>().ToArray();
             var values = best.values.to(float64).data<double>().ToArray();
             top5 = classes.Select((c, k) => new Prediction((int)c, Name(subject, (int)c), values[k])).ToList();
             var chosen = model.ResolveStages(options.FeatureStages).ToList();
-            var maps = model.ForwardIntermediates(input.Batch, chosen);
+            var maps = model.ForwardIntermediates(batch, chosen);
             var named = chosen.Select((k, n) => ($"stages.{k}", maps[n])).ToList();
             var similarity = FeatureSimilarity.Adjacent(named);
             for (int n = 0; n < named.Count; n++)
@@ -193,13 +194,15 @@ public static class VizReport
         }
         var targets = options.TargetClass is int target ? [target]
             : sharedTargets ?? top5.Take(options.TopClasses).Select(p => p.Class).ToList();
-        var attributions = targets.Select(c => Attribute(subject, input, c, options.CamStage, folder, prefix)).ToList();
+        var attributions = targets
+            .Select(c => Attribute(subject, input, batch, c, options.CamStage, folder, prefix)).ToList();
         return new ImageFindings(input.Path, inputFile, top5, stages, attributions);
     }
 
     private static ClassAttribution Attribute(
         LoadedModel subject,
         ImageInput input,
+        Tensor batch,
         int target,
         int stage,
         string folder,
@@ -207,9 +210,9 @@ public static class VizReport
     )
     {
         string stem = $"{prefix}-class{target}";
-        using var cam = GradCam.Compute(subject.Model, input.Batch, target, stage);
-        using var plusPlus = GradCam.Compute(subject.Model, input.Batch, target, stage, CamMethod.GradCamPlusPlus);
-        var (gradient, _) = GuidedBackprop.Compute(subject.Model, input.Batch, target);
+        using var cam = GradCam.Compute(subject.Model, batch, target, stage);
+        using var plusPlus = GradCam.Compute(subject.Model, batch, target, stage, CamMethod.GradCamPlusPlus);
+        var (gradient, _) = GuidedBackprop.Compute(subject.Model, batch, target);
         using (gradient)
         using (var guidedCam = gradient * cam.Heatmap)
         {

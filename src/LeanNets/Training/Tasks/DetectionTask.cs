@@ -29,7 +29,7 @@ public sealed class DetectionTask : ITrainingTask
 
     internal DetectionTask(TrainOptions options)
     {
-        DetectorRegistry.RequireInputSize(options.InputSize);
+        YoloLayout.RequireInputSize(options.InputSize);
         augmentation = options.DetectionAugment ?? new DetectionAugmentation();
         augmentation.Validate();
         train = VocDataset.Load([options.Data], options.TrainSplit ?? "train", skipBad: options.SkipBad);
@@ -62,7 +62,7 @@ public sealed class DetectionTask : ITrainingTask
         var anchors = options.Anchors;
         if (options.FitAnchors && anchors == null)
         {
-            var fit = AnchorFit.Fit(AnchorFit.BoxSizes(train, options.InputSize), YoloV3.DefaultAnchors.Count,
+            var fit = AnchorFit.Fit(AnchorFit.BoxSizes(train, options.InputSize), YoloLayout.DefaultAnchors.Count,
                 options.Seed);
             anchors = [.. fit.Anchors.Select(a => new[] { a.Width, a.Height })];
             string sizes = string.Join(" ", fit.Anchors.Select(a => FormattableString.Invariant(

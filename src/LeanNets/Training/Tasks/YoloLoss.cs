@@ -45,7 +45,7 @@ public sealed class YoloLoss(IReadOnlyList<Anchor> anchors, int numClasses)
                     continue;
                 var truth = tensor(targets[n].SelectMany(t => new[] { t.Box.X1, t.Box.Y1, t.Box.X2, t.Box.Y2 })
                     .ToArray()).view(-1, 4);
-                var overlap = NonMaxSuppression.Iou(boxes[n], truth).max(1).values;
+                var overlap = BoxIou.Pairwise(boxes[n], truth).max(1).values;
                 objWeight[n] = overlap.le(ignore).to(float32);
                 foreach (var t in targets[n])
                     positives.Add((n, Assign(t, inputSize)));
@@ -102,16 +102,16 @@ public sealed class YoloLoss(IReadOnlyList<Anchor> anchors, int numClasses)
             if (iou > bestIou)
                 (best, bestIou) = (a, iou);
         }
-        int perScale = anchors.Count / YoloV3.Strides.Count;
-        int scale = YoloV3.Strides.Count - 1 - best / perScale; // anchors are smallest first, scales coarsest first
+        int perScale = anchors.Count / YoloLayout.Strides.Count;
+        int scale = YoloLayout.Strides.Count - 1 - best / perScale; // anchors are smallest first, scales coarsest first
         int anchor = best % perScale;
         long offset = 0;
         for (int s = 0; s < scale; s++)
         {
-            long g = inputSize / YoloV3.Strides[s];
+            long g = inputSize / YoloLayout.Strides[s];
             offset += perScale * g * g;
         }
-        int stride = YoloV3.Strides[scale];
+        int stride = YoloLayout.Strides[scale];
         long grid = inputSize / stride;
         float cx = (target.Box.X1 + target.Box.X2) / 2 / stride,
             cy = (target.Box.Y1 + target.Box.Y2) / 2 / stride;

@@ -30,7 +30,7 @@ public class NmsAndDecodeTests
         raw[0, 9, 4] = 10;
         raw[0, 9, 5] = 10;
         raw[0, 9, 2] = -200; // exp(-200) is 0 in float32: a zero-width box
-        var decoder = new YoloDecoder(YoloV3.DefaultAnchors, classes) { ConfidenceThreshold = 0.5f };
+        var decoder = new YoloDecoder(YoloLayout.DefaultAnchors, classes) { ConfidenceThreshold = 0.5f };
         var found = decoder.Decode(raw, size, ["image"])[0];
         var d = Assert.Single(found);
         Assert.True(d.Box.X2 > d.Box.X1 && d.Box.Y2 > d.Box.Y1);
@@ -48,9 +48,9 @@ public class NmsAndDecodeTests
         int index = 3 * 4 + 1 * 16 + 2 * 4 + 3;
         raw[0, index, 4] = 10;
         raw[0, index, 5 + 1] = 10;
-        var decoder = new YoloDecoder(YoloV3.DefaultAnchors, classes);
+        var decoder = new YoloDecoder(YoloLayout.DefaultAnchors, classes);
         var found = decoder.Decode(raw, size, ["image"])[0];
-        var anchor = YoloV3.ScaleAnchors(YoloV3.DefaultAnchors, 1)[1];
+        var anchor = YoloLayout.ScaleAnchors(YoloLayout.DefaultAnchors, 1)[1];
         var d = Assert.Single(found);
         Assert.Equal(1, d.Class);
         float cx = (3 + 0.5f) * 16, cy = (2 + 0.5f) * 16;
@@ -64,7 +64,7 @@ public class NmsAndDecodeTests
     public void NothingAboveTheThresholdIsNoDetections()
     {
         using var raw = full(2, 3 * (2 * 2 + 4 * 4 + 8 * 8), 7, -10f);
-        var found = new YoloDecoder(YoloV3.DefaultAnchors, 2).Decode(raw, 64, ["a", "b"]);
+        var found = new YoloDecoder(YoloLayout.DefaultAnchors, 2).Decode(raw, 64, ["a", "b"]);
         Assert.All(found, Assert.Empty);
     }
 

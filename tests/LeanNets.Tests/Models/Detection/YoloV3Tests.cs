@@ -132,7 +132,7 @@ public class YoloV3Tests
     [Fact]
     public void AnchorsGoLargestToCoarsestScale()
     {
-        Assert.Equal(YoloV3.DefaultAnchors.Skip(6), YoloV3.ScaleAnchors(YoloV3.DefaultAnchors, 0));
-        Assert.Equal(YoloV3.DefaultAnchors.Take(3), YoloV3.ScaleAnchors(YoloV3.DefaultAnchors, 2));
+        Assert.Equal(YoloLayout.DefaultAnchors.Skip(6), YoloLayout.ScaleAnchors(YoloLayout.DefaultAnchors, 0));
+        Assert.Equal(YoloLayout.DefaultAnchors.Take(3), YoloLayout.ScaleAnchors(YoloLayout.DefaultAnchors, 2));
     }
 }

@@ -8,9 +8,9 @@ namespace LeanNets.Inference.Detection;
 
 /// <summary>
 /// A trained detector ready for pictures: letterboxes each image to the input size, runs the model, decodes
-/// and maps the boxes back to the image's own pixels. Built from a registry detector and its weights (TorchSharp,
-/// or ONNX Runtime on an export made in memory), or from a detector's ONNX file alone: that path is managed code
-/// and ONNX Runtime only, so it never loads libtorch.
+/// and maps the boxes back to the image's own pixels. Built from a detector's ONNX file alone (managed code and
+/// ONNX Runtime only, so it never loads libtorch), or, with the full library, from a registry detector and its
+/// weights (TorchSharp, or ONNX Runtime on an export made in memory).
 /// </summary>
 public sealed class ObjectDetector : IDisposable
 {
@@ -20,8 +20,10 @@ public sealed class ObjectDetector : IDisposable
     private readonly IDisposable? weights;
     private readonly DetectorInput normalisation;
 
+    /// <summary>Any engine that returns a YOLO-V3's raw output (or an end-to-end file's rows); <paramref
+    /// name="weights"/>, when given, is disposed with the detector.</summary>
     /// <param name="decoder">null for an end-to-end file, whose graph decodes and suppresses itself.</param>
-    private ObjectDetector(IInferenceEngine engine, YoloDecoder? decoder, float threshold,
+    public ObjectDetector(IInferenceEngine engine, YoloDecoder? decoder, float threshold,
         IReadOnlyList<string> classNames, int inputSize, DetectorInput normalisation, IDisposable? weights)
     {
         (this.engine, this.decoder, this.threshold, this.weights) = (engine, decoder, threshold, weights);
@@ -32,41 +34,6 @@ public sealed class ObjectDetector : IDisposable
 
     /// <summary>The letterboxed input side the detector runs at.</summary>
     public int InputSize { get; }
-
-    /// <summary>A registry detector with weights from a file (<see cref="TrainedDetector.Load"/>), run by
-    /// TorchSharp or by ONNX Runtime on its export (built in memory at the input size: the one given, else the
-    /// trained one).</summary>
-    public static ObjectDetector Load(
-        string modelName,
-        string weights,
-        int? inputSize = null,
-        float threshold = 0.25f,
-        EngineKind engine = EngineKind.TorchSharp
-    )
-    {
-        var trained = TrainedDetector.Load(modelName, weights);
-        try
-        {
-            int side = trained.SideFor(inputSize);
-            DetectorRegistry.RequireInputSize(side);
-            Measures.MemoryEstimate.RequireFits(trained.Model, new Models.InputShape(3, side, side), 1,
-                training: false);
-            IInferenceEngine runner = engine == EngineKind.OnnxRuntime
-                ? OnnxRuntimeSession.ForModel(trained.Model, side, 3)
-                : new TorchSharpEngine(trained.Model);
-            var decoder = new YoloDecoder(trained.Model.Anchors, trained.Model.NumClasses)
-            {
-                ConfidenceThreshold = threshold,
-            };
-            return new ObjectDetector(runner, decoder, threshold, trained.ClassNames, side, trained.Normalisation,
-                trained);
-        }
-        catch
-        {
-            trained.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>A detector's ONNX export (`leannets export DETECTOR --onnx`): its card gives the input size,
     /// class names and anchors. The graph's input size is fixed, so another <paramref name="inputSize"/> is
@@ -108,24 +75,24 @@ public sealed class ObjectDetector : IDisposable
             throw new LeanNetsUsageException(
                 $"{path} is a classifier ({card.Model}): 'leannets predict {path} IMAGE...' classifies images");
         int side = card.Input.Height;
-        DetectorRegistry.RequireInputSize(side);
+        YoloLayout.RequireInputSize(side);
         if (inputSize is int asked && asked != side)
             throw new LeanNetsUsageException(
                 $"{path} runs at {side}x{side} (its graph's input); export it again with --input-size {asked}");
         bool anchorsFit = card.Anchors is { Count: > 0 } a
-            && a.Count % YoloV3.Strides.Count == 0
+            && a.Count % YoloLayout.Strides.Count == 0
             && a.All(p => p.Length == 2 && p.All(v => float.IsFinite(v) && v > 0));
-        if (!anchorsFit || (card.Strides != null && !card.Strides.SequenceEqual(YoloV3.Strides)))
+        if (!anchorsFit || (card.Strides != null && !card.Strides.SequenceEqual(YoloLayout.Strides)))
             throw new LeanNetsException(
                 $"{path}: its model card's anchors or strides do not describe a YOLO-V3 (3 scales, strides "
-                    + $"{string.Join("/", YoloV3.Strides)}, a width and height per anchor)");
+                    + $"{string.Join("/", YoloLayout.Strides)}, a width and height per anchor)");
         return (card, card.Anchors!.Select(p => new Anchor(p[0], p[1])).ToList());
     }
 
     /// <summary>The settings of an end-to-end file (decoding and NMS in its graph), or null for raw predictions.
     /// </summary>
     public static Export.NmsSettings? EndToEnd(OnnxRuntimeSession session, string path) =>
-        session.OutputNames.Contains(Export.DetectionPostprocess.OutputName)
+        session.OutputNames.Contains(Export.NmsSettings.OutputName)
             ? Export.NmsSettings.Parse(session.Metadata.GetValueOrDefault(Export.NmsSettings.MetadataKey, ""), path)
             : null;
 
@@ -148,10 +115,10 @@ public sealed class ObjectDetector : IDisposable
 
     private List<DetectedObject> Detect(byte[] pixels, int h, int w, string name)
     {
-        var boxed = DetectionBatches.LetterboxPixels(pixels, h, w, InputSize);
+        var boxed = Letterbox.Pixels(pixels, h, w, InputSize);
         var raw = engine.Logits(normalisation.FromPixels(boxed), [1, 3, InputSize, InputSize]);
         var found = decoder?.Decode(raw, InputSize, name) ?? Rows(raw, name);
-        var (scale, padX, padY) = DetectionBatches.Fit(h, w, InputSize);
+        var (scale, padX, padY) = Letterbox.Fit(h, w, InputSize);
         return found
             .Select(d => d with
             {
@@ -171,7 +138,7 @@ public sealed class ObjectDetector : IDisposable
     /// threshold asked for.</summary>
     private List<DetectedObject> Rows(float[] rows, string image)
     {
-        const int width = Export.DetectionPostprocess.Columns;
+        const int width = Export.NmsSettings.Columns;
         return Enumerable.Range(0, rows.Length / width)
             .Select(k => rows.AsSpan(k * width, width).ToArray())
             .Where(r => r[5] > threshold)

@@ -1,14 +1,9 @@
-using LeanNets.Models.Detection;
-using LeanNets.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace LeanNets.Models.Detection;
 
 /// <summary>Turns YOLO-V3's raw output into boxes: sigmoid offsets within the cell, anchor-scaled exponential
 /// sizes, objectness times class probability as the score, a confidence threshold, then class-wise NMS. The
-/// decoding itself is managed code on the raw floats, so an ONNX Runtime detector needs no libtorch; the tensor
-/// overloads serve training and evaluation.</summary>
+/// decoding itself is managed code on the raw floats, so an ONNX Runtime detector needs no libtorch; the full
+/// library adds the tensor forms for training and evaluation.</summary>
 public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
 {
     /// <summary>The score a detection needs to be kept by default (`detect --threshold`, and the precision and
@@ -22,23 +17,10 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
     /// <summary>Candidates kept for NMS per image (the highest scores), bounding its quadratic cost.</summary>
     public int MaxCandidates { get; init; } = 3000;
 
-    public static YoloDecoder For(YoloV3 model) => new(model.Anchors, model.NumClasses);
+    /// <summary>The classes each prediction scores.</summary>
+    public int NumClasses => numClasses;
 
     private int Values => 5 + numClasses;
-
-    /// <summary>Boxes in input pixels for each image of a [N, predictions, 5 + classes] output (or the same values
-    /// flattened per image, as an ONNX engine returns them).</summary>
-    public IReadOnlyList<IReadOnlyList<DetectedObject>> Decode(Tensor raw, int inputSize, IReadOnlyList<string> images)
-    {
-        float[] values;
-        using (NewDisposeScope())
-            values = raw.detach().cpu().contiguous().data<float>().ToArray();
-        int perImage = (int)(raw.numel() / raw.shape[0]);
-        return Enumerable
-            .Range(0, (int)raw.shape[0])
-            .Select(n => Decode(values.AsSpan(n * perImage, perImage), inputSize, images[n]))
-            .ToList();
-    }
 
     /// <summary>Boxes in input pixels of one image's raw output (predictions x (5 + classes) floats, in the
     /// model's order).</summary>
@@ -85,28 +67,6 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
             kept[i].Box)).ToList();
     }
 
-    /// <summary>Every prediction's box [N, predictions, 4] (x1, y1, x2, y2 in input pixels, clipped to the
-    /// input): the loss's tensor form of the decoding.</summary>
-    public Tensor Boxes(Tensor raw, int inputSize)
-    {
-        using var scope = NewDisposeScope();
-        var cells = Layout(inputSize);
-        if (raw.shape[1] != cells.Length || raw.shape[2] != Values)
-            throw new LeanNetsException(
-                $"a {inputSize}x{inputSize} YOLO output has {cells.Length}x{Values} values per image, got "
-                    + $"{raw.shape[1]}x{raw.shape[2]}"
-            );
-        var grid = tensor(cells.SelectMany(c => new[] { c.X, c.Y }).ToArray()).view(-1, 2);
-        var anchorSize = tensor(cells.SelectMany(c => new[] { c.Width, c.Height }).ToArray()).view(-1, 2);
-        var stride = tensor(cells.Select(c => c.Stride).ToArray()).view(-1, 1);
-        // Runs in every detection training step: owned scalars only (see OwnedScalars).
-        using var side = inputSize.ToScalar();
-        var centre = raw[.., .., ..2].sigmoid().Plus(grid).mul(stride);
-        var half = raw[.., .., 2..4].exp().mul(anchorSize).div(OwnedScalars.Two);
-        return cat([centre.sub(half), centre.Plus(half)], -1).clamp(OwnedScalars.Zero, side)
-            .MoveToOuterDisposeScope();
-    }
-
     private static BoundingBox Box(ReadOnlySpan<float> v, Cell cell, int inputSize)
     {
         float cx = (Sigmoid(v[0]) + cell.X) * cell.Stride, cy = (Sigmoid(v[1]) + cell.Y) * cell.Stride;
@@ -138,13 +98,13 @@ public sealed class YoloDecoder(IReadOnlyList<Anchor> anchors, int numClasses)
     private Cell[] BuildLayout(int inputSize)
     {
         var cells = new List<Cell>();
-        for (int s = 0; s < YoloV3.Strides.Count; s++)
+        for (int s = 0; s < YoloLayout.Strides.Count; s++)
         {
-            int stride = YoloV3.Strides[s];
+            int stride = YoloLayout.Strides[s];
             if (inputSize % stride != 0)
                 throw new LeanNetsUsageException($"YOLO-V3 inputs must be divisible by 32, got {inputSize}");
             int g = inputSize / stride;
-            foreach (var anchor in YoloV3.ScaleAnchors(anchors, s))
+            foreach (var anchor in YoloLayout.ScaleAnchors(anchors, s))
                 for (int y = 0; y < g; y++)
                     for (int x = 0; x < g; x++)
                         cells.Add(new Cell(x, y, anchor.Width, anchor.Height, stride));

@@ -22,18 +22,7 @@ public static class Predictor
     )
     {
         Require(images.Count, top);
-        var inputs = new List<ImageInput>();
-        try
-        {
-            foreach (var image in images)
-                inputs.Add(ImageInput.Load(image, data));
-            return Run(engine, classNames, inputs, top);
-        }
-        finally
-        {
-            foreach (var input in inputs)
-                input.Dispose();
-        }
+        return Run(engine, classNames, [.. images.Select(image => ImageInput.Load(image, data))], top);
     }
 
     /// <summary>Classifies images already made into inputs (<see cref="ImageInput.Load"/>,

@@ -7,7 +7,7 @@ namespace LeanNets.Runtime;
 /// work that cannot fit. Memory is what the OS will still give (MemAvailable) and, inside a container, what the
 /// process's memory cgroup still allows; threads are at most 4x the cores, wherever the count comes from (an
 /// option, a recipe, a checkpoint header, the environment). A process that shares a machine can be given a
-/// smaller budget with <see cref="MemoryVariable"/>, as <see cref="LeanRuntime.ThreadsVariable"/> gives it fewer
+/// smaller budget with <see cref="MemoryVariable"/>, as <see cref="EngineThreads.Variable"/> gives it fewer
 /// threads. Estimates come from the layer above (<c>Measures.MemoryEstimate</c>); the policy lives here alone.
 /// </summary>
 public static class ResourceGuard

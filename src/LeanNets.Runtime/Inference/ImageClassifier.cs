@@ -7,16 +7,18 @@ namespace LeanNets.Inference;
 /// <summary>
 /// A trained classifier ready for pictures, the classification sibling of
 /// <see cref="Detection.ObjectDetector"/>: each image preprocessed as the weights' card says, the top classes by
-/// name. Built from a registry model and its weights (TorchSharp, or ONNX Runtime on an export made in memory), or
-/// from a classifier's ONNX file alone: that path is managed code and ONNX Runtime only, so it never loads
-/// libtorch.
+/// name. Built from a classifier's ONNX file alone (managed code and ONNX Runtime only, so it never loads
+/// libtorch), or, with the full library, from a registry model and its weights (TorchSharp, or ONNX Runtime on an
+/// export made in memory).
 /// </summary>
 public sealed class ImageClassifier : IDisposable
 {
     private readonly IInferenceEngine engine;
     private readonly IDisposable? weights;
 
-    private ImageClassifier(IInferenceEngine engine, ModelCard card, DataConfig data, IDisposable? weights)
+    /// <summary>Any engine with the card of the weights it runs; <paramref name="weights"/>, when given, is
+    /// disposed with the classifier (what holds the weights the engine runs).</summary>
+    public ImageClassifier(IInferenceEngine engine, ModelCard card, DataConfig data, IDisposable? weights = null)
     {
         (this.engine, this.weights) = (engine, weights);
         (Card, Data) = (card, data);
@@ -30,26 +32,6 @@ public sealed class ImageClassifier : IDisposable
     public DataConfig Data { get; }
 
     public IReadOnlyList<string> ClassNames => Card.ClassNames;
-
-    /// <summary>Registry model <paramref name="modelName"/> with the weights of <paramref name="weights"/> (any
-    /// file <see cref="LoadedModel.Open"/> takes; null: its initial weights), run by TorchSharp or by ONNX Runtime
-    /// on its export.</summary>
-    public static ImageClassifier Load(string modelName, string? weights, EngineKind engine = EngineKind.TorchSharp)
-    {
-        var loaded = LoadedModel.Open(modelName, weights);
-        try
-        {
-            IInferenceEngine runner = engine == EngineKind.TorchSharp
-                ? new TorchSharpEngine(loaded.Model)
-                : OnnxRuntimeSession.ForModel(loaded.Model, loaded.Data.InputSize, loaded.Data.Channels);
-            return new ImageClassifier(runner, loaded.Card, loaded.Data, loaded);
-        }
-        catch
-        {
-            loaded.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>A classifier's ONNX export (`leannets export MODEL --onnx`, float or int8): its card gives the
     /// preprocessing and the class names.</summary>
@@ -78,7 +60,7 @@ public sealed class ImageClassifier : IDisposable
     /// on ONNX Runtime.</summary>
     public ImagePrediction Classify(byte[] encoded, string name, int top = 5)
     {
-        using var input = ImageInput.FromBytes(encoded, name, Data);
+        var input = ImageInput.FromBytes(encoded, name, Data);
         return Predictor.Run(engine, ClassNames, [input], top).Single();
     }
 

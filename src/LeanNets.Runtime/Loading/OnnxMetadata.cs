@@ -27,24 +27,6 @@ public static class OnnxMetadata
             throw new LeanNetsUsageException($"{file} says its own task: --task is for registry models");
     }
 
-    /// <summary>A LeanNets ONNX file's graph and card, read without running it; a missing file, an unreadable one
-    /// or one without a card is named in one line.</summary>
-    public static (global::Onnx.ModelProto Model, ModelCard Card) ReadFile(string path)
-    {
-        if (!File.Exists(path))
-            throw new LeanNetsUsageException($"ONNX file not found: {path}");
-        global::Onnx.ModelProto model;
-        try
-        {
-            model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException)
-        {
-            throw new LeanNetsException($"{path}: not an ONNX model (unreadable protobuf)");
-        }
-        return (model, RequireCard(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value), path));
-    }
-
     /// <summary>The card in an ONNX file's metadata, or one line saying LeanNets did not write the file.</summary>
     public static ModelCard RequireCard(IReadOnlyDictionary<string, string> metadata, string file) =>
         ModelCard.FromMetadata(metadata, file)

@@ -1,15 +1,11 @@
-using static TorchSharp.torch;
-
 namespace LeanNets.Data;
 
 /// <summary>
 /// One image file made into a model's input with a data config's evaluation transform, and the same pixels as
 /// RGB bytes (3, Size, Size) to draw overlays on: what the model saw, not the original file.
 /// </summary>
-public sealed class ImageInput : IDisposable
+public sealed class ImageInput
 {
-    private Tensor? batch;
-
     private ImageInput(string path, float[] values, int channels, byte[] rgb, int size)
     {
         Path = path;
@@ -26,10 +22,6 @@ public sealed class ImageInput : IDisposable
     public float[] Values { get; }
 
     public int Channels { get; }
-
-    /// <summary>The same input as a (1, C, Size, Size) tensor, made on first use and owned by this object (not by
-    /// the dispose scope that happens to be open then).</summary>
-    public Tensor Batch => batch ??= tensor(Values, [1, Channels, Size, Size]).DetachFromDisposeScope();
 
     /// <summary>Channel-major RGB bytes of the transformed image (a one-channel input is repeated).</summary>
     public byte[] Rgb { get; }
@@ -89,6 +81,4 @@ public sealed class ImageInput : IDisposable
             Array.Copy(grey, 0, repeated, c * plane, plane);
         return repeated;
     }
-
-    public void Dispose() => batch?.Dispose();
 }

@@ -75,14 +75,14 @@ public sealed record ModelCard(
             [ModelKey] = Model,
             [TaskKey] = Task,
             [InputKey] = Input.ToString(),
-            [MeanKey] = JsonSerializer.Serialize(Mean),
-            [StdKey] = JsonSerializer.Serialize(Std),
-            [ClassesKey] = JsonSerializer.Serialize(ClassNames),
+            [MeanKey] = JsonSerializer.Serialize(Mean, CardJson.Default.SingleArray),
+            [StdKey] = JsonSerializer.Serialize(Std, CardJson.Default.SingleArray),
+            [ClassesKey] = JsonSerializer.Serialize(ClassNames, CardJson.Default.IReadOnlyListString),
         };
         if (Anchors != null)
-            pairs[AnchorsKey] = JsonSerializer.Serialize(Anchors);
+            pairs[AnchorsKey] = JsonSerializer.Serialize(Anchors, CardJson.Default.IReadOnlyListSingleArray);
         if (Strides != null)
-            pairs[StridesKey] = JsonSerializer.Serialize(Strides);
+            pairs[StridesKey] = JsonSerializer.Serialize(Strides, CardJson.Default.IReadOnlyListInt32);
         if (Precision != null)
             pairs[PrecisionKey] = Precision;
         if (Calibration != null)
@@ -109,8 +109,8 @@ public sealed record ModelCard(
         try
         {
             var input = InputShape.Parse(Get(InputKey));
-            var mean = JsonSerializer.Deserialize<float[]>(Get(MeanKey)) ?? [];
-            var std = JsonSerializer.Deserialize<float[]>(Get(StdKey)) ?? [];
+            var mean = JsonSerializer.Deserialize(Get(MeanKey), CardJson.Default.SingleArray) ?? [];
+            var std = JsonSerializer.Deserialize(Get(StdKey), CardJson.Default.SingleArray) ?? [];
             if (mean.Length != input.Channels || std.Length != input.Channels)
                 throw new LeanNetsException(
                     $"{file}: mean/std of its model card do not match {input.Channels} channels"
@@ -125,11 +125,15 @@ public sealed record ModelCard(
                 input,
                 mean,
                 std,
-                JsonSerializer.Deserialize<string[]>(Get(ClassesKey)) ?? []
+                JsonSerializer.Deserialize(Get(ClassesKey), CardJson.Default.StringArray) ?? []
             )
             {
-                Anchors = metadata.TryGetValue(AnchorsKey, out var a) ? JsonSerializer.Deserialize<float[][]>(a) : null,
-                Strides = metadata.TryGetValue(StridesKey, out var s) ? JsonSerializer.Deserialize<int[]>(s) : null,
+                Anchors = metadata.TryGetValue(AnchorsKey, out var a)
+                    ? JsonSerializer.Deserialize(a, CardJson.Default.SingleArrayArray)
+                    : null,
+                Strides = metadata.TryGetValue(StridesKey, out var s)
+                    ? JsonSerializer.Deserialize(s, CardJson.Default.Int32Array)
+                    : null,
                 Precision = metadata.GetValueOrDefault(PrecisionKey),
                 Calibration = metadata.GetValueOrDefault(CalibrationKey),
                 BytesPerImage = long.TryParse(metadata.GetValueOrDefault(BytesPerImageKey), NumberStyles.None,

@@ -6,7 +6,7 @@ namespace LeanNets.Inference;
 /// <summary>
 /// An exported model run by ONNX Runtime, set up for speed on CPU: every graph optimisation, the memory
 /// pattern on, sequential execution, and a chosen number of intra-op threads (by default the process's,
-/// <see cref="Runtime.LeanRuntime.Threads"/>; one inter-op thread: these graphs are chains).
+/// <see cref="Runtime.EngineThreads.Count"/>; one inter-op thread: these graphs are chains).
 /// </summary>
 public sealed class OnnxRuntimeSession : IInferenceEngine
 {
@@ -24,7 +24,7 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = threads is int t
                 ? Runtime.ResourceGuard.RequireThreads(t, "the ONNX Runtime thread count")
-                : Runtime.LeanRuntime.Threads,
+                : Runtime.EngineThreads.Count,
             InterOpNumThreads = 1,
         };
         if (optimizedModelPath != null)
@@ -52,18 +52,6 @@ public sealed class OnnxRuntimeSession : IInferenceEngine
         if (!File.Exists(path))
             throw new LeanNetsUsageException($"ONNX file not found: {path}");
         return new OnnxRuntimeSession(File.ReadAllBytes(path), threads);
-    }
-
-    /// <summary>A model's ONNX export (BN folded), made in memory at the given input size, ready to run.</summary>
-    public static OnnxRuntimeSession ForModel(
-        TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model,
-        int inputSize,
-        int channels,
-        int? threads = null
-    )
-    {
-        var proto = Export.OnnxExporter.Export(model, new Export.OnnxExportOptions(inputSize, channels));
-        return new OnnxRuntimeSession(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads);
     }
 
     /// <summary>The first input's dimensions as the file declares them (-1 for a dynamic one).</summary>
