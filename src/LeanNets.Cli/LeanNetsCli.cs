@@ -69,6 +69,26 @@ public static class LeanNetsCli
             NameChoices(sub);
     }
 
+    /// <summary>The parser's help with every enum default in its command-line name (`[default: torchsharp]`, as
+    /// the choices and the messages say it): System.CommandLine 2.0 prints the .NET name and offers no public hook
+    /// for one symbol's help, so the text is mended.</summary>
+    private static int WriteHelp(RootCommand root, ParseResult parsed, TextWriter output, TextWriter error)
+    {
+        using var help = new StringWriter();
+        int code = parsed.Invoke(new InvocationConfiguration { Output = help, Error = error });
+        string text = help.ToString();
+        foreach (string name in EnumTypes(root).SelectMany(Enum.GetNames).Distinct())
+            text = System.Text.RegularExpressions.Regex.Replace(text, $@"(\[default:\s+){name}\]",
+                m => m.Groups[1].Value + name.ToLowerInvariant() + "]");
+        output.Write(text);
+        return code;
+    }
+
+    /// <summary>The enum types of every option of a command and its subcommands.</summary>
+    private static IEnumerable<Type> EnumTypes(Command command) =>
+        command.Options.Select(o => Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType).Where(t => t.IsEnum)
+            .Concat(command.Subcommands.SelectMany(EnumTypes));
+
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = BuildRoot(output);
@@ -78,16 +98,17 @@ public static class LeanNetsCli
             error.WriteLine($"leannets: error: {ParseErrorLine(root, args, parsed)}");
             return UsageError;
         }
+        if (parsed.Action is System.CommandLine.Help.HelpAction)
+            return WriteHelp(root, parsed, output, error);
         using var signals = new StopSignals(error);
         try
         {
-            if (parsed.Action is not System.CommandLine.Help.HelpAction)
-                LeanRuntime.Initialize(
-                    new RuntimeOptions(
-                        CheckThreads(parsed.GetValue(Threads), error),
-                        LoadLibTorch: !(BenchCommand.RunsOnOnnxRuntimeAlone(parsed) || ModelIsOnnxFile(parsed))
-                    )
-                );
+            LeanRuntime.Initialize(
+                new RuntimeOptions(
+                    CheckThreads(parsed.GetValue(Threads), error),
+                    LoadLibTorch: !(BenchCommand.RunsOnOnnxRuntimeAlone(parsed) || ModelIsOnnxFile(parsed))
+                )
+            );
             return parsed.Invoke(
                 new InvocationConfiguration
                 {

@@ -258,6 +258,8 @@ public class CliContractTests : IClassFixture<CliContractTests.Fixture>
             var help = CliTests.Run(command, "--help");
             Assert.Contains(choices, help.Out);
             Assert.DoesNotMatch(@"<[A-Z][A-Za-z]*\|", help.Out);
+            // ... and their defaults too (the parser would print "[default: TorchSharp]").
+            Assert.DoesNotMatch(@"\[default:\s+[A-Z]", help.Out);
         }
     }
 
