@@ -78,7 +78,10 @@ public static class NormFolding
                 {
                     var weight = Floats(conv.weight!);
                     var bias = affine.Absorb(weight, conv.bias is Parameter old ? Floats(old) : null);
-                    using (var folded = tensor(weight).view(conv.weight!.shape))
+                    // The flat tensor is held until the copy is done: a temporary that nothing references can be
+                    // finalised while libtorch makes the view of it (a segfault in THSTensor_view seen in CI).
+                    using (var flat = tensor(weight))
+                    using (var folded = flat.view(conv.weight!.shape))
                         conv.weight!.copy_(folded);
                     if (bias == null)
                         return true;
