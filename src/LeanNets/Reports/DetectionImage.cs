@@ -16,7 +16,7 @@ public static class DetectionImage
         IReadOnlyList<string> classNames, string outputPath)
     {
         using var bitmap = SKBitmap.Decode(imagePath)
-            ?? throw new BadImageException($"{imagePath}: not a readable image");
+            ?? throw BadImageException.Undecodable(imagePath);
         using var surface = SKSurface.Create(new SKImageInfo(bitmap.Width, bitmap.Height));
         var canvas = surface.Canvas;
         canvas.DrawBitmap(bitmap, 0, 0);

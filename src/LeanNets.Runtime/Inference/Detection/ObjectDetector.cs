@@ -100,7 +100,7 @@ public sealed class ObjectDetector : IDisposable
     public IReadOnlyList<DetectedObject> Detect(string imagePath)
     {
         var pixels = ImageFolderDataset.TryDecode(imagePath, out int h, out int w)
-            ?? throw new BadImageException($"{imagePath}: not a readable image");
+            ?? throw BadImageException.Undecodable(imagePath);
         return Detect(pixels, h, w, Path.GetFileName(imagePath));
     }
 
