@@ -60,14 +60,19 @@ public static class LeanNetsCli
 
     /// <summary>Help lists every enum option's choices by their command-line names (`--engine
     /// &lt;torchsharp|onnxruntime&gt;`), not the .NET names the parser would show.</summary>
-    private static void NameChoices(Command command)
+    private static void NameChoices(Command root)
     {
-        foreach (var option in command.Options)
-            if ((Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType) is { IsEnum: true } type)
+        foreach (var option in AllOptions(root))
+            if (ValueTypeOf(option) is { IsEnum: true } type)
                 option.HelpName ??= string.Join("|", Choices(type));
-        foreach (var sub in command.Subcommands)
-            NameChoices(sub);
     }
+
+    /// <summary>Every option of a command and of its subcommands.</summary>
+    private static IEnumerable<Option> AllOptions(Command command) =>
+        command.Options.Concat(command.Subcommands.SelectMany(AllOptions));
+
+    /// <summary>The type an option parses to (a nullable one's underlying type).</summary>
+    private static Type ValueTypeOf(Option option) => Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
 
     /// <summary>The parser's help with every enum default in its command-line name (`[default: torchsharp]`, as
     /// the choices and the messages say it): System.CommandLine 2.0 prints the .NET name and offers no public hook
@@ -77,17 +82,13 @@ public static class LeanNetsCli
         using var help = new StringWriter();
         int code = parsed.Invoke(new InvocationConfiguration { Output = help, Error = error });
         string text = help.ToString();
-        foreach (string name in EnumTypes(root).SelectMany(Enum.GetNames).Distinct())
+        foreach (string name in AllOptions(root).Select(ValueTypeOf).Where(t => t.IsEnum).SelectMany(Enum.GetNames)
+            .Distinct())
             text = System.Text.RegularExpressions.Regex.Replace(text, $@"(\[default:\s+){name}\]",
                 m => m.Groups[1].Value + name.ToLowerInvariant() + "]");
         output.Write(text);
         return code;
     }
-
-    /// <summary>The enum types of every option of a command and its subcommands.</summary>
-    private static IEnumerable<Type> EnumTypes(Command command) =>
-        command.Options.Select(o => Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType).Where(t => t.IsEnum)
-            .Concat(command.Subcommands.SelectMany(EnumTypes));
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -179,7 +180,7 @@ public static class LeanNetsCli
         if (parsed.Errors[0].SymbolResult is System.CommandLine.Parsing.OptionResult { Option: var option } result)
         {
             string given = result.Tokens.FirstOrDefault()?.Value ?? "";
-            Type type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+            Type type = ValueTypeOf(option);
             if (type.IsEnum)
             {
                 return $"{option.Name}: '{given}' is not one of {string.Join(", ", Choices(type))} (see 'leannets "
