@@ -3,7 +3,9 @@
 DIR holds, per model, NAME.safetensors (LeanNets' weights, LeanNets' names) and NAME.io.safetensors (an input
 and LeanNets' eval output). For each: the twin's own constant buffers (fixed kernels, HetConv orders) must equal
 LeanNets', the weights must load strictly, and the twin's eval output must match within 1e-5 of the largest
-logit. Prints one line per model; exits 1 if any fails.
+logit. A detector's file may add targets (rows of image, class, x1, y1, x2, y2) and LeanNets' loss terms on its
+output (total, box, objectness, class): the twin's loss must match within 1e-4 (relative). Prints one line per
+model; exits 1 if any fails.
 """
 import contextlib
 import sys
@@ -11,9 +13,11 @@ from pathlib import Path
 
 import torch
 
-from . import create_model, load_file
+from . import create_detector, create_model, list_detectors, load_file
+from .yolo import yolo_loss
 
 TOLERANCE = 1e-5
+LOSS_TOLERANCE = 1e-4
 _STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
 
 
@@ -32,9 +36,14 @@ def check(weights_path):
     name = weights_path.name[: -len(".safetensors")]
     weights = load_file(str(weights_path))
     io = load_file(str(weights_path.with_name(name + ".io.safetensors")))
-    classes = weights["head.fc.weight"].shape[0]
+    detector = name in list_detectors()
     with _without_random_init():
-        model = create_model(name, num_classes=classes, in_chans=io["input"].shape[1])
+        if detector:
+            classes = weights["heads.0.output.weight"].shape[0] // 3 - 5  # three anchors per scale
+            model = create_detector(name, num_classes=classes, in_chans=io["input"].shape[1])
+        else:
+            classes = weights["head.fc.weight"].shape[0]
+            model = create_model(name, num_classes=classes, in_chans=io["input"].shape[1])
     parameters = dict(model.named_parameters())
     own_buffers = {
         k: v for k, v in model.state_dict().items() if k not in parameters and not k.endswith(_STATISTICS)
@@ -48,7 +57,22 @@ def check(weights_path):
         output = model(io["input"])
     error = (output - io["output"]).abs().max().item()
     scale = max(1.0, io["output"].abs().max().item())
-    return error <= TOLERANCE * scale, f"max difference {error:.2e} (largest logit {scale:.3f})"
+    detail = f"max difference {error:.2e} (largest logit {scale:.3f})"
+    if error > TOLERANCE * scale or "targets" not in io:
+        return error <= TOLERANCE * scale, detail
+    return _check_loss(model, io, detail)
+
+
+def _check_loss(model, io, detail):
+    """The twin's YOLO loss on LeanNets' output and targets against LeanNets' terms."""
+    rows = io["targets"].tolist()
+    targets = [[(int(r[1]), tuple(r[2:])) for r in rows if int(r[0]) == n] for n in range(io["output"].shape[0])]
+    total, box, objectness, cls, _ = yolo_loss(io["output"], targets, model.anchors, model.num_classes,
+                                               io["input"].shape[-1])
+    ours = torch.tensor([total.item(), box, objectness, cls])
+    error = ((ours - io["loss"]).abs() / io["loss"].abs().clamp_min(1e-6)).max().item()
+    terms = ", ".join(f"{v:.4f}" for v in io["loss"].tolist())
+    return error <= LOSS_TOLERANCE, f"{detail}; loss terms ({terms}) relative difference {error:.2e}"
 
 
 def main(folder):

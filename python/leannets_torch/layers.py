@@ -21,6 +21,7 @@ def activation(kind):
         "relu": lambda: nn.ReLU(inplace=True),
         "relu6": lambda: nn.ReLU6(inplace=True),
         "silu": lambda: nn.SiLU(inplace=True),
+        "leaky_relu": lambda: nn.LeakyReLU(0.1, inplace=True),
         "hardsigmoid": nn.Hardsigmoid,
         "sigmoid": nn.Sigmoid,
     }[kind]()

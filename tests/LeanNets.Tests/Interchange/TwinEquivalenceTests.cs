@@ -1,7 +1,9 @@
 using System.Globalization;
 using LeanNets.Interchange;
 using LeanNets.Models;
+using LeanNets.Models.Detection;
 using LeanNets.Tests.Export;
+using LeanNets.Training.Tasks;
 using static TorchSharp.torch;
 
 namespace LeanNets.Tests.Interchange;
@@ -20,6 +22,7 @@ public class TwinEquivalenceTests
         ModelFamily.Vgg,
         ModelFamily.MobileNetV1,
         ModelFamily.MobileNetV2,
+        ModelFamily.Darknet,
     ];
 
     public static TheoryData<ModelFamily> Families() => [.. TwinFamilies];
@@ -51,6 +54,74 @@ public class TwinEquivalenceTests
         var failures = lines.Where(l => !l.StartsWith("ok ", StringComparison.Ordinal));
         Assert.True(code == 0, string.Join('\n', failures) + error);
         Assert.Equal(specs.Count, lines.Length);
+    }
+
+    [SkippableFact]
+    public void TheTwinBuildsEveryDetector()
+    {
+        PythonReference.Require("torch");
+        var (code, output, error) = PythonReference.Run(
+            "-c",
+            "import leannets_torch as L; print('\\n'.join(L.list_detectors()))"
+        );
+        Assert.True(code == 0, error);
+        var expected = DetectorRegistry.List().Select(s => s.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>The narrow detectors (standard and DualConv heads and backbone; the full-width rows differ only in
+    /// widths and conv groups, each checked in the classifiers) give the same raw predictions from the same weights,
+    /// and the twin's YOLO loss on them and a few objects equals LeanNets' term by term (the same objective for
+    /// scale-out training).</summary>
+    [SkippableFact]
+    public void SameDetectorWeightsGiveTheSameOutputsAndLoss()
+    {
+        PythonReference.Require("torch", "torchvision");
+        using var dir = new TempFolder();
+        string[] names = ["yolov3_w25", "yolov3_w25_dualconv_g4", "yolov3_w50"];
+        foreach (string name in names)
+            WriteDetectorCase(dir, name);
+        var (code, output, error) = PythonReference.Run("-m", "leannets_torch.check", dir.Path);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(code == 0, output + error);
+        Assert.Equal(names.Length, lines.Length);
+        Assert.All(lines, l => Assert.Contains("loss terms", l, StringComparison.Ordinal));
+    }
+
+    /// <summary>A 3-class detector at 96x96 (three scales of 3x3, 6x6 and 12x12 cells): its weights, an input, its
+    /// eval output, and LeanNets' loss on that output for objects of every scale (small to large, one at the
+    /// picture's edge).</summary>
+    private static void WriteDetectorCase(TempFolder dir, string name)
+    {
+        const int side = 96;
+        using var model = DetectorRegistry.Get(name).Create(3);
+        OnnxExportTests.Randomise(model);
+        model.eval();
+        manual_seed(5);
+        using var input = randn(2, 3, side, side);
+        using var noGrad = no_grad();
+        using var output = model.forward(input);
+        IReadOnlyList<TargetBox>[] targets =
+        [
+            [new(0, new(10, 12, 22, 30)), new(2, new(30, 20, 90, 80))],
+            [new(1, new(0, 50, 40, 96)), new(0, new(60.5f, 5.25f, 70, 17))],
+        ];
+        var terms = YoloLoss.For(model).Compute(output, targets, side);
+        using var total = terms.Total;
+        using var loss = tensor(new[] { total.item<float>(), (float)terms.Box, (float)terms.Objectness,
+            (float)terms.Class });
+        using var rows = tensor(targets.SelectMany((image, n) => image.SelectMany(t => new[]
+            { n, t.Class, t.Box.X1, t.Box.Y1, t.Box.X2, t.Box.Y2 })).ToArray()).view(-1, 6);
+        using (var weights = WeightLoader.Export(model, name, WeightNaming.LeanNets))
+            WeightFile.Write(dir.File(name + ".safetensors"), weights);
+        var io = new Dictionary<string, Tensor>
+        {
+            ["input"] = input,
+            ["output"] = output,
+            ["targets"] = rows,
+            ["loss"] = loss,
+        };
+        WeightFile.Write(dir.File(name + ".io.safetensors"), new StateDict(io, ownsTensors: false));
     }
 
     /// <summary>Every row but five of the seven 1000-class VGG-16s: each is 125-138M parameters (half a gigabyte
