@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using LeanNets.Data.Detection;
 using LeanNets.Interchange;
 using LeanNets.Tests.Cli;
 using LeanNets.Tests.Data;
@@ -128,6 +130,50 @@ public partial class InterchangeCliTests
         Assert.True(code == 0, error);
         double leannets = Top1(LeanNetsTop1(), output);
         Assert.True(Math.Abs(pytorch - leannets) <= 0.1, $"PyTorch {pytorch}% vs LeanNets {leannets}%");
+    }
+
+    /// <summary>The same path for a detector: two processes train the twin's `yolov3_w25` on a synthetic VOC set
+    /// (LeanNets' letterbox, augmentation, loss and metric in the twin); LeanNets reads the card the twin wrote
+    /// (size, classes, anchors) and scores the weights within one mAP point of the twin's own figure.</summary>
+    [SkippableFact]
+    public void TorchrunDetectorTrainingEvaluatesTheSameInLeanNets()
+    {
+        PythonReference.Require("torch", "torchvision");
+        using var dir = new TempFolder();
+        string data = dir.File("voc"), weights = dir.File("ddp.safetensors");
+        SyntheticShapes.Write(data, 16, "train", 64, seed: 1);
+        SyntheticShapes.Write(data, 8, "val", 64, seed: 2);
+        string[] launch =
+        [
+            "--nnodes", "1", "--nproc_per_node", "2", "--rdzv_backend", "c10d",
+            "--rdzv_endpoint", $"127.0.0.1:{FreePort()}", "--rdzv_id", Guid.NewGuid().ToString("N"),
+            .. TorchrunCompatibility,
+        ];
+        string[] script =
+        [
+            RepositoryRoot.File("python", "train_ddp.py"), "yolov3_w25", "--task", "detect", "--data", data,
+            "--output", weights, "--input-size", "64", "--epochs", "20", "--batch-size", "4", "--lr", "0.01",
+            "--clip-grad", "10",
+        ];
+        var (status, stdout, stderr) = ChildProcess.Run(
+            ChildProcess.Start("/usr/bin/torchrun", [.. launch, .. script]),
+            TimeSpan.FromMinutes(4)
+        );
+        Assert.True(status == 0, stdout + stderr);
+        // torchrun prefixes each line with its process ("[default0]:").
+        string line = stdout.Split('\n').Last(l => l.Contains("\"map07\"", StringComparison.Ordinal));
+        using var summary = JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]);
+        double pytorch = summary.RootElement.GetProperty("map07").GetDouble();
+
+        var (code, _, error) = CliTests.Run("eval", "yolov3_w25", "--weights", weights, "--data", data, "--output",
+            dir.File("eval"));
+        Assert.True(code == 0, error);
+        using var eval = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("eval"), "eval.json")));
+        Assert.Equal(64, eval.RootElement.GetProperty("input_size").GetInt32());
+        double leannets = 100 * eval.RootElement.GetProperty("map_voc07").GetDouble();
+        // Twenty epochs learn the shapes well past chance, so the comparison is between two real scores.
+        Assert.True(pytorch > 10, $"the twin scored {pytorch}%: training did not learn");
+        Assert.True(Math.Abs(pytorch - leannets) <= 1, $"PyTorch {pytorch}% vs LeanNets {leannets}%");
     }
 
     private static int FreePort()
