@@ -37,7 +37,8 @@ public static class TrainCommand
         var stepGamma = Make<double?>("--step-gamma", "step schedule: decay factor");
         var smoothing = Make<double?>("--label-smoothing", "label smoothing of the cross-entropy");
         var clip = Make<double?>("--clip-grad", "clip the gradient norm (0 = off)");
-        var ema = Make<double?>("--ema", "EMA decay of the weights per step (0 = off), e.g. 0.999");
+        var ema = Make<double?>("--ema", "EMA decay of the weights per step (0 = off), e.g. 0.999; the average "
+            + "picks the best epoch and is the best weights");
         var augment = Make<Augmentation?>("--augment", "none, cifar (pad 4, random crop, flip) or imagenet "
             + "(random-resized crop, flip); a detector takes none or its default (zoom, shift, flip, colour)");
         var pad = Make<int?>("--pad", "random-crop padding (pixels)");

@@ -15,10 +15,17 @@ internal static class ClassificationRunPage
         AtomicFile.WriteAllText(Path.Combine(runDirectory, RunReport.Page), Html(state));
     }
 
+    /// <summary>With an EMA the average's score picks the epoch and its weights are the best ones: the model's own
+    /// score is given beside it.</summary>
+    private static string Average(EpochMetrics best) =>
+        best.EmaScore.HasValue
+            ? string.Create(CultureInfo.InvariantCulture, $"moving average; model {100 * best[TestTop1]:F2}%, ")
+            : "";
+
     private static string Html(TrainingState state)
     {
         var o = state.Options;
-        var best = state.History.OrderByDescending(m => m.Score).FirstOrDefault();
+        var best = state.History.FirstOrDefault(m => m.Epoch == state.BestEpoch);
         var sb = RunReport.Html("LeanNets run: " + o.Model);
         sb.Append("<h1>")
             .Append(WebUtility.HtmlEncode(o.Model))
@@ -28,7 +35,8 @@ internal static class ClassificationRunPage
         if (best != null)
             sb.Append(
                 CultureInfo.InvariantCulture,
-                $"<p>Best test top-1 <b>{100 * best[TestTop1]:F2}%</b> (top-5 {100 * best[TestTop5]:F2}%) at epoch "
+                $"<p>Best test top-1 <b>{100 * best.Selection:F2}%</b> ({Average(best)}top-5 "
+                    + $"{100 * best[TestTop5]:F2}%) at epoch "
                     + $"{best.Epoch} of {state.CompletedEpochs} completed; recipe "
                     + $"<code>{WebUtility.HtmlEncode(o.Recipe)}</code>.</p>"
             );

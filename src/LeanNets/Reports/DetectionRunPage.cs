@@ -69,10 +69,14 @@ public static class DetectionRunPage
             .Append("</h1>");
         if (state.History.Count > 0)
         {
-            var best = state.History.MaxBy(e => e.Score)!;
+            var best = state.History.Single(e => e.Epoch == state.BestEpoch);
+            // With an EMA the average's score picks the epoch and its weights are the best ones.
+            string average = best.EmaScore.HasValue
+                ? string.Create(CultureInfo.InvariantCulture, $"moving average; model {100 * best[Map07]:F1}%, ")
+                : "";
             sb.Append(
                 CultureInfo.InvariantCulture,
-                $"<p>Best mAP@0.5 <b id=\"best-map\">{100 * best[Map07]:F1}%</b> (VOC07 11-point; "
+                $"<p>Best mAP@0.5 <b id=\"best-map\">{100 * best.Selection:F1}%</b> (VOC07 11-point; {average}"
                     + $"{100 * best[MapArea]:F1}% all-point) at epoch {best.Epoch} of {state.CompletedEpochs} "
                     + $"completed, {o.InputSize}x{o.InputSize} inputs; its weights are "
                     + $"<code>{Trainer.BestWeights}</code>.</p>"

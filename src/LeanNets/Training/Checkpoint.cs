@@ -14,12 +14,12 @@ public sealed record TrainingState(TrainOptions Options, int CompletedEpochs, lo
     /// <summary>The data's class names in label order.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
-    /// <summary>The best score so far (test top-1 of a classifier, 11-point mAP of a detector); 0 before any
-    /// epoch.</summary>
-    public double BestScore => History.Count == 0 ? 0 : History.Max(m => m.Score);
+    /// <summary>The best score so far (test top-1 of a classifier, 11-point mAP of a detector; the EMA's when the
+    /// run keeps one: <see cref="EpochMetrics.Selection"/>); 0 before any epoch.</summary>
+    public double BestScore => History.Count == 0 ? 0 : History.Max(m => m.Selection);
 
     /// <summary>The first epoch with the best score (0 before any epoch): the one the best files hold.</summary>
-    public int BestEpoch => History.Count == 0 ? 0 : History.MaxBy(m => m.Score)!.Epoch;
+    public int BestEpoch => History.Count == 0 ? 0 : History.MaxBy(m => m.Selection)!.Epoch;
 
     /// <summary>The state, checked as options are: a header LeanNets did not write is named, never used.</summary>
     internal TrainingState Checked(string path)
@@ -99,7 +99,7 @@ public static class Checkpoint
         var model = TrainingTasks.CreateModel(state.Options);
         try
         {
-            Load(path, model);
+            LoadEvaluated(path, model);
         }
         catch
         {
@@ -108,6 +108,11 @@ public static class Checkpoint
         }
         return (model, state);
     }
+
+    /// <summary>Loads the weights a checkpoint is used with (evaluation, export, fine-tuning): the EMA's when the
+    /// run kept one, since its best epochs are chosen on the average's score; else the model's.</summary>
+    public static TrainingState LoadEvaluated(string path, nn.Module model) =>
+        Load(path, model, ema: ReadState(path).Options.EmaDecay > 0 ? model : null);
 
     /// <summary>Loads weights (and optimizer, RNG, EMA when given) into already built modules.</summary>
     public static TrainingState Load(
@@ -163,8 +168,12 @@ public static class Checkpoint
 
     private static void SkipOptimizer(BinaryReader reader, nn.Module model, TrainOptions options)
     {
-        // Reading the optimizer section needs an optimizer of the same shape; build a throwaway one.
-        using var throwaway = new Optimizer(model, options);
+        // Reading the optimizer section needs an optimizer over the parameters the run trained: a throwaway one,
+        // on a fresh model with the run's freezing when it froze some (the given model keeps its flags).
+        using var frozen = options.Freeze != null ? TrainingTasks.CreateModel(options) : null;
+        if (frozen != null)
+            Freezing.Apply(frozen, options.Freeze);
+        using var throwaway = new Optimizer(frozen ?? model, options);
         throwaway.Load(reader);
     }
 }

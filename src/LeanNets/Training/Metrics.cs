@@ -17,7 +17,7 @@ public static class Metrics
 
 /// <summary>One epoch's results, as written to metrics.csv and metrics.jsonl: the engine's figures (learning
 /// rate, training loss, time) and the task's named ones (<see cref="Values"/>: training terms, then evaluation
-/// figures), with the score that picks the best epoch.</summary>
+/// figures), with the model's score and, when the run keeps an EMA, the average's.</summary>
 public sealed record EpochMetrics(
     int Epoch,
     double LearningRate,
@@ -29,6 +29,10 @@ public sealed record EpochMetrics(
     double? EmaScore = null
 )
 {
+    /// <summary>The score that picks the best epoch: the EMA's when the run keeps one (its weights are the ones
+    /// saved as best, as timm selects on the average when it has one), else the model's.</summary>
+    public double Selection => EmaScore ?? Score;
+
     /// <summary>A task figure by name.</summary>
     public double this[string name] =>
         Values.TryGetValue(name, out var value)

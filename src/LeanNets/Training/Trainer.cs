@@ -32,9 +32,9 @@ public sealed record ResumeRequest(
 /// The training engine of every task (<see cref="ITrainingTask"/>: classification, detection). It owns the
 /// loop: the schedule, the optimizer, gradient clipping, the weights' moving average, the divergence and memory
 /// checks, fine-tuning's start, deterministic threads, and a commit after every epoch: last.ckpt (atomic), then,
-/// when the epoch is the best so far, best.ckpt (a copy) and best.safetensors (portable weights with their
-/// model card). Everything random derives from the seed (weights, data order, augmentation, dropout), so a
-/// killed run resumes exactly where it stopped.
+/// when the epoch is the best so far (on the EMA's score when the run keeps one), best.ckpt (a copy) and
+/// best.safetensors (portable weights, the EMA's when kept, with their model card). Everything random derives
+/// from the seed (weights, data order, augmentation, dropout), so a killed run resumes exactly where it stopped.
 /// </summary>
 public static class Trainer
 {
@@ -140,7 +140,7 @@ public static class Trainer
                         + string.Join(", ", task.ClassNames)
                 );
             state = saved with { Options = options, Data = task.Input, ClassNames = task.ClassNames };
-            FinishCommit(runDir, state, model, card);
+            FinishCommit(runDir, state, ema ?? model, card);
         }
         AtomicFile.WriteAllText(Path.Combine(runDir, ClassesFile), string.Join('\n', task.ClassNames) + "\n");
 
@@ -194,7 +194,7 @@ public static class Trainer
             var metrics = new EpochMetrics(epoch + 1, trained.LearningRate, trained.Loss,
                 trained.Terms.Concat(lastEval.Metrics).ToDictionary(t => t.Name, t => t.Value), lastEval.Score,
                 trained.Seconds, trained.ImagesPerSecond, emaScore);
-            bool best = state.History.Count == 0 || lastEval.Score > state.BestScore;
+            bool best = state.History.Count == 0 || metrics.Selection > state.BestScore;
             state = state with
             {
                 CompletedEpochs = epoch + 1,
@@ -221,7 +221,7 @@ public static class Trainer
         TrainingState state,
         nn.Module<Tensor, Tensor> model,
         Optimizer optimizer,
-        nn.Module? ema,
+        nn.Module<Tensor, Tensor>? ema,
         ModelCard? bestCard,
         IReadOnlyList<ICommitObserver> observers
     )
@@ -230,7 +230,7 @@ public static class Trainer
         foreach (var o in observers)
             o.OnCommitStep(state.CompletedEpochs, CommitSteps.LastWritten);
         if (bestCard != null)
-            WriteBest(runDir, model, bestCard);
+            WriteBest(runDir, ema ?? model, bestCard);
         foreach (var o in observers)
             o.OnCommitStep(state.CompletedEpochs, CommitSteps.BestWritten);
     }
@@ -243,8 +243,8 @@ public static class Trainer
         AtomicFile.Copy(Path.Combine(runDir, LastCheckpoint), Path.Combine(runDir, BestCheckpoint));
     }
 
-    /// <summary>Redoes the best files when the last commit stopped before them (the model holds the last epoch's
-    /// weights, which are the best ones then).</summary>
+    /// <summary>Redoes the best files when the last commit stopped before them (the model, or the EMA when the run
+    /// keeps one, holds the last epoch's weights, which are the best ones then).</summary>
     private static void FinishCommit(string runDir, TrainingState state, nn.Module<Tensor, Tensor> model,
         ModelCard card)
     {

@@ -212,7 +212,22 @@ public class DetectionTrainingTests
         // The resume continues with AdamW's moments and the average from the checkpoint.
         (code, _, error) = CliTests.Run("train", "--resume", run, "--epochs", "2", "--no-tensorboard");
         Assert.True(code == 0, error);
-        Assert.Equal(2, Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint)).History.Count);
+        var resumed = Checkpoint.ReadState(Path.Combine(run, Trainer.LastCheckpoint));
+        Assert.Equal(2, resumed.History.Count);
+        // The best epoch is the average's, and the best files hold the average (what eval and export load from a
+        // checkpoint as well), not the raw weights the checkpoint also keeps.
+        Assert.Equal(resumed.History.MaxBy(m => m.EmaScore)!.Epoch, resumed.BestEpoch);
+        string bestCheckpoint = Path.Combine(run, Trainer.BestCheckpoint);
+        var (average, _) = Checkpoint.LoadModel(bestCheckpoint);
+        using (average)
+        using (var raw = TrainingTasks.CreateModel(resumed.Options))
+        using (var best = WeightFile.Read(Path.Combine(run, Trainer.BestWeights)))
+        {
+            Checkpoint.Load(bestCheckpoint, raw);
+            var averaged = average.state_dict();
+            Assert.All(averaged, p => Assert.True(best.Tensors[p.Key].allclose(p.Value, 0, 0), p.Key));
+            Assert.Contains(raw.state_dict(), p => !p.Value.allclose(averaged[p.Key], 0, 0));
+        }
         // A classifier's weights do not fit a detector: one line, no run left behind.
         string classifier = dir.File("classifier.safetensors");
         using (var other = LeanNets.Models.ModelRegistry.Create("vgnetg_1_0mp_cifar"))
