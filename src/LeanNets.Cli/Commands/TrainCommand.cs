@@ -62,6 +62,9 @@ public static class TrainCommand
             + "the training boxes) or a file of width,height lines");
         var mosaic = Make<double?>("--mosaic", "detectors: chance of a four-picture mosaic per training image");
         var closeMosaic = Make<int?>("--close-mosaic", "detectors: train the last N epochs without mosaics");
+        var shear = Make<double?>("--shear", "detectors: shear angles in degrees drawn from [-x, x] per axis");
+        var multiScale = Make<double?>("--multi-scale", "detectors: each batch at a side drawn from [(1 - x) S, "
+            + "(1 + x) S], a multiple of 32");
         var skipBad = Make<bool>("--skip-bad", "skip unreadable images or bad annotations, counting them");
         var outputDir = Make<string?>("--output", "run directory (default runs/MODEL-TIME)");
         var resume = Make<string?>("--resume", "continue a run (directory or checkpoint file) to its own epochs, "
@@ -75,7 +78,7 @@ public static class TrainCommand
         foreach (Option option in new Option[] { data, recipe, epochs, batch, lr, optimizer, momentum, nesterov, wd,
             schedule, warmup, stepEvery, stepGamma, smoothing, clip, ema, augment, pad, flip, inputSize, classes,
             channels, seed, initFrom, freeze, backboneLr, deterministic, prefetch, limitTrain, limitTest, skipBad,
-            anchors, mosaic, closeMosaic, outputDir, resume, force, noTensorBoard, task })
+            anchors, mosaic, closeMosaic, shear, multiScale, outputDir, resume, force, noTensorBoard, task })
             command.Options.Add(option);
         command.SetAction(p =>
         {
@@ -120,6 +123,8 @@ public static class TrainCommand
                 Anchors = p.GetValue(anchors),
                 Mosaic = p.GetValue(mosaic),
                 CloseMosaic = p.GetValue(closeMosaic),
+                Shear = p.GetValue(shear),
+                MultiScale = p.GetValue(multiScale),
             };
             var observers = new List<ITrainingObserver>
             {

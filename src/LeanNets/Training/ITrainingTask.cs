@@ -39,6 +39,10 @@ public interface ITrainingTask : IDisposable
     /// <summary>How the images became inputs (recorded in the run and in every file's model card).</summary>
     Data.DataConfig Input { get; }
 
+    /// <summary>The largest side a training batch has (multi-scale training goes above the input size): the
+    /// memory check before the first batch is made at it.</summary>
+    int LargestTrainingSide => Input.InputSize;
+
     int BatchesPerEpoch { get; }
 
     /// <summary>Unreadable images left out (SkipBad), training and evaluation data together.</summary>

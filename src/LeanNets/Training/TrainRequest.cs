@@ -65,6 +65,12 @@ public sealed record TrainRequest
     /// <summary>A detector's last epochs without mosaics (default 0).</summary>
     public int? CloseMosaic { get; init; }
 
+    /// <summary>A detector's shear spread in degrees (default 0).</summary>
+    public double? Shear { get; init; }
+
+    /// <summary>A detector's multi-scale spread of the input side per batch (default 0).</summary>
+    public double? MultiScale { get; init; }
+
     /// <summary>Trains (or resumes) and reports to the observers.</summary>
     public TrainResult Run(IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel = default)
     {
@@ -102,7 +108,8 @@ public sealed record TrainRequest
         }
         else
         {
-            if (Given().FirstOrDefault(s => s is "--anchors" or "--mosaic" or "--close-mosaic") is string detectorOnly)
+            if (Given().FirstOrDefault(s => s is "--anchors" or "--mosaic" or "--close-mosaic" or "--shear"
+                    or "--multi-scale") is string detectorOnly)
                 throw new LeanNetsUsageException($"{detectorOnly} is for detectors; {model} is a classifier");
             o = Tasks.ClassificationTask.WithRecipe(model, data, Recipe ?? "default", BatchSize);
             if (Augment is Augmentation augment)
@@ -157,6 +164,8 @@ public sealed record TrainRequest
         {
             MosaicChance = Mosaic ?? augment.MosaicChance,
             CloseMosaic = CloseMosaic ?? augment.CloseMosaic,
+            Shear = Shear ?? augment.Shear,
+            MultiScale = MultiScale ?? augment.MultiScale,
         };
         return Flip is bool flip ? augment with { Flip = flip } : augment;
     }
@@ -187,7 +196,8 @@ public sealed record TrainRequest
             ("--prefetch", Prefetch != null),
             ("--limit-train", LimitTrain != null), ("--limit-test", LimitTest != null), ("--skip-bad", SkipBad),
             ("--anchors", Anchors != null), ("--mosaic", Mosaic != null),
-            ("--close-mosaic", CloseMosaic != null),
+            ("--close-mosaic", CloseMosaic != null), ("--shear", Shear != null),
+            ("--multi-scale", MultiScale != null),
         ];
         return all.Where(s => s.Set).Select(s => s.Name);
     }

@@ -119,7 +119,7 @@ public static class Trainer
         options = task.Options;
         torch.random.manual_seed(options.Seed);
         using var model = task.CreateModel();
-        var input = new InputShape(task.Input.Channels, task.Input.InputSize, task.Input.InputSize);
+        var input = new InputShape(task.Input.Channels, task.LargestTrainingSide, task.LargestTrainingSide);
         MemoryEstimate.RequireFits(model, input, options.BatchSize);
         string? initialized = !resume && options.InitFrom is string init ? task.InitializeFrom(model, init) : null;
         using var ema = options.EmaDecay > 0 ? task.CreateModel() : null;

@@ -35,6 +35,8 @@ public class DetectionAugmentationTests
             { "desaturated", new(1, 0, 0, false, 1, 1, 0.5f) },
             { "all at once", new(1.2f, -6, 5, true, 0.8f, 1.2f, 1.4f) },
             { "pushed half out", new(1, 55, 0, false, 1, 1, 1) },
+            { "sheared", new(1, 0, 0, false, 1, 1, 1, 0.2f, -0.15f) },
+            { "all at once, sheared", new(1.2f, -6, 5, true, 0.8f, 1.2f, 1.4f, -0.12f, 0.1f) },
         };
 
     [Theory]
@@ -46,7 +48,7 @@ public class DetectionAugmentationTests
         var box = Assert.Single(boxes).Box;
         Assert.True(found is not null, $"{name}: the object left the picture");
         AssertNear(box, found.Value, name);
-        if (draw is { Zoom: 1, ShiftX: 0, ShiftY: 0 })
+        if (draw is { Zoom: 1, ShiftX: 0, ShiftY: 0, ShearX: 0, ShearY: 0 })
             // Without zoom or shift the box moves by whole pixels: float32 round-off only.
             Near.Equal(draw.Flip ? Size - Drawn.X2 : Drawn.X1, box.X1, 1e-3);
     }
@@ -54,7 +56,7 @@ public class DetectionAugmentationTests
     [Fact]
     public void RandomDrawsKeepBoxesOnObjectsAndDropObjectsPushedOut()
     {
-        var augmentation = new DetectionAugmentation { Scale = 0.5, Translate = 0.4 };
+        var augmentation = new DetectionAugmentation { Scale = 0.5, Translate = 0.4, Shear = 10 };
         var rng = new Random(3);
         int dropped = 0;
         for (int i = 0; i < 40; i++)
@@ -142,6 +144,20 @@ public class DetectionAugmentationTests
         var alone = Assert.Throws<LeanNetsUsageException>(
             () => new DetectionAugmentation { CloseMosaic = 5 }.Validate());
         Assert.Contains("no --mosaic chance is given", alone.Message);
+        var shear = Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { Shear = 45 }.Validate());
+        Assert.Contains("shear must be in [0, 45) degrees, got 45", shear.Message);
+        Assert.Throws<LeanNetsUsageException>(() => new DetectionAugmentation { MultiScale = 1 }.Validate());
+    }
+
+    /// <summary>Multi-scale sides are the stride's multiples within the spread, the input size always among them;
+    /// without a spread only the input size.</summary>
+    [Fact]
+    public void MultiScaleSidesAreStrideMultiplesAroundTheInputSize()
+    {
+        Assert.Equal([128, 160, 192, 224, 256, 288, 320, 352, 384], DetectionTask.MultiScaleSides(256, 0.5));
+        Assert.Equal([256], DetectionTask.MultiScaleSides(256, 0));
+        Assert.Equal([224, 256, 288], DetectionTask.MultiScaleSides(256, 0.125));
+        Assert.Equal([32, 64, 96], DetectionTask.MultiScaleSides(64, 0.5));
     }
 
     /// <summary>Close-mosaic: of 10 epochs (0-based), the last 3 train without mosaics, the rest keep the chance,

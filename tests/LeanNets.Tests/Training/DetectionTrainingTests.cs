@@ -278,7 +278,8 @@ public class DetectionTrainingTests
     /// <summary>Data with a training split only trains on nine tenths and evaluates on the held-out tenth, says
     /// so at the start and records "auto" with the seed, so a resume holds out the same images. `--anchors auto`
     /// fits the anchors to the training boxes, prints them with their fit, and the run and its best weights' card
-    /// carry them. Close-mosaic is said at the start and recorded in the run.</summary>
+    /// carry them. Close-mosaic and multi-scale sides are said at the start and, with the shear, recorded in the
+    /// run.</summary>
     [Fact]
     public void DataWithoutAnEvaluationSplitHoldsATenthOut()
     {
@@ -286,9 +287,10 @@ public class DetectionTrainingTests
         SyntheticShapes.Write(dir.File("voc"), 10, "train", 64, seed: 5);
         var (code, output, error) = CliTests.Run(
             "train", "yolov3_w25", "--data", dir.File("voc"), "--epochs", "2", "--batch-size", "3", "--input-size",
-            "64", "--anchors", "auto", "--mosaic", "0.5", "--close-mosaic", "1", "--output", dir.File("run"),
-            "--no-tensorboard");
+            "64", "--anchors", "auto", "--mosaic", "0.5", "--close-mosaic", "1", "--shear", "5", "--multi-scale",
+            "0.5", "--output", dir.File("run"), "--no-tensorboard");
         Assert.True(code == 0, error);
+        Assert.Contains("multi-scale training: each batch at 32, 64, 96 px, drawn at random", output);
         Assert.Contains("mosaics (chance 0.5) in epochs 1-1, whole pictures in the last 1", output);
         Assert.Contains("the data has no evaluation split: 1 of its 10 training images (10%) are held out", output);
         Assert.Contains("3 batches of 3", output); // 9 images train (10 would make 4 batches)
@@ -296,7 +298,8 @@ public class DetectionTrainingTests
         Assert.Contains("mean best IoU", output);
         var state = Checkpoint.ReadState(Path.Combine(dir.File("run"), Trainer.LastCheckpoint));
         Assert.Equal(VocDataset.AutoSplit, state.Options.EvalSplit);
-        Assert.Equal(1, state.Options.DetectionAugment!.CloseMosaic);
+        Assert.Equal((1, 5.0, 0.5), (state.Options.DetectionAugment!.CloseMosaic, state.Options.DetectionAugment.Shear,
+            state.Options.DetectionAugment.MultiScale));
         var anchors = state.Options.Anchors!;
         Assert.Equal(9, anchors.Count);
         Assert.NotEqual(YoloLayout.DefaultAnchors[0].Width, anchors[0][0]);

@@ -3,7 +3,7 @@ using LeanNets.Models.Detection;
 namespace LeanNets.Data.Detection;
 
 /// <summary>
-/// Random training transforms of a letterboxed square image and its boxes: a zoom about the centre, a
+/// Random training transforms of a letterboxed square image and its boxes: a shear and a zoom about the centre, a
 /// translation, a horizontal flip (one affine map applied to pixels and boxes alike) and colour jitter
 /// (brightness, contrast, saturation; pixels only). Boxes are clipped to the image; one that keeps less than
 /// <see cref="MinVisible"/> of its area, or becomes thinner than two pixels, is dropped rather than asking
@@ -16,7 +16,15 @@ public sealed record DetectionAugmentation
 
     /// <summary>Shifts are drawn from [-Translate, Translate] of the side, per axis.</summary>
     public double Translate { get; init; } = 0.1;
+
+    /// <summary>Shear angles in degrees, drawn per axis from [-Shear, Shear] (Ultralytics' shear; default 0, off).
+    /// A sheared box is the one enclosing its sheared corners, as for a box without an outline.</summary>
+    public double Shear { get; init; }
     public bool Flip { get; init; } = true;
+
+    /// <summary>Multi-scale training: each batch is resized to a side drawn from [(1 - x) S, (1 + x) S] at a
+    /// multiple of the stride 32 (S the input size; YOLOv3's and Ultralytics' multi_scale); 0 is off.</summary>
+    public double MultiScale { get; init; }
 
     /// <summary>Brightness and contrast factors in [1 - x, 1 + x].</summary>
     public double Brightness { get; init; } = 0.25;
@@ -63,6 +71,8 @@ public sealed record DetectionAugmentation
     {
         Bounds.Require(Scale is >= 0 and < 1, "augmentation zoom spread", Scale, "[0, 1)");
         Bounds.Require(Translate is >= 0 and <= 1, "augmentation shift", Translate, "[0, 1]");
+        Bounds.Require(Shear is >= 0 and < 45, "shear", Shear, "[0, 45) degrees");
+        Bounds.Require(MultiScale is >= 0 and < 1, "multi-scale spread", MultiScale, "[0, 1)");
         foreach (var (what, value) in new[] { ("brightness", Brightness), ("contrast", Contrast),
             ("saturation", Saturation) })
             Bounds.Require(value is >= 0 and <= 1, $"augmentation {what} spread", value, "[0, 1]");
@@ -73,23 +83,27 @@ public sealed record DetectionAugmentation
             throw new LeanNetsUsageException("--close-mosaic ends mosaics early, but no --mosaic chance is given");
     }
 
-    /// <summary>One draw of the random parameters.</summary>
+    /// <summary>One draw of the random parameters; the shears are tangents (x moves by ShearX times the height
+    /// above the centre, y by ShearY times the offset across it).</summary>
     public sealed record Draw(float Zoom, float ShiftX, float ShiftY, bool Flip, float Brightness, float Contrast,
-        float Saturation);
+        float Saturation, float ShearX = 0, float ShearY = 0);
 
     public Draw Sample(Random rng, int size)
     {
         float Around1(double spread) => (float)(1 + spread * (2 * rng.NextDouble() - 1));
         float Shift() => (float)(Translate * size * (2 * rng.NextDouble() - 1));
-        return new Draw(Around1(Scale), Shift(), Shift(), Flip && rng.Next(2) == 1, Around1(Brightness),
+        var draw = new Draw(Around1(Scale), Shift(), Shift(), Flip && rng.Next(2) == 1, Around1(Brightness),
             Around1(Contrast), Around1(Saturation));
+        // Drawn only when asked for, so runs without shear keep their random stream.
+        float Tilt() => (float)Math.Tan(Shear * Math.PI / 180 * (2 * rng.NextDouble() - 1));
+        return Shear > 0 ? draw with { ShearX = Tilt(), ShearY = Tilt() } : draw;
     }
 
-    /// <summary>Where a point of the input lands: zoom about the centre, shift, then mirror.</summary>
+    /// <summary>Where a point of the input lands: shear and zoom about the centre, shift, then mirror.</summary>
     private static (float X, float Y) Forward(Draw d, int size, float x, float y)
     {
-        float c = size / 2f;
-        float ox = (x - c) * d.Zoom + c + d.ShiftX, oy = (y - c) * d.Zoom + c + d.ShiftY;
+        float c = size / 2f, u = x - c, v = y - c;
+        float ox = (u + d.ShearX * v) * d.Zoom + c + d.ShiftX, oy = (d.ShearY * u + v) * d.Zoom + c + d.ShiftY;
         return (d.Flip ? size - ox : ox, oy);
     }
 
@@ -99,15 +113,16 @@ public sealed record DetectionAugmentation
     {
         int plane = size * size;
         var image = new ImageSample(pixels, 3, size, size, 0);
-        float c = size / 2f;
+        float c = size / 2f, det = 1 - d.ShearX * d.ShearY;
         for (int y = 0; y < size; y++)
         {
-            // The inverse map, sampled at pixel centres.
-            float sy = (y + 0.5f - c - d.ShiftY) / d.Zoom + c - 0.5f;
+            // The inverse map, sampled at pixel centres: undo the shift and zoom, then the shear.
+            float v = (y + 0.5f - c - d.ShiftY) / d.Zoom;
             for (int x = 0; x < size; x++)
             {
                 float ox = d.Flip ? size - (x + 0.5f) : x + 0.5f;
-                float sx = (ox - c - d.ShiftX) / d.Zoom + c - 0.5f;
+                float u = (ox - c - d.ShiftX) / d.Zoom;
+                float sx = (u - d.ShearX * v) / det + c - 0.5f, sy = (v - d.ShearY * u) / det + c - 0.5f;
                 bool inside = sy >= -0.5f && sy <= size - 0.5f && sx >= -0.5f && sx <= size - 0.5f;
                 for (int ch = 0; ch < 3; ch++)
                     output[ch * plane + y * size + x] =
@@ -183,19 +198,62 @@ public sealed record DetectionAugmentation
         return (output, boxes);
     }
 
-    /// <summary>The boxes after the draw's geometry, clipped to the image; boxes mostly pushed out are
-    /// dropped.</summary>
+    /// <summary>The boxes after the draw's geometry, clipped to the image: the box is the one enclosing the part
+    /// of the moved outline (a parallelogram under shear) inside the image, so a sheared box cut by the edge stays
+    /// tight; a box keeping less than <see cref="MinVisible"/> of the outline's area is dropped.</summary>
     public IEnumerable<TargetBox> Apply(Draw d, IEnumerable<TargetBox> boxes, int size)
     {
         foreach (var t in boxes)
         {
-            var (ax, ay) = Forward(d, size, t.Box.X1, t.Box.Y1);
-            var (bx, by) = Forward(d, size, t.Box.X2, t.Box.Y2);
-            var moved = new BoundingBox(Math.Min(ax, bx), Math.Min(ay, by), Math.Max(ax, bx), Math.Max(ay, by));
-            var clipped = new BoundingBox(Math.Max(0, moved.X1), Math.Max(0, moved.Y1), Math.Min(size, moved.X2),
-                Math.Min(size, moved.Y2));
-            if (clipped.Width >= 2 && clipped.Height >= 2 && clipped.Area >= MinVisible * moved.Area)
+            var outline = new List<(float X, float Y)>
+            {
+                Forward(d, size, t.Box.X1, t.Box.Y1), Forward(d, size, t.Box.X2, t.Box.Y1),
+                Forward(d, size, t.Box.X2, t.Box.Y2), Forward(d, size, t.Box.X1, t.Box.Y2),
+            };
+            var inside = ClipToSquare(outline, size);
+            if (inside.Count < 3)
+                continue;
+            var clipped = new BoundingBox(inside.Min(p => p.X), inside.Min(p => p.Y), inside.Max(p => p.X),
+                inside.Max(p => p.Y));
+            if (clipped.Width >= 2 && clipped.Height >= 2 && Area(inside) >= MinVisible * Area(outline))
                 yield return t with { Box = clipped };
         }
+    }
+
+    /// <summary>A convex polygon cut to the square [0, size]^2 (Sutherland-Hodgman, one edge at a time).</summary>
+    private static List<(float X, float Y)> ClipToSquare(List<(float X, float Y)> polygon, int size)
+    {
+        // Each edge as the signed distance of a point inside it.
+        Func<(float X, float Y), float>[] edges = [p => p.X, p => size - p.X, p => p.Y, p => size - p.Y];
+        foreach (var inside in edges)
+        {
+            var kept = new List<(float X, float Y)>();
+            for (int i = 0; i < polygon.Count; i++)
+            {
+                var (a, b) = (polygon[i], polygon[(i + 1) % polygon.Count]);
+                float da = inside(a), db = inside(b);
+                if (da >= 0)
+                    kept.Add(a);
+                if (da >= 0 != db >= 0)
+                {
+                    float k = da / (da - db);
+                    kept.Add((a.X + k * (b.X - a.X), a.Y + k * (b.Y - a.Y)));
+                }
+            }
+            polygon = kept;
+        }
+        return polygon;
+    }
+
+    /// <summary>A polygon's area (the shoelace formula).</summary>
+    private static float Area(List<(float X, float Y)> polygon)
+    {
+        float twice = 0;
+        for (int i = 0; i < polygon.Count; i++)
+        {
+            var (a, b) = (polygon[i], polygon[(i + 1) % polygon.Count]);
+            twice += a.X * b.Y - b.X * a.Y;
+        }
+        return Math.Abs(twice) / 2;
     }
 }

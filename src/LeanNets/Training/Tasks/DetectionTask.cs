@@ -27,6 +27,9 @@ public sealed class DetectionTask : ITrainingTask
     private readonly DetectionAugmentation augmentation;
     private YoloLoss? loss;
 
+    // The sides a training batch may have (the input size alone without multi-scale training).
+    private readonly int[] sides;
+
     internal DetectionTask(TrainOptions options)
     {
         YoloLayout.RequireInputSize(options.InputSize);
@@ -76,6 +79,9 @@ public sealed class DetectionTask : ITrainingTask
                 $"mosaics (chance {augmentation.MosaicChance:0.##}) in epochs "
                     + $"1-{options.Epochs - augmentation.CloseMosaic}, whole pictures in the last "
                     + $"{augmentation.CloseMosaic}"));
+        sides = MultiScaleSides(options.InputSize, augmentation.MultiScale);
+        if (sides.Length > 1)
+            notes.Add($"multi-scale training: each batch at {string.Join(", ", sides)} px, drawn at random");
         var normalisation = Normalisation(options, notes);
         Notes = notes;
         trainBatches = new DetectionBatches(train, options.InputSize, options.SkipBad, normalisation);
@@ -152,6 +158,14 @@ public sealed class DetectionTask : ITrainingTask
     public IReadOnlyList<string> Notes { get; }
     public IReadOnlyList<string> ClassNames => train.ClassNames;
     public DataConfig Input { get; }
+    public int LargestTrainingSide => sides[^1];
+
+    /// <summary>The multiples of the stride in [(1 - spread) S, (1 + spread) S], S included; at least one
+    /// stride.</summary>
+    internal static int[] MultiScaleSides(int size, double spread) =>
+        [.. Enumerable.Range(1, (int)Math.Floor((1 + spread) * size / YoloLayout.Strides[0]))
+            .Select(k => k * YoloLayout.Strides[0]).Where(s => s >= (1 - spread) * size || s == size)];
+
     public int BatchesPerEpoch => (trainBatches.Count + Options.BatchSize - 1) / Options.BatchSize;
     public int SkippedImages => train.Skipped + eval.Skipped + trainBatches.Skipped + evalBatches.Skipped;
 
@@ -160,15 +174,26 @@ public sealed class DetectionTask : ITrainingTask
     public string InitializeFrom(nn.Module<Tensor, Tensor> model, string path) =>
         FineTuning.InitializeFrom(model, Options.Model, path, YoloV3.IsClassDependent, YoloV3.IsBackbone).Describe();
 
-    public IEnumerable<ITrainingBatch> Epoch(int epoch, CancellationToken cancel) =>
-        trainBatches.Epoch(Options.BatchSize, augmentation.ForEpoch(epoch, Options.Epochs), Options.Seed + epoch + 1)
-            .Select(b => new Boxes(b));
+    public IEnumerable<ITrainingBatch> Epoch(int epoch, CancellationToken cancel)
+    {
+        // The sides come from their own generator, so the pictures' draws are those of a run without them.
+        var rng = new Random(StableSeed.Mix(Options.Seed, epoch, -2));
+        return trainBatches.Epoch(Options.BatchSize, augmentation.ForEpoch(epoch, Options.Epochs),
+                Options.Seed + epoch + 1)
+            .Select(b => new Boxes(b, sides.Length > 1 ? sides[rng.Next(sides.Length)] : Options.InputSize));
+    }
 
     public BatchLoss Loss(nn.Module<Tensor, Tensor> model, ITrainingBatch batch)
     {
-        var b = ((Boxes)batch).Batch;
+        var (b, side) = (((Boxes)batch).Batch, ((Boxes)batch).Side);
         loss ??= YoloLoss.For((YoloV3)model);
-        var terms = loss.Compute(model.call(b.Images), b.Targets, Options.InputSize);
+        // Multi-scale: the letterboxed batch resized (bilinear, as Ultralytics resizes it), its boxes with it; the
+        // engine's dispose scope takes the resized copy.
+        bool resized = side != Options.InputSize;
+        var images = resized
+            ? nn.functional.interpolate(b.Images, [side, side], mode: InterpolationMode.Bilinear, align_corners: false)
+            : b.Images;
+        var terms = loss.Compute(model.call(images), resized ? Scaled(b.Targets, side) : b.Targets, side);
         return new BatchLoss(terms.Total, [(BoxLoss, terms.Box), (ObjectLoss, terms.Objectness),
             (ClassLoss, terms.Class)]);
     }
@@ -198,9 +223,20 @@ public sealed class DetectionTask : ITrainingTask
 
     public void Dispose() { }
 
-    private sealed class Boxes(DetectionBatch batch) : ITrainingBatch
+    /// <summary>Targets in a batch resized from the input size to <paramref name="side"/>.</summary>
+    private IReadOnlyList<IReadOnlyList<TargetBox>> Scaled(IReadOnlyList<IReadOnlyList<TargetBox>> targets, int side)
+    {
+        float k = (float)side / Options.InputSize;
+        return [.. targets.Select(image => (IReadOnlyList<TargetBox>)[.. image.Select(t => t with
+        {
+            Box = new BoundingBox(t.Box.X1 * k, t.Box.Y1 * k, t.Box.X2 * k, t.Box.Y2 * k),
+        })])];
+    }
+
+    private sealed class Boxes(DetectionBatch batch, int side) : ITrainingBatch
     {
         public DetectionBatch Batch => batch;
+        public int Side => side;
         public int Count => batch.Ids.Count;
 
         public void Dispose() => batch.Dispose();
