@@ -279,7 +279,7 @@ def detect_task(a, rank, world, device, distributed, local):
             mine = order[i * per_step + rank * a.batch_size:i * per_step + (rank + 1) * a.batch_size]
             boxes = [[(c, b) for c, b, difficult in objects[j] if not difficult] for j in mine.tolist()]
             images, targets = voc.augment(pictures[mine].float().div(255), boxes, size, generator)
-            loss, box, objectness, cls, _ = yolo.yolo_loss(net(images.to(device)).cpu(), targets, model.anchors,
+            loss, box, objectness, cls, _ = yolo.yolo_loss(net(images.to(device)), targets, model.anchors,
                                                            len(classes), size)
             step(net, model, loss, optimizer, scheduler, a.clip_grad)
             if ema:

@@ -63,28 +63,29 @@ def assign(box, cls, anchors, size):
 def yolo_loss(raw, targets, anchors, num_classes, size, ignore=0.5):
     """(total, box, objectness, class, positives): sums over the batch divided by its size, as LeanNets'."""
     batch, predictions = raw.shape[:2]
-    obj_target = torch.zeros(batch, predictions)
-    obj_weight = torch.ones(batch, predictions)
+    device = raw.device  # the targets are built where the predictions are (a GPU under DDP with NCCL)
+    obj_target = torch.zeros(batch, predictions, device=device)
+    obj_weight = torch.ones(batch, predictions, device=device)
     positives = []
     with torch.no_grad():
         boxes = decode_boxes(raw.detach(), anchors, size)
         for n, objects in enumerate(targets):
             if not objects:
                 continue
-            truth = torch.tensor([b for _, b in objects], dtype=torch.float32).view(-1, 4)
+            truth = torch.tensor([b for _, b in objects], dtype=torch.float32, device=device).view(-1, 4)
             obj_weight[n] = (box_iou(boxes[n], truth).max(1).values <= ignore).float()
             positives += [(n, assign(b, c, anchors, size)) for c, b in objects]
     box_loss = class_loss = raw.new_zeros(())
     if positives:
-        images = torch.tensor([n for n, _ in positives])
-        index = torch.tensor([a[0] for _, a in positives])
+        images = torch.tensor([n for n, _ in positives], device=device)
+        index = torch.tensor([a[0] for _, a in positives], device=device)
         picked = raw[images, index]
-        offsets = torch.tensor([a[1] for _, a in positives], dtype=torch.float32)
-        weight = torch.tensor([a[3] for _, a in positives], dtype=torch.float32)
+        offsets = torch.tensor([a[1] for _, a in positives], dtype=torch.float32, device=device)
+        weight = torch.tensor([a[3] for _, a in positives], dtype=torch.float32, device=device)
         centre = (picked[:, :2].sigmoid() - offsets[:, :2]).pow(2).sum(1)
         extent = (picked[:, 2:4] - offsets[:, 2:]).pow(2).sum(1)
         box_loss = (weight * (centre + extent)).sum()
-        one_hot = F.one_hot(torch.tensor([a[2] for _, a in positives]), num_classes).float()
+        one_hot = F.one_hot(torch.tensor([a[2] for _, a in positives], device=device), num_classes).float()
         class_loss = F.binary_cross_entropy_with_logits(picked[:, 5:], one_hot, reduction="sum")
         obj_target[images, index] = 1
         obj_weight[images, index] = 1
