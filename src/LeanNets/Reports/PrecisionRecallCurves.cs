@@ -21,7 +21,8 @@ public static class PrecisionRecallCurves
         var plot = Plots.Lines(
             string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"Precision-recall at IoU {result.IouThreshold:0.##}: mAP {100 * result.Map:F1}% ({Method(result)})"
+                // Two lines: on one, the title is wider than the data area the legend leaves and runs off the left.
+                $"Precision-recall at IoU {result.IouThreshold:0.##}\nmAP {100 * result.Map:F1}% ({Method(result)})"
             ),
             "recall",
             "precision",
