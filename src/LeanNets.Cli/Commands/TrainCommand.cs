@@ -33,6 +33,8 @@ public static class TrainCommand
         var wd = Make<double?>("--wd", "weight decay (not applied to biases and norm parameters)");
         var schedule = Make<ScheduleKind?>("--schedule", "cosine, step or constant");
         var warmup = Make<double?>("--warmup", "linear warmup epochs");
+        var warmupBias = Make<double?>("--warmup-bias-lr", "the biases' learning rate at the start of the warmup, "
+            + "falling to the schedule's by its end (0 = off)");
         var stepEvery = Make<int?>("--step-every", "step schedule: epochs between decays");
         var stepGamma = Make<double?>("--step-gamma", "step schedule: decay factor");
         var smoothing = Make<double?>("--label-smoothing", "label smoothing of the cross-entropy");
@@ -76,9 +78,9 @@ public static class TrainCommand
             + "metrics.csv/jsonl, curves.png and report.html into the run directory");
         command.Arguments.Add(model);
         foreach (Option option in new Option[] { data, recipe, epochs, batch, lr, optimizer, momentum, nesterov, wd,
-            schedule, warmup, stepEvery, stepGamma, smoothing, clip, ema, augment, pad, flip, inputSize, classes,
-            channels, seed, initFrom, freeze, backboneLr, deterministic, prefetch, limitTrain, limitTest, skipBad,
-            anchors, mosaic, closeMosaic, shear, multiScale, outputDir, resume, force, noTensorBoard, task })
+            schedule, warmup, warmupBias, stepEvery, stepGamma, smoothing, clip, ema, augment, pad, flip, inputSize,
+            classes, channels, seed, initFrom, freeze, backboneLr, deterministic, prefetch, limitTrain, limitTest,
+            skipBad, anchors, mosaic, closeMosaic, shear, multiScale, outputDir, resume, force, noTensorBoard, task })
             command.Options.Add(option);
         command.SetAction(p =>
         {
@@ -100,6 +102,7 @@ public static class TrainCommand
                 WeightDecay = p.GetValue(wd),
                 Schedule = p.GetValue(schedule),
                 WarmupEpochs = p.GetValue(warmup),
+                WarmupBiasLr = p.GetValue(warmupBias),
                 StepEvery = p.GetValue(stepEvery),
                 StepGamma = p.GetValue(stepGamma),
                 LabelSmoothing = p.GetValue(smoothing),

@@ -18,6 +18,17 @@ public static class LearningRateSchedule
         };
     }
 
+    /// <summary>The biases' rate at <paramref name="step"/>: from <see cref="TrainOptions.WarmupBiasLr"/> down to
+    /// the schedule's over the warm-up, then the schedule's; null when the biases follow the schedule.</summary>
+    public static double? BiasAt(TrainOptions o, long step, int stepsPerEpoch)
+    {
+        long warmupSteps = (long)Math.Round(o.WarmupEpochs * stepsPerEpoch);
+        if (o.WarmupBiasLr == 0 || step >= warmupSteps)
+            return null;
+        // The warm-up ends at the peak rate, as the other weights' does.
+        return o.WarmupBiasLr + (o.LearningRate - o.WarmupBiasLr) * (step + 1) / warmupSteps;
+    }
+
     private static double CosineAfterWarmup(TrainOptions o, long step, long warmupSteps, long totalSteps)
     {
         double progress = totalSteps <= warmupSteps ? 1 : (double)(step - warmupSteps) / (totalSteps - warmupSteps);

@@ -26,6 +26,9 @@ public sealed class Optimizer : IDisposable
     private readonly Tensor[] parameters;
     private readonly bool[] decays;
 
+    // Per parameter: whether it is a bias (named "bias" in its module), which a bias warm-up steps at its own rate.
+    private readonly bool[] biases;
+
     // Per parameter: its learning rate as a fraction of the schedule's (the backbone's under fine-tuning).
     private readonly double[] rateScales;
 
@@ -51,6 +54,10 @@ public sealed class Optimizer : IDisposable
         var backbone = model.named_parameters().Where(p => Freezing.IsBackbone(p.name))
             .Select(p => (Tensor)p.parameter).ToHashSet(ReferenceEqualityComparer.Instance);
         rateScales = [.. parameters.Select(p => backbone.Contains(p) ? options.BackboneLrScale : 1)];
+        var biasSet = model.named_parameters()
+            .Where(p => p.name == "bias" || p.name.EndsWith(".bias", StringComparison.Ordinal))
+            .Select(p => (Tensor)p.parameter).ToHashSet(ReferenceEqualityComparer.Instance);
+        biases = [.. parameters.Select(biasSet.Contains)];
         buffers = new Tensor[]?[parameters.Length];
         steps = new long[parameters.Length];
     }
@@ -73,14 +80,19 @@ public sealed class Optimizer : IDisposable
             p.grad?.zero_();
     }
 
-    public void Step(double learningRate)
+    /// <summary>One step at <paramref name="learningRate"/>; the biases at <paramref name="biasLearningRate"/>
+    /// when given (a bias warm-up).</summary>
+    public void Step(double learningRate, double? biasLearningRate = null)
     {
         using var _ = no_grad();
         using var decay = weightDecay.ToScalar();
-        // One step and shrink per learning rate in use (the head's, and the backbone's when it is scaled).
-        var scalars = rateScales.Distinct().ToDictionary(
-            s => s,
-            s => ((-learningRate * s).ToScalar(), (1 - learningRate * s * weightDecay).ToScalar()));
+        double[] rates =
+            [.. rateScales.Select((s, i) => (biases[i] ? biasLearningRate ?? learningRate : learningRate) * s)];
+        // One step and shrink per learning rate in use (the head's, the backbone's when it is scaled, the biases'
+        // in a bias warm-up).
+        var scalars = rates.Distinct().ToDictionary(
+            r => r,
+            r => ((-r).ToScalar(), (1 - r * weightDecay).ToScalar()));
         try
         {
             for (int i = 0; i < parameters.Length; i++)
@@ -89,9 +101,9 @@ public sealed class Optimizer : IDisposable
                     continue;
                 using var scope = NewDisposeScope();
                 steps[i]++;
-                var (step, shrink) = scalars[rateScales[i]];
+                var (step, shrink) = scalars[rates[i]];
                 if (kind == OptimizerKind.AdamW)
-                    AdamW(i, grad, learningRate * rateScales[i], shrink);
+                    AdamW(i, grad, rates[i], shrink);
                 else
                     Sgd(i, grad, step, decay);
             }

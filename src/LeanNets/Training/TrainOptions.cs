@@ -69,6 +69,11 @@ public sealed record TrainOptions
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Cosine;
     public double WarmupEpochs { get; init; }
 
+    /// <summary>The biases' learning rate at the first step, falling linearly to the schedule's over the warm-up
+    /// while the other weights rise from zero (Ultralytics' warmup_bias_lr); 0 is off: biases warm up like the
+    /// rest.</summary>
+    public double WarmupBiasLr { get; init; }
+
     /// <summary>Step schedule: multiply by <see cref="StepGamma"/> every this many epochs.</summary>
     public int StepEvery { get; init; } = 30;
     public double StepGamma { get; init; } = 0.1;
@@ -151,6 +156,10 @@ public sealed record TrainOptions
             WarmupEpochs,
             $"0..{Epochs} (the epochs)"
         );
+        Bounds.Require(WarmupBiasLr is >= 0 and <= 100, "warm-up bias learning rate", WarmupBiasLr, "[0, 100]");
+        if (WarmupBiasLr > 0 && WarmupEpochs == 0)
+            throw new LeanNetsUsageException(
+                "--warmup-bias-lr sets the biases' rate during a warm-up, and --warmup is 0");
         Bounds.Require(StepEvery is > 0 and <= 100_000, "step-schedule interval", StepEvery, "1..100000 epochs");
         Bounds.Require(StepGamma is > 0 and <= 1, "step-schedule factor", StepGamma, "(0, 1]");
         Bounds.Require(LabelSmoothing is >= 0 and < 1, "label smoothing", LabelSmoothing, "[0, 1)");

@@ -34,6 +34,10 @@ public sealed record TrainRequest
     public double? WeightDecay { get; init; }
     public ScheduleKind? Schedule { get; init; }
     public double? WarmupEpochs { get; init; }
+
+    /// <summary>The biases' learning rate at the start of the warm-up (default 0: they warm up like the rest).
+    /// </summary>
+    public double? WarmupBiasLr { get; init; }
     public int? StepEvery { get; init; }
     public double? StepGamma { get; init; }
     public double? LabelSmoothing { get; init; }
@@ -127,6 +131,7 @@ public sealed record TrainRequest
             WeightDecay = WeightDecay ?? o.WeightDecay,
             Schedule = Schedule ?? o.Schedule,
             WarmupEpochs = WarmupEpochs ?? o.WarmupEpochs,
+            WarmupBiasLr = WarmupBiasLr ?? o.WarmupBiasLr,
             StepEvery = StepEvery ?? o.StepEvery,
             StepGamma = StepGamma ?? o.StepGamma,
             LabelSmoothing = LabelSmoothing ?? o.LabelSmoothing,
@@ -186,7 +191,8 @@ public sealed record TrainRequest
             ("--recipe", Recipe != null), ("--epochs", Epochs != null), ("--batch-size", BatchSize != null),
             ("--lr", LearningRate != null), ("--optimizer", Optimizer != null), ("--momentum", Momentum != null),
             ("--nesterov", Nesterov != null), ("--wd", WeightDecay != null), ("--schedule", Schedule != null),
-            ("--warmup", WarmupEpochs != null), ("--step-every", StepEvery != null),
+            ("--warmup", WarmupEpochs != null), ("--warmup-bias-lr", WarmupBiasLr != null),
+            ("--step-every", StepEvery != null),
             ("--step-gamma", StepGamma != null), ("--label-smoothing", LabelSmoothing != null),
             ("--clip-grad", ClipGradNorm != null), ("--ema", EmaDecay != null), ("--augment", Augment != null),
             ("--pad", Pad != null), ("--flip", Flip != null), ("--input-size", InputSize != null),

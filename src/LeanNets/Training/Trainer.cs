@@ -312,7 +312,7 @@ public static class Trainer
                 result.Total.backward();
                 if (o.ClipGradNorm > 0)
                     nn.utils.clip_grad_norm_(model.parameters(), o.ClipGradNorm);
-                optimizer.Step(lr);
+                optimizer.Step(lr, LearningRateSchedule.BiasAt(o, step, batches));
                 if (ema != null)
                     UpdateEma(ema, model, o.EmaDecay);
                 loss = result.Total.item<float>();

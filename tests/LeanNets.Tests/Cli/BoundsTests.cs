@@ -24,6 +24,7 @@ public class BoundsTests
             ("momentum", v => valid with { Momentum = v }),
             ("weight decay", v => valid with { WeightDecay = v }),
             ("warmup epochs", v => valid with { WarmupEpochs = v }),
+            ("warm-up bias learning rate", v => valid with { WarmupBiasLr = v }),
             ("step-schedule factor", v => valid with { StepGamma = v }),
             ("label smoothing", v => valid with { LabelSmoothing = v }),
             ("gradient clipping norm", v => valid with { ClipGradNorm = v }),

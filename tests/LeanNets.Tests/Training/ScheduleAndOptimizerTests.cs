@@ -40,6 +40,38 @@ public class ScheduleAndOptimizerTests
         Near.Equal(0.0, LearningRateSchedule.At(o, 1000, perEpoch), 1e-12);
     }
 
+    /// <summary>A bias warm-up starts the biases at its rate and brings them linearly to the peak by the
+    /// warm-up's end, after which they follow the schedule; without one (or after it) there is no bias rate.
+    /// </summary>
+    [Fact]
+    public void ABiasWarmupFallsToThePeak()
+    {
+        var o = Base with { WarmupEpochs = 2, WarmupBiasLr = 0.1, LearningRate = 0.01 };
+        const int perEpoch = 10;
+        Near.Equal(0.1 + (0.01 - 0.1) / 20, LearningRateSchedule.BiasAt(o, 0, perEpoch)!.Value, 1e-12);
+        Near.Equal(0.055, LearningRateSchedule.BiasAt(o, 9, perEpoch)!.Value, 1e-12); // half-way
+        Near.Equal(0.01, LearningRateSchedule.BiasAt(o, 19, perEpoch)!.Value, 1e-12); // the warm-up's last step
+        Assert.Null(LearningRateSchedule.BiasAt(o, 20, perEpoch));
+        Assert.Null(LearningRateSchedule.BiasAt(o with { WarmupBiasLr = 0 }, 0, perEpoch));
+        var e = Assert.Throws<LeanNetsUsageException>((o with { WarmupEpochs = 0 }).ValidateRanges);
+        Assert.Contains("--warmup is 0", e.Message);
+    }
+
+    /// <summary>With a bias rate, one plain SGD step moves the biases by it and the weights by the schedule's
+    /// rate.</summary>
+    [Fact]
+    public void BiasesStepAtTheirOwnRate()
+    {
+        using var model = nn.Linear(3, 2);
+        using var optimizer = new Optimizer(model, Base with { Momentum = 0, WeightDecay = 0 });
+        var before = model.parameters().Select(p => p.detach().clone()).ToList();
+        foreach (var p in model.parameters())
+            p.grad = ones_like(p);
+        optimizer.Step(0.01, 0.1);
+        Assert.True(model.weight!.allclose(before[0] - 0.01, 1e-6, 1e-7), "weight");
+        Assert.True(model.bias!.allclose(before[1] - 0.1, 1e-6, 1e-7), "bias");
+    }
+
     [Fact]
     public void StepDecay()
     {
