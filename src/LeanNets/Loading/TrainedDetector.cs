@@ -57,8 +57,9 @@ public sealed class TrainedDetector : IDisposable
             if (state.Options.Model != modelName)
                 throw new LeanNetsUsageException($"{weights} is a run of '{state.Options.Model}', not '{modelName}'");
             var trained = spec.Create(state.Options.Classes, null, state.Options.Anchors);
-            return Built(weights, trained, () => Checkpoint.LoadEvaluated(weights, trained), state.ClassNames ?? [],
-                state.Options.InputSize, state.Card() is { } runCard ? DetectorInput.Of(runCard) : DetectorInput.Unit);
+            return Built(weights, trained, () => Checkpoint.LoadEvaluated(weights, trained, state),
+                state.ClassNames ?? [], state.Options.InputSize,
+                state.Card() is { } runCard ? DetectorInput.Of(runCard) : DetectorInput.Unit);
         }
         var card = WeightFile.ReadCard(weights);
         card?.Require(modelName, Models.ModelCard.Detect, weights);

@@ -99,7 +99,7 @@ public static class Checkpoint
         var model = TrainingTasks.CreateModel(state.Options);
         try
         {
-            LoadEvaluated(path, model);
+            LoadEvaluated(path, model, state);
         }
         catch
         {
@@ -110,9 +110,10 @@ public static class Checkpoint
     }
 
     /// <summary>Loads the weights a checkpoint is used with (evaluation, export, fine-tuning): the EMA's when the
-    /// run kept one, since its best epochs are chosen on the average's score; else the model's.</summary>
-    public static TrainingState LoadEvaluated(string path, nn.Module model) =>
-        Load(path, model, ema: ReadState(path).Options.EmaDecay > 0 ? model : null);
+    /// run kept one, since its best epochs are chosen on the average's score; else the model's.
+    /// <paramref name="state"/> is the checkpoint's, already read by the caller.</summary>
+    public static TrainingState LoadEvaluated(string path, nn.Module model, TrainingState state) =>
+        Load(path, model, ema: state.Options.EmaDecay > 0 ? model : null);
 
     /// <summary>Loads weights (and optimizer, RNG, EMA when given) into already built modules.</summary>
     public static TrainingState Load(

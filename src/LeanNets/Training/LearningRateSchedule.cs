@@ -7,7 +7,7 @@ public static class LearningRateSchedule
     public static double At(TrainOptions o, long step, int stepsPerEpoch)
     {
         double epoch = (double)step / stepsPerEpoch;
-        long warmupSteps = (long)Math.Round(o.WarmupEpochs * stepsPerEpoch);
+        long warmupSteps = WarmupSteps(o, stepsPerEpoch);
         if (step < warmupSteps)
             return o.LearningRate * (step + 1) / warmupSteps;
         return o.Schedule switch
@@ -22,12 +22,15 @@ public static class LearningRateSchedule
     /// the schedule's over the warm-up, then the schedule's; null when the biases follow the schedule.</summary>
     public static double? BiasAt(TrainOptions o, long step, int stepsPerEpoch)
     {
-        long warmupSteps = (long)Math.Round(o.WarmupEpochs * stepsPerEpoch);
+        long warmupSteps = WarmupSteps(o, stepsPerEpoch);
         if (o.WarmupBiasLr == 0 || step >= warmupSteps)
             return null;
         // The warm-up ends at the peak rate, as the other weights' does.
         return o.WarmupBiasLr + (o.LearningRate - o.WarmupBiasLr) * (step + 1) / warmupSteps;
     }
+
+    private static long WarmupSteps(TrainOptions o, int stepsPerEpoch) =>
+        (long)Math.Round(o.WarmupEpochs * stepsPerEpoch);
 
     private static double CosineAfterWarmup(TrainOptions o, long step, long warmupSteps, long totalSteps)
     {

@@ -18,7 +18,8 @@ public sealed record DetectionAugmentation
     public double Translate { get; init; } = 0.1;
 
     /// <summary>Shear angles in degrees, drawn per axis from [-Shear, Shear] (Ultralytics' shear; default 0, off).
-    /// A sheared box is the one enclosing its sheared corners, as for a box without an outline.</summary>
+    /// A sheared box is the one enclosing its sheared outline's part inside the picture (<see cref="Apply(Draw,
+    /// IEnumerable{TargetBox}, int)"/>).</summary>
     public double Shear { get; init; }
     public bool Flip { get; init; } = true;
 

@@ -180,12 +180,13 @@ public sealed class DetectionTask : ITrainingTask
         var rng = new Random(StableSeed.Mix(Options.Seed, epoch, -2));
         return trainBatches.Epoch(Options.BatchSize, augmentation.ForEpoch(epoch, Options.Epochs),
                 Options.Seed + epoch + 1)
-            .Select(b => new Boxes(b, sides.Length > 1 ? sides[rng.Next(sides.Length)] : Options.InputSize));
+            .Select(b => new Boxes(b, sides[rng.Next(sides.Length)]));
     }
 
     public BatchLoss Loss(nn.Module<Tensor, Tensor> model, ITrainingBatch batch)
     {
-        var (b, side) = (((Boxes)batch).Batch, ((Boxes)batch).Side);
+        var boxes = (Boxes)batch;
+        var (b, side) = (boxes.Batch, boxes.Side);
         loss ??= YoloLoss.For((YoloV3)model);
         // Multi-scale: the letterboxed batch resized (bilinear, as Ultralytics resizes it), its boxes with it; the
         // engine's dispose scope takes the resized copy.
